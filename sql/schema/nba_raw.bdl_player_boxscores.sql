@@ -1,0 +1,15 @@
+-- balldontlie box scores, one row per player per game (seeds 000 and 002).
+CREATE TABLE IF NOT EXISTS nba_raw.bdl_player_boxscores (
+  game_id STRING NOT NULL,
+  game_date DATE NOT NULL,
+  team_abbr STRING NOT NULL,
+  player_lookup STRING NOT NULL,
+  player_name STRING NOT NULL,
+  minutes FLOAT64,
+  points INT64,
+  rebounds INT64,
+  assists INT64,
+  processed_at TIMESTAMP NOT NULL
+)
+PARTITION BY game_date
+CLUSTER BY game_id, team_abbr;

@@ -1,0 +1,16 @@
+-- NBA.com gamebook, one row per player per game (seed 000: the reference count of games).
+CREATE TABLE IF NOT EXISTS nba_raw.nbac_gamebook_player_stats (
+  game_id STRING NOT NULL,
+  game_date DATE NOT NULL,
+  team_abbr STRING NOT NULL,
+  player_lookup STRING NOT NULL,
+  player_name STRING NOT NULL,
+  player_status STRING NOT NULL,     -- active | inactive | dnp
+  minutes FLOAT64,
+  points INT64,
+  rebounds INT64,
+  assists INT64,
+  processed_at TIMESTAMP NOT NULL
+)
+PARTITION BY game_date
+CLUSTER BY game_id, team_abbr;

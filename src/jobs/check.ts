@@ -1,0 +1,28 @@
+import type { Params, QueryDef } from '../warehouse/port.js';
+import type { Finding } from './finding.js';
+import type { Thresholds } from './thresholds.js';
+
+/** What every check is evaluated against: the pipeline date (ET), the current time and the thresholds. */
+export interface CheckContext {
+  /** The pipeline date being checked, `YYYY-MM-DD` in America/New_York. */
+  readonly date: string;
+  readonly now: Date;
+  readonly thresholds: Thresholds;
+}
+
+/**
+ * A check is one `sql/checks/<name>.sql` plus a pure evaluator. `params` maps the context to the
+ * query's declared parameters; `evaluate` turns rows into findings with no I/O and no clock of its own.
+ */
+export interface Check<Row = unknown> {
+  readonly name: string;
+  readonly description: string;
+  readonly query: QueryDef<Row>;
+  params(ctx: CheckContext): Params;
+  evaluate(rows: readonly Row[], ctx: CheckContext): Finding[];
+}
+
+/** Identity helper that keeps each check's row type while the registry holds `Check<unknown>`. */
+export function defineCheck<Row>(check: Check<Row>): Check<Row> {
+  return check;
+}

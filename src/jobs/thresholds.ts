@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** Check thresholds. Defaults are the pipeline team's values from the seeds; config may override each. */
+export const thresholdsSchema = z.object({
+  /** scraper_gaps: unbackfilled failure days in the lookback that raise a finding (seed 003 GAP_ALERT_THRESHOLD). */
+  gapAlertThreshold: z.number().int().positive().default(3),
+  gapLookbackDays: z.number().int().positive().default(7),
+  /** boxscore_completeness: minimum share of a team's final games with boxscores (seed 002). */
+  boxscoreCoverageMin: z.number().min(0).max(1).default(0.7),
+  boxscoreWindowDays: z.number().int().positive().default(7),
+  /** workflow_failures: failure rate over 24 h above which a workflow is a warning / an error (seed 001). */
+  workflowFailureWarn: z.number().min(0).max(1).default(0.1),
+  workflowFailureError: z.number().min(0).max(1).default(0.5),
+  /** phase3_completion: minutes after phase 3 completes by which phase 4 must have started (seed 004). */
+  phase4StartGraceMinutes: z.number().int().positive().default(30),
+  /** prediction_volume: fewer active predictions than this on a game date is an error (seed 004). */
+  predictionVolumeMin: z.number().int().positive().default(200),
+  predictionVolumeExpected: z.number().int().positive().default(280),
+  /** data_freshness: hours between the last phase 3 run and the first prediction (seed 004). */
+  freshnessWarnHours: z.number().positive().default(12),
+  freshnessErrorHours: z.number().positive().default(24),
+  /** grading_accuracy (seed 004): points below the 14-day average, absolute floor, minimum sample. */
+  gradingDegradedPts: z.number().positive().default(5),
+  gradingRegressionPts: z.number().positive().default(10),
+  gradingFloorPct: z.number().min(0).max(100).default(30),
+  gradingMinSample: z.number().int().positive().default(40),
+  gradingBaselineDays: z.number().int().positive().default(14),
+  /** grading_coverage: graded rows / active predictions for a final date. */
+  gradingCoverageMin: z.number().min(0).max(1).default(0.9),
+  /** BigDataBall publishes play-by-play hours to days late: `no_data_yet` is expected for this long after a game (seed 001). */
+  bdbGraceHours: z.number().positive().default(48),
+});
+export type Thresholds = z.infer<typeof thresholdsSchema>;
+
+export const DEFAULT_THRESHOLDS: Thresholds = thresholdsSchema.parse({});

@@ -1,0 +1,64 @@
+import type { z } from 'zod';
+
+/**
+ * BigQuery parameter types a query may declare. Both adapters convert values the same way:
+ * DATE ⇄ 'YYYY-MM-DD' string, TIMESTAMP ⇄ JS Date, INT64/FLOAT64/NUMERIC ⇄ number,
+ * BOOL ⇄ boolean, STRING ⇄ string, JSON ⇄ parsed value, ARRAY<T> ⇄ array of T.
+ */
+export const SCALAR_PARAM_TYPES = ['STRING', 'INT64', 'FLOAT64', 'BOOL', 'DATE', 'TIMESTAMP'] as const;
+export type ScalarParamType = (typeof SCALAR_PARAM_TYPES)[number];
+export type ParamType = ScalarParamType | `ARRAY<${ScalarParamType}>`;
+
+export type ParamValue =
+  | string
+  | number
+  | boolean
+  | Date
+  | null
+  | readonly (string | number | boolean | Date)[];
+export type Params = Record<string, ParamValue>;
+
+/** A parsed `.sql` file: its path relative to `sql/`, its text and the parameters its header declares. */
+export interface SqlFile {
+  /** e.g. `checks/scraper_gaps.sql` */
+  readonly name: string;
+  readonly text: string;
+  readonly params: Readonly<Record<string, ParamType>>;
+}
+
+/** A query definition: a `.sql` file paired with the zod schema of one result row (pgtyped style). */
+export interface QueryDef<Row> {
+  readonly file: string;
+  readonly row: z.ZodType<Row>;
+}
+
+export interface QueryOptions {
+  /** Abort the query after this many milliseconds (a check that times out becomes a check_failed finding). */
+  readonly timeoutMs?: number;
+}
+
+/** The Warehouse port: BigQuery in the cloud, DuckDB embedded. Rows are validated by the query's schema. */
+export interface Warehouse {
+  readonly engine: 'bigquery' | 'duckdb';
+  query<Row>(def: QueryDef<Row>, params: Params, options?: QueryOptions): Promise<Row[]>;
+  /** Run a DML statement (UPDATE/MERGE/INSERT) from a `.sql` file; returns affected rows when known. */
+  execute(file: string, params: Params, options?: QueryOptions): Promise<number | null>;
+  /** Cheap reachability probe for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class WarehouseError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'WarehouseError';
+  }
+}
+
+export function defineQuery<Row>(file: string, row: z.ZodType<Row>): QueryDef<Row> {
+  return { file, row };
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // DuckDB files and the ZetaSQL server are per-worker; two cores here.
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
