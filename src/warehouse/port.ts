@@ -62,3 +62,14 @@ export class WarehouseError extends Error {
 export function defineQuery<Row>(file: string, row: z.ZodType<Row>): QueryDef<Row> {
   return { file, row };
 }
+
+/**
+ * Rows to write, by `dataset.table`. Values use the same JS types as query results:
+ * DATE 'YYYY-MM-DD', TIMESTAMP Date (or ISO string), JSON any value, INT64/FLOAT64 number, BOOL boolean, null.
+ */
+export type TableRows = Readonly<Record<string, readonly Readonly<Record<string, unknown>>[]>>;
+
+/** Bulk writes into the embedded warehouse (simulator, `shotclock load`): all tables in one transaction, all-or-nothing. */
+export interface RowSink {
+  insertRows(tables: TableRows): Promise<void>;
+}
