@@ -1,0 +1,353 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable shotclock reads, in one table: the zod schema, `.env.example` and the
+ * README's configuration table are all derived from (and tested against) this list.
+ */
+export type VarGroup =
+  | 'slack'
+  | 'gcp'
+  | 'server'
+  | 'embedded'
+  | 'alerts'
+  | 'recovery'
+  | 'thresholds'
+  | 'schedules';
+
+export interface VarSpec {
+  readonly group: VarGroup;
+  readonly description: string;
+  /** Secrets never have defaults and are never logged. */
+  readonly secret?: boolean;
+  readonly example?: string;
+  readonly schema: z.ZodType;
+}
+
+const str = z.string().trim().min(1);
+const optionalStr = str.optional();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number) => z.coerce.number().int().min(min);
+const ratio = z.coerce.number().min(0).max(1);
+const positive = z.coerce.number().positive();
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+// One or more 5-field cron expressions separated by ';' (a job may run at unrelated times, e.g. 09:00 and 14:15).
+const cronList = z.string().transform((v, ctx) => {
+  const exprs = v
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const expr of exprs) {
+    if (!/^(\S+\s+){4}\S+$/.test(expr))
+      ctx.addIssue({ code: 'custom', message: `"${expr}" is not a 5-field cron expression` });
+  }
+  if (exprs.length === 0) ctx.addIssue({ code: 'custom', message: 'expected at least one cron expression' });
+  return exprs;
+});
+const url = z.url();
+
+export const VARS = {
+  // Slack: all of the group or none of it (readConfig checks the group, so each variable is optional on its own).
+  SLACK_BOT_TOKEN: {
+    group: 'slack',
+    secret: true,
+    description: 'Bot token (xoxb-…) of the Slack app.',
+    example: 'xoxb-…',
+    schema: str.startsWith('xoxb-').optional(),
+  },
+  SLACK_SIGNING_SECRET: {
+    group: 'slack',
+    secret: true,
+    description: 'Signing secret: verifies that HTTP requests come from Slack (HTTP mode).',
+    schema: str.optional(),
+  },
+  SLACK_APP_TOKEN: {
+    group: 'slack',
+    secret: true,
+    description: 'App-level token (xapp-…), only for Socket Mode.',
+    example: 'xapp-…',
+    schema: str.startsWith('xapp-').optional(),
+  },
+  SLACK_SOCKET_MODE: {
+    group: 'slack',
+    description: 'true to use Socket Mode (self-hosted) instead of HTTP (Cloud Run).',
+    example: 'false',
+    schema: bool.default(false),
+  },
+  SLACK_ALERT_CHANNEL: {
+    group: 'slack',
+    description: 'Channel ID where alerts and the digest are posted.',
+    example: 'C0123456789',
+    schema: str.optional(),
+  },
+  SLACK_CRITICAL_CHANNEL: {
+    group: 'alerts',
+    description: 'Optional channel ID for critical alerts (default: the alert channel).',
+    schema: optionalStr,
+  },
+  SLACK_CRITICAL_MENTION: {
+    group: 'alerts',
+    description: 'Optional user group ID mentioned on critical alerts (S…).',
+    schema: optionalStr,
+  },
+  SLACK_OPERATOR_USER_IDS: {
+    group: 'alerts',
+    description: 'Comma-separated user IDs allowed to Backfill and Reset Breaker.',
+    example: 'U01,U02',
+    schema: csv.default([]),
+  },
+  SLACK_OPERATOR_GROUP_ID: {
+    group: 'alerts',
+    description: 'User group ID whose members are operators (in addition to the user IDs).',
+    schema: optionalStr,
+  },
+  // Google Cloud: all of the group or none of it (checked by readConfig).
+  GCP_PROJECT_ID: {
+    group: 'gcp',
+    description: 'Project holding the BigQuery datasets, Firestore and Cloud Tasks.',
+    example: 'nba-props-platform',
+    schema: str.optional(),
+  },
+  BIGQUERY_LOCATION: {
+    group: 'gcp',
+    description: 'BigQuery location of the datasets.',
+    example: 'US',
+    schema: str.default('US'),
+  },
+  FIRESTORE_DATABASE_ID: {
+    group: 'gcp',
+    description: 'Firestore database ID.',
+    example: '(default)',
+    schema: str.default('(default)'),
+  },
+  CLOUD_TASKS_LOCATION: {
+    group: 'gcp',
+    description: 'Region of the Cloud Tasks queue.',
+    example: 'us-west2',
+    schema: str.optional(),
+  },
+  CLOUD_TASKS_QUEUE: {
+    group: 'gcp',
+    description: 'Cloud Tasks queue name for retries and backfills.',
+    example: 'shotclock-recovery',
+    schema: str.optional(),
+  },
+  TASKS_TARGET_URL: {
+    group: 'gcp',
+    description:
+      "Public base URL of this service; tasks call <url>/tasks/*, and it is the OIDC token's audience.",
+    example: 'https://shotclock-xyz.a.run.app',
+    schema: url.optional(),
+  },
+  TASKS_SERVICE_ACCOUNT_EMAIL: {
+    group: 'gcp',
+    description: 'Service account Cloud Tasks signs OIDC tokens as; /tasks/* accepts only it.',
+    example: 'shotclock-tasks@nba-props-platform.iam.gserviceaccount.com',
+    schema: z.email().optional(),
+  },
+  SCRAPER_SERVICE_URL: {
+    group: 'gcp',
+    description: 'Base URL of the scraper service (POST /scrape).',
+    example: 'https://nba-phase1-scrapers-xyz.a.run.app',
+    schema: url.optional(),
+  },
+  SCRAPER_SERVICE_TOKEN: {
+    group: 'gcp',
+    secret: true,
+    description: 'Bearer token for the scraper service.',
+    schema: str.optional(),
+  },
+  PROCESSOR_SERVICE_URL: {
+    group: 'gcp',
+    description: 'Base URL of the processor service (POST /run-processor); default: the scraper service.',
+    schema: url.optional(),
+  },
+  PROCESSOR_SERVICE_TOKEN: {
+    group: 'gcp',
+    secret: true,
+    description: 'Bearer token for the processor service; default: the scraper token.',
+    schema: optionalStr,
+  },
+  // Server.
+  PORT: {
+    group: 'server',
+    description: 'HTTP port (Cloud Run sets it).',
+    example: '3000',
+    schema: int(0).max(65535).default(3000),
+  },
+  HOST: {
+    group: 'server',
+    description: 'Interface to listen on.',
+    example: '0.0.0.0',
+    schema: str.default('0.0.0.0'),
+  },
+  LOG_LEVEL: {
+    group: 'server',
+    description: 'debug | info | warn | error.',
+    example: 'info',
+    schema: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  },
+  LOG_FORMAT: {
+    group: 'server',
+    description: 'json (Cloud Logging) or pretty (terminal); default json in the cloud, pretty in the demo.',
+    schema: z.enum(['json', 'pretty']).optional(),
+  },
+  // Embedded default (demo, tests, single VM).
+  SHOTCLOCK_DB_PATH: {
+    group: 'embedded',
+    description: 'DuckDB file of the embedded warehouse, store and task queue.',
+    example: '.data/shotclock.duckdb',
+    schema: str.default('.data/shotclock.duckdb'),
+  },
+  DEMO_DATE: {
+    group: 'embedded',
+    description: 'Pipeline date the demo starts on (inside the seeded incidents).',
+    example: '2026-01-19',
+    schema: isoDate.default('2026-01-19'),
+  },
+  DEMO_SECONDS_PER_SIM_HOUR: {
+    group: 'embedded',
+    description: 'Real seconds per simulated hour in the demo (5 → a 4 h backoff plays in 20 s).',
+    example: '5',
+    schema: positive.default(5),
+  },
+  DEMO_SEED: {
+    group: 'embedded',
+    description: 'Simulator seed of the demo data.',
+    example: '42',
+    schema: int(0).default(42),
+  },
+  LOCAL_TASKS_SECRET: {
+    group: 'embedded',
+    secret: true,
+    description: 'Shared secret the local task queue sends to /tasks/*; generated per run when unset.',
+    schema: optionalStr,
+  },
+  // Recovery.
+  RETRY_BACKOFF_HOURS: {
+    group: 'recovery',
+    description: 'Delays before retry attempts 1, 2, 3 (seed 000: 4 h, 12 h, 24 h).',
+    example: '4,12,24',
+    schema: csv
+      .transform((hours) => hours.map(Number))
+      .pipe(z.array(z.number().positive()).min(1))
+      .optional(),
+  },
+  BACKFILL_MAX_DAYS: {
+    group: 'recovery',
+    description: 'Longest date range one Backfill may cover.',
+    example: '14',
+    schema: int(1).default(14),
+  },
+  SCRAPER_TIMEOUT_MS: {
+    group: 'recovery',
+    description: 'Timeout of one call to the scraper/processor service.',
+    example: '120000',
+    schema: int(1000).default(120_000),
+  },
+  // Thresholds (defaults are the seeds' values).
+  GAP_ALERT_THRESHOLD: {
+    group: 'thresholds',
+    description: 'scraper_gaps: unbackfilled failure days in 7 that raise an alert.',
+    example: '3',
+    schema: int(1).optional(),
+  },
+  BOXSCORE_COVERAGE_MIN: {
+    group: 'thresholds',
+    description: 'boxscore_completeness: minimum share of final games with boxscores per team.',
+    example: '0.7',
+    schema: ratio.optional(),
+  },
+  WORKFLOW_FAILURE_WARN: {
+    group: 'thresholds',
+    description: 'workflow_failures: 24 h failure rate above which a workflow warns.',
+    example: '0.1',
+    schema: ratio.optional(),
+  },
+  WORKFLOW_FAILURE_ERROR: {
+    group: 'thresholds',
+    description: 'workflow_failures: 24 h failure rate above which it is an error.',
+    example: '0.5',
+    schema: ratio.optional(),
+  },
+  PREDICTION_VOLUME_MIN: {
+    group: 'thresholds',
+    description: 'prediction_volume: fewer active predictions on a game date is an error.',
+    example: '200',
+    schema: int(1).optional(),
+  },
+  GRADING_COVERAGE_MIN: {
+    group: 'thresholds',
+    description: 'grading_coverage: minimum graded share of active predictions.',
+    example: '0.9',
+    schema: ratio.optional(),
+  },
+  BDB_GRACE_HOURS: {
+    group: 'thresholds',
+    description: 'Hours after a game during which BigDataBall no_data_yet is expected.',
+    example: '48',
+    schema: positive.optional(),
+  },
+  // Schedules (cron in America/New_York).
+  SCHEDULE_GAPS: {
+    group: 'schedules',
+    description: "Cron (ET, ';'-separated): scraper_gaps, source_discrepancy, circuit/proxy breakers.",
+    example: '0 */4 * * *',
+    schema: cronList.default(['0 */4 * * *']),
+  },
+  SCHEDULE_COMPLETENESS: {
+    group: 'schedules',
+    description: 'boxscore_completeness.',
+    example: '0 6 * * *',
+    schema: cronList.default(['0 6 * * *']),
+  },
+  SCHEDULE_HEALTH: {
+    group: 'schedules',
+    description: 'phase3, volume, duplicates, freshness, workflows.',
+    example: '0 9 * * *;15 14 * * *',
+    schema: cronList.default(['0 9 * * *', '15 14 * * *']),
+  },
+  SCHEDULE_GRADING: {
+    group: 'schedules',
+    description: 'grading_accuracy, grading_coverage.',
+    example: '0 11 * * *',
+    schema: cronList.default(['0 11 * * *']),
+  },
+  SCHEDULE_DIGEST: {
+    group: 'schedules',
+    description: 'The daily digest.',
+    example: '0 7 * * *',
+    schema: cronList.default(['0 7 * * *']),
+  },
+} satisfies Record<string, VarSpec>;
+
+export type VarName = keyof typeof VARS;
+
+/** The table as a list, in declaration order. */
+export const VAR_LIST: readonly (VarSpec & { name: VarName })[] = Object.entries(VARS).map(
+  ([name, spec]) => ({
+    name: name as VarName,
+    ...spec,
+  }),
+);
+
+/** Variables whose presence means the user meant to configure that group. */
+export const GROUP_REQUIRED: Record<'slack' | 'gcp', readonly VarName[]> = {
+  slack: ['SLACK_BOT_TOKEN', 'SLACK_ALERT_CHANNEL'],
+  gcp: [
+    'GCP_PROJECT_ID',
+    'CLOUD_TASKS_LOCATION',
+    'CLOUD_TASKS_QUEUE',
+    'TASKS_TARGET_URL',
+    'TASKS_SERVICE_ACCOUNT_EMAIL',
+    'SCRAPER_SERVICE_URL',
+    'SCRAPER_SERVICE_TOKEN',
+  ],
+};

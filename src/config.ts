@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import { GROUP_REQUIRED, VAR_LIST, type VARS, type VarName } from './config-vars.js';
+import { DEFAULT_THRESHOLDS, type Thresholds, thresholdsSchema } from './jobs/thresholds.js';
+
+/**
+ * demo:        nothing configured → embedded warehouse/store/queue, simulated pipeline, local Slack sandbox.
+ * self-hosted: Slack configured, Google Cloud not → real Slack on the embedded adapters (one VM).
+ * cloud:       Slack and Google Cloud configured → BigQuery, Firestore, Cloud Tasks, real Slack.
+ */
+export type Mode = 'demo' | 'self-hosted' | 'cloud';
+
+export interface SlackConfig {
+  readonly botToken: string;
+  readonly signingSecret: string | undefined;
+  readonly appToken: string | undefined;
+  readonly socketMode: boolean;
+  readonly alertChannel: string;
+}
+
+export interface GcpConfig {
+  readonly projectId: string;
+  readonly bigqueryLocation: string;
+  readonly firestoreDatabaseId: string;
+  readonly tasksLocation: string;
+  readonly tasksQueue: string;
+  readonly tasksTargetUrl: string;
+  readonly tasksServiceAccountEmail: string;
+  readonly scraperServiceUrl: string;
+  readonly scraperServiceToken: string;
+  readonly processorServiceUrl: string;
+  readonly processorServiceToken: string;
+}
+
+export interface Config {
+  readonly mode: Mode;
+  readonly server: {
+    port: number;
+    host: string;
+    logLevel: 'debug' | 'info' | 'warn' | 'error';
+    logFormat: 'json' | 'pretty';
+  };
+  readonly slack: SlackConfig | undefined;
+  readonly gcp: GcpConfig | undefined;
+  readonly alerts: {
+    criticalChannel: string | undefined;
+    criticalMention: string | undefined;
+    operatorUserIds: readonly string[];
+    operatorGroupId: string | undefined;
+  };
+  readonly embedded: {
+    dbPath: string;
+    demoDate: string;
+    secondsPerSimHour: number;
+    demoSeed: number;
+    localTasksSecret: string | undefined;
+  };
+  readonly recovery: { backoffHours: readonly number[]; backfillMaxDays: number; scraperTimeoutMs: number };
+  readonly thresholds: Thresholds;
+  readonly schedules: {
+    gaps: readonly string[];
+    completeness: readonly string[];
+    health: readonly string[];
+    grading: readonly string[];
+    digest: readonly string[];
+  };
+  /** Secret values, so the logger can redact them wherever they appear. */
+  readonly secrets: readonly string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+type Shape = { [K in VarName]: (typeof VARS)[K]['schema'] };
+const envSchema = z.object(Object.fromEntries(VAR_LIST.map((spec) => [spec.name, spec.schema])) as Shape);
+
+const present = (env: Env, name: string) => (env[name] ?? '').trim() !== '';
+
+function missingFor(group: 'slack' | 'gcp', env: Env): string[] {
+  const required = [...GROUP_REQUIRED[group]];
+  if (group === 'slack') {
+    const socket = ['true', '1', 'yes'].includes((env.SLACK_SOCKET_MODE ?? '').trim());
+    required.push(socket ? 'SLACK_APP_TOKEN' : 'SLACK_SIGNING_SECRET');
+  }
+  return required.filter((name) => !present(env, name));
+}
+
+/** Parse the environment once (main.ts does it); every problem is reported together, each naming its variable. */
+export function readConfig(env: Env): Config {
+  const problems: string[] = [];
+  const raw = Object.fromEntries(
+    VAR_LIST.map((spec) => [spec.name, present(env, spec.name) ? env[spec.name]?.trim() : undefined]),
+  );
+  const parsed = envSchema.safeParse(raw);
+  // zod messages never include the received value, so secrets cannot leak through them.
+  if (!parsed.success)
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+
+  const slackSet = VAR_LIST.some(
+    (v) => v.group === 'slack' && v.name !== 'SLACK_SOCKET_MODE' && present(env, v.name),
+  );
+  const gcpSet = VAR_LIST.some((v) => v.group === 'gcp' && present(env, v.name));
+  if (slackSet) {
+    const missing = missingFor('slack', env);
+    if (missing.length > 0) problems.push(`Slack is partly configured; also set ${missing.join(', ')}`);
+  }
+  if (gcpSet) {
+    const missing = missingFor('gcp', env);
+    if (missing.length > 0)
+      problems.push(`Google Cloud is partly configured; also set ${missing.join(', ')}`);
+    if (!slackSet)
+      problems.push(
+        `Google Cloud is configured but Slack is not; set ${missingFor('slack', env).join(', ')}`,
+      );
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+
+  const v = parsed.data;
+  const thresholds = thresholdsSchema.parse({
+    ...DEFAULT_THRESHOLDS,
+    ...defined({
+      gapAlertThreshold: v.GAP_ALERT_THRESHOLD,
+      boxscoreCoverageMin: v.BOXSCORE_COVERAGE_MIN,
+      workflowFailureWarn: v.WORKFLOW_FAILURE_WARN,
+      workflowFailureError: v.WORKFLOW_FAILURE_ERROR,
+      predictionVolumeMin: v.PREDICTION_VOLUME_MIN,
+      gradingCoverageMin: v.GRADING_COVERAGE_MIN,
+      bdbGraceHours: v.BDB_GRACE_HOURS,
+    }),
+  });
+  const mode: Mode = gcpSet ? 'cloud' : slackSet ? 'self-hosted' : 'demo';
+  const slack: SlackConfig | undefined = slackSet
+    ? {
+        botToken: required(v.SLACK_BOT_TOKEN),
+        signingSecret: v.SLACK_SIGNING_SECRET,
+        appToken: v.SLACK_APP_TOKEN,
+        socketMode: v.SLACK_SOCKET_MODE,
+        alertChannel: required(v.SLACK_ALERT_CHANNEL),
+      }
+    : undefined;
+  const gcp: GcpConfig | undefined = gcpSet
+    ? {
+        projectId: required(v.GCP_PROJECT_ID),
+        bigqueryLocation: v.BIGQUERY_LOCATION,
+        firestoreDatabaseId: v.FIRESTORE_DATABASE_ID,
+        tasksLocation: required(v.CLOUD_TASKS_LOCATION),
+        tasksQueue: required(v.CLOUD_TASKS_QUEUE),
+        tasksTargetUrl: required(v.TASKS_TARGET_URL),
+        tasksServiceAccountEmail: required(v.TASKS_SERVICE_ACCOUNT_EMAIL),
+        scraperServiceUrl: required(v.SCRAPER_SERVICE_URL),
+        scraperServiceToken: required(v.SCRAPER_SERVICE_TOKEN),
+        processorServiceUrl: v.PROCESSOR_SERVICE_URL ?? required(v.SCRAPER_SERVICE_URL),
+        processorServiceToken: v.PROCESSOR_SERVICE_TOKEN ?? required(v.SCRAPER_SERVICE_TOKEN),
+      }
+    : undefined;
+
+  return {
+    mode,
+    server: {
+      port: v.PORT,
+      host: v.HOST,
+      logLevel: v.LOG_LEVEL,
+      logFormat: v.LOG_FORMAT ?? (mode === 'demo' ? 'pretty' : 'json'),
+    },
+    slack,
+    gcp,
+    alerts: {
+      criticalChannel: v.SLACK_CRITICAL_CHANNEL,
+      criticalMention: v.SLACK_CRITICAL_MENTION,
+      operatorUserIds: v.SLACK_OPERATOR_USER_IDS,
+      operatorGroupId: v.SLACK_OPERATOR_GROUP_ID,
+    },
+    embedded: {
+      dbPath: v.SHOTCLOCK_DB_PATH,
+      demoDate: v.DEMO_DATE,
+      secondsPerSimHour: v.DEMO_SECONDS_PER_SIM_HOUR,
+      demoSeed: v.DEMO_SEED,
+      localTasksSecret: v.LOCAL_TASKS_SECRET,
+    },
+    recovery: {
+      backoffHours: v.RETRY_BACKOFF_HOURS ?? [4, 12, 24],
+      backfillMaxDays: v.BACKFILL_MAX_DAYS,
+      scraperTimeoutMs: v.SCRAPER_TIMEOUT_MS,
+    },
+    thresholds,
+    schedules: {
+      gaps: v.SCHEDULE_GAPS,
+      completeness: v.SCHEDULE_COMPLETENESS,
+      health: v.SCHEDULE_HEALTH,
+      grading: v.SCHEDULE_GRADING,
+      digest: v.SCHEDULE_DIGEST,
+    },
+    secrets: VAR_LIST.filter((s) => s.secret && present(env, s.name)).map((s) => String(env[s.name]).trim()),
+  };
+}
+
+// The group checks above guarantee these are set; this only narrows the type.
+function required<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('unreachable: required variable missing after validation');
+  return value;
+}
+
+function defined<T extends Record<string, unknown>>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '../../src/config.js';
+import { VAR_LIST } from '../../src/config-vars.js';
+import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+
+const slack = {
+  SLACK_BOT_TOKEN: 'xoxb-test-token',
+  SLACK_SIGNING_SECRET: 'signing-secret-value',
+  SLACK_ALERT_CHANNEL: 'C0ALERTS',
+};
+const gcp = {
+  GCP_PROJECT_ID: 'nba-props-platform',
+  CLOUD_TASKS_LOCATION: 'us-west2',
+  CLOUD_TASKS_QUEUE: 'shotclock-recovery',
+  TASKS_TARGET_URL: 'https://shotclock.example.run.app',
+  TASKS_SERVICE_ACCOUNT_EMAIL: 'tasks@nba-props-platform.iam.gserviceaccount.com',
+  SCRAPER_SERVICE_URL: 'https://scrapers.example.run.app',
+  SCRAPER_SERVICE_TOKEN: 'scraper-token-value',
+};
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    readConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('readConfig', () => {
+  it('runs the embedded demo when nothing is configured, with the seeds’ defaults', () => {
+    const config = readConfig({});
+    expect(config.mode).toBe('demo');
+    expect(config.slack).toBeUndefined();
+    expect(config.gcp).toBeUndefined();
+    expect(config.embedded.dbPath).toBe('.data/shotclock.duckdb');
+    expect(config.embedded.demoDate).toBe('2026-01-19');
+    expect(config.recovery.backoffHours).toEqual([4, 12, 24]);
+    expect(config.thresholds).toEqual(DEFAULT_THRESHOLDS);
+    expect(config.schedules.health).toEqual(['0 9 * * *', '15 14 * * *']);
+    expect(config.server.logFormat).toBe('pretty');
+    expect(config.secrets).toEqual([]);
+  });
+
+  it('runs against the cloud with Slack and Google Cloud configured', () => {
+    const config = readConfig({ ...slack, ...gcp });
+    expect(config.mode).toBe('cloud');
+    expect(config.gcp?.processorServiceUrl).toBe(gcp.SCRAPER_SERVICE_URL);
+    expect(config.server.logFormat).toBe('json');
+    expect(config.secrets).toEqual(
+      expect.arrayContaining(['xoxb-test-token', 'signing-secret-value', 'scraper-token-value']),
+    );
+  });
+
+  it('runs self-hosted with Slack only', () => {
+    expect(readConfig(slack).mode).toBe('self-hosted');
+  });
+
+  it('names each missing variable of a half-configured Slack app', () => {
+    const problems = problemsOf({ SLACK_BOT_TOKEN: 'xoxb-x' });
+    expect(problems.join('\n')).toMatch(/SLACK_ALERT_CHANNEL/);
+    expect(problems.join('\n')).toMatch(/SLACK_SIGNING_SECRET/);
+  });
+
+  it('asks for the app token, not the signing secret, in Socket Mode', () => {
+    const problems = problemsOf({
+      SLACK_BOT_TOKEN: 'xoxb-x',
+      SLACK_ALERT_CHANNEL: 'C1',
+      SLACK_SOCKET_MODE: 'true',
+    });
+    expect(problems.join('\n')).toMatch(/SLACK_APP_TOKEN/);
+    expect(problems.join('\n')).not.toMatch(/SLACK_SIGNING_SECRET/);
+  });
+
+  it('names each missing Google Cloud variable and refuses Google Cloud without Slack', () => {
+    const problems = problemsOf({ GCP_PROJECT_ID: 'p' }).join('\n');
+    for (const name of [
+      'CLOUD_TASKS_QUEUE',
+      'TASKS_TARGET_URL',
+      'SCRAPER_SERVICE_TOKEN',
+      'SLACK_BOT_TOKEN',
+    ]) {
+      expect(problems).toContain(name);
+    }
+  });
+
+  it('rejects malformed values naming the variable, without echoing secrets', () => {
+    const problems = problemsOf({
+      ...slack,
+      SLACK_BOT_TOKEN: 'not-a-bot-token-SECRET',
+      GAP_ALERT_THRESHOLD: 'three',
+      SCHEDULE_DIGEST: '7am',
+      DEMO_DATE: '2026-1-9',
+    }).join('\n');
+    expect(problems).toMatch(/SLACK_BOT_TOKEN/);
+    expect(problems).toMatch(/GAP_ALERT_THRESHOLD/);
+    expect(problems).toMatch(/SCHEDULE_DIGEST/);
+    expect(problems).toMatch(/DEMO_DATE/);
+    expect(problems).not.toContain('not-a-bot-token-SECRET');
+  });
+
+  it('overrides thresholds and schedules from the environment', () => {
+    const config = readConfig({
+      GAP_ALERT_THRESHOLD: '5',
+      BOXSCORE_COVERAGE_MIN: '0.8',
+      SCHEDULE_GAPS: '0 */2 * * *',
+    });
+    expect(config.thresholds.gapAlertThreshold).toBe(5);
+    expect(config.thresholds.boxscoreCoverageMin).toBe(0.8);
+    expect(config.schedules.gaps).toEqual(['0 */2 * * *']);
+  });
+
+  it('.env.example lists every variable, and only those', () => {
+    const listed = [...readFileSync('.env.example', 'utf8').matchAll(/^# ([A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual(VAR_LIST.map((v) => v.name).sort());
+  });
+
+  it('no module other than src/config.ts reads process.env', async () => {
+    const { readdirSync } = await import('node:fs');
+    const files = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    // main.ts hands process.env to readConfig; nothing else may look at it.
+    const readers = files.filter(
+      (f) => f !== 'main.ts' && readFileSync(`src/${f}`, 'utf8').includes('process.env'),
+    );
+    expect(readers).toEqual([]);
+  });
+});
