@@ -1,0 +1,71 @@
+import type { Warehouse } from '../warehouse/port.js';
+import type { Check, CheckContext } from './check.js';
+import { type Finding, findingKey } from './finding.js';
+
+export interface CheckOutcome {
+  readonly check: string;
+  readonly ms: number;
+  readonly findings: number;
+  /** Set when the check itself failed (query error, timeout, bad rows, evaluator bug). */
+  readonly error?: string;
+}
+
+export interface CheckRunSummary {
+  readonly findings: Finding[];
+  readonly outcomes: CheckOutcome[];
+}
+
+export interface RunChecksDeps {
+  readonly warehouse: Warehouse;
+  /** Monotonic milliseconds for durations only; decisions never read the wall clock. */
+  readonly elapsed?: () => number;
+}
+
+/** A check that could not run is itself a finding: silence would look like health. */
+export function checkFailedFinding(check: string, error: unknown): Finding {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    check: 'check_failed',
+    key: findingKey('check_failed', check),
+    severity: 'error',
+    title: `Check ${check} could not run`,
+    subject: { check },
+    facts: { check, error: message.slice(0, 500) },
+    actions: [],
+  };
+}
+
+/**
+ * Run checks one after another (BigQuery bills per query and DuckDB has one writer: no benefit in
+ * parallel here) and collect their findings; a failing check yields `check_failed` and the run goes on.
+ */
+export async function runChecks(
+  deps: RunChecksDeps,
+  checks: readonly Check<unknown>[],
+  ctx: CheckContext,
+  options: { timeoutMs?: number } = {},
+): Promise<CheckRunSummary> {
+  const elapsed = deps.elapsed ?? (() => performance.now());
+  const findings: Finding[] = [];
+  const outcomes: CheckOutcome[] = [];
+  for (const check of checks) {
+    const started = elapsed();
+    try {
+      const rows = await deps.warehouse.query(check.query, check.params(ctx), {
+        timeoutMs: options.timeoutMs,
+      });
+      const found = check.evaluate(rows, ctx);
+      findings.push(...found);
+      outcomes.push({ check: check.name, ms: elapsed() - started, findings: found.length });
+    } catch (error) {
+      findings.push(checkFailedFinding(check.name, error));
+      outcomes.push({
+        check: check.name,
+        ms: elapsed() - started,
+        findings: 1,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return { findings, outcomes };
+}
