@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import { createClockScheduler, type Job } from '../../src/jobs/scheduler.js';
+
+function recordingJob(name: string, cron: string[], log: string[]): Job {
+  return {
+    name,
+    cron,
+    run: async (slot) => {
+      log.push(`${name}@${slot.toISOString()}`);
+      return name;
+    },
+  };
+}
+
+describe('clock scheduler (injected time)', () => {
+  it('fires every ET slot of the cron expressions as the clock passes them, in order', async () => {
+    // 2026-01-19 00:00 ET = 05:00Z (EST, UTC-5).
+    const clock = new ManualClock('2026-01-19T05:00:00Z');
+    const log: string[] = [];
+    const scheduler = createClockScheduler(
+      [recordingJob('gaps', ['0 */4 * * *'], log), recordingJob('health', ['0 9 * * *', '15 14 * * *'], log)],
+      clock,
+    );
+    clock.advance(24 * 3_600_000);
+    await scheduler.tick();
+    await scheduler.stop();
+    expect(log).toEqual(
+      [
+        'gaps@2026-01-19T09:00:00.000Z',
+        'health@2026-01-19T14:00:00.000Z',
+        'gaps@2026-01-19T13:00:00.000Z',
+        'gaps@2026-01-19T17:00:00.000Z',
+        'health@2026-01-19T19:15:00.000Z',
+        'gaps@2026-01-19T21:00:00.000Z',
+        'gaps@2026-01-20T01:00:00.000Z',
+        'gaps@2026-01-20T05:00:00.000Z',
+      ].sort((a, b) => a.split('@')[1]!.localeCompare(b.split('@')[1]!)),
+    );
+  });
+
+  it('skips a slot the gate refuses and reports results and errors', async () => {
+    const clock = new ManualClock('2026-01-19T05:00:00Z');
+    const results: string[] = [];
+    const failing: Job = {
+      name: 'broken',
+      cron: ['0 6 * * *'],
+      run: async () => {
+        throw new Error('boom');
+      },
+    };
+    const scheduler = createClockScheduler([recordingJob('gaps', ['0 */4 * * *'], []), failing], clock, {
+      gate: async (job, slot) => !(job === 'gaps' && slot.toISOString() === '2026-01-19T09:00:00.000Z'),
+      onResult: (job, slot, _result, error) =>
+        results.push(`${job}@${slot.toISOString()}:${error instanceof Error ? error.message : 'ok'}`),
+    });
+    clock.advance(12 * 3_600_000);
+    await scheduler.tick();
+    await scheduler.stop();
+    expect(results).toEqual([
+      'broken@2026-01-19T11:00:00.000Z:boom',
+      'gaps@2026-01-19T13:00:00.000Z:ok',
+      'gaps@2026-01-19T17:00:00.000Z:ok',
+    ]);
+  });
+
+  it('does not fire slots that were already passed before it started', async () => {
+    const clock = new ManualClock('2026-01-19T09:30:00Z');
+    const log: string[] = [];
+    const scheduler = createClockScheduler([recordingJob('gaps', ['0 */4 * * *'], log)], clock);
+    await scheduler.tick();
+    clock.advance(60_000);
+    await scheduler.tick();
+    await scheduler.stop();
+    expect(log).toEqual([]);
+  });
+});
