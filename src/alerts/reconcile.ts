@@ -1,0 +1,103 @@
+import { type Finding, SEVERITIES, type Severity } from '../jobs/finding.js';
+import { assignRoots } from './root-cause.js';
+
+/** What reconciliation needs to know of an open incident (the store holds more). */
+export interface OpenIncidentSnapshot {
+  readonly id: string;
+  readonly key: string;
+  readonly check: string;
+  readonly severity: Severity;
+  readonly finding: Finding;
+  readonly snoozedUntil: Date | undefined;
+}
+
+export interface ReconcileInput {
+  /** Every finding of this run, `check_failed` ones included. */
+  readonly findings: readonly Finding[];
+  /** The checks this run attempted; only their incidents can resolve. */
+  readonly checksRan: readonly string[];
+  readonly open: readonly OpenIncidentSnapshot[];
+  /** The most recent resolved incident id per key, so a key that comes back links its predecessor. */
+  readonly lastResolvedIdByKey: ReadonlyMap<string, string>;
+  readonly now: Date;
+}
+
+export type Decision =
+  | {
+      readonly kind: 'open';
+      readonly finding: Finding;
+      /** Thread this incident under the root's message (an open incident's key or one opened in this run). */
+      readonly rootKey: string | undefined;
+      readonly previousIncidentId: string | undefined;
+    }
+  | {
+      readonly kind: 'update';
+      readonly incidentId: string;
+      readonly finding: Finding;
+      /** Severity went up: worth a thread reply, unless the incident is snoozed. */
+      readonly escalated: boolean;
+      readonly notify: boolean;
+    }
+  | { readonly kind: 'resolve'; readonly incidentId: string; readonly key: string };
+
+const rank = (s: Severity) => SEVERITIES.length - SEVERITIES.indexOf(s);
+
+export function isSnoozed(incident: Pick<OpenIncidentSnapshot, 'snoozedUntil'>, now: Date): boolean {
+  return incident.snoozedUntil !== undefined && incident.snoozedUntil.getTime() > now.getTime();
+}
+
+/**
+ * Pure lifecycle decision for one run: a new key opens an incident, a known key updates its incident in
+ * place, and an open incident whose key is gone resolves — but only if its check ran and did not fail
+ * in this run (a check that could not run says nothing about whether its problems are fixed).
+ * Opens come roots-first so a child can be threaded under a root opened in the same run.
+ */
+export function reconcile(input: ReconcileInput): Decision[] {
+  const openByKey = new Map(input.open.map((i) => [i.key, i]));
+  const foundKeys = new Set(input.findings.map((f) => f.key));
+  const failedChecks = new Set(
+    input.findings.filter((f) => f.check === 'check_failed').map((f) => f.subject.check),
+  );
+  const ranCleanly = (check: string) => input.checksRan.includes(check) && !failedChecks.has(check);
+
+  const newFindings = input.findings.filter((f) => !openByKey.has(f.key));
+  // Roots may be open incidents or findings opened now; a finding already open keeps its placement.
+  const roots = assignRoots(newFindings, [...input.open.map((i) => i.finding), ...input.findings]);
+
+  const opens: Decision[] = newFindings.map((finding) => ({
+    kind: 'open',
+    finding,
+    rootKey: roots.get(finding.key),
+    previousIncidentId: input.lastResolvedIdByKey.get(finding.key),
+  }));
+  const isChild = (d: Decision) => d.kind === 'open' && d.rootKey !== undefined;
+  opens.sort((a, b) => Number(isChild(a)) - Number(isChild(b)));
+
+  const updates: Decision[] = input.findings.flatMap((finding) => {
+    const incident = openByKey.get(finding.key);
+    if (!incident) return [];
+    const escalated = rank(finding.severity) > rank(incident.severity);
+    return [
+      {
+        kind: 'update',
+        incidentId: incident.id,
+        finding,
+        escalated,
+        notify: escalated && !isSnoozed(incident, input.now),
+      },
+    ];
+  });
+
+  const resolves: Decision[] = input.open
+    .filter((incident) => !foundKeys.has(incident.key))
+    .filter((incident) => ranCleanly(checkOf(incident)))
+    .map((incident) => ({ kind: 'resolve', incidentId: incident.id, key: incident.key }));
+
+  return [...opens, ...updates, ...resolves];
+}
+
+/** The check whose clean run can resolve this incident: a check_failed incident belongs to the failed check. */
+function checkOf(incident: OpenIncidentSnapshot): string {
+  if (incident.check !== 'check_failed') return incident.check;
+  return incident.finding.subject.check ?? incident.key.replace(/^check_failed:/, '');
+}
