@@ -32,3 +32,12 @@ export function wilsonInterval(successes: number, trials: number, z = Z_95): Pro
     high: successes === trials ? 1 : Math.min(1, centre + half),
   };
 }
+
+/**
+ * Round half away from zero for display in facts (one decimal for percentages and hours), so −36.25 and
+ * 36.25 read the same; decisions use the unrounded value.
+ */
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return (Math.sign(value) * Math.round(Math.abs(value) * f)) / f;
+}

@@ -1,0 +1,19 @@
+-- prediction_volume: games on @report_date and the active predictions made for them as of @now.
+-- `predictions` counts distinct (system, player, prop) so retry duplicates (seed 002: 5 copies) cannot
+-- hide a thin slate; `active_rows` is the raw row count for comparison.
+-- @param report_date DATE
+-- @param now TIMESTAMP
+WITH active_keys AS (
+  SELECT system_id, player_lookup, prop_type, COUNT(*) AS copies
+  FROM nba_predictions.player_prop_predictions
+  WHERE game_date = @report_date
+    AND is_active = TRUE
+    AND created_at <= @now
+  GROUP BY system_id, player_lookup, prop_type
+)
+SELECT
+  (SELECT COUNT(*) FROM nba_raw.nbac_schedule WHERE game_date = @report_date) AS games,
+  (SELECT COUNT(*) FROM active_keys) AS predictions,
+  (SELECT COALESCE(SUM(copies), 0) FROM active_keys) AS active_rows,
+  (SELECT COUNT(DISTINCT system_id) FROM active_keys) AS systems,
+  (SELECT COUNT(DISTINCT player_lookup) FROM active_keys) AS players

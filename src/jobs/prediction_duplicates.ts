@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { defineQuery } from '../warehouse/port.js';
+import { type CheckContext, defineCheck } from './check.js';
+import { type Finding, findingKey } from './finding.js';
+
+const NAME = 'prediction_duplicates';
+
+const row = z.object({
+  system_id: z.string(),
+  player_lookup: z.string(),
+  prop_type: z.string(),
+  copies: z.number().int(),
+});
+export type PredictionDuplicatesRow = z.infer<typeof row>;
+
+/** Enough examples to find the rows in BigQuery, few enough for one Slack message. */
+const SAMPLE_KEYS = 5;
+
+/**
+ * One finding per date, whatever the number of keys (those go in facts, never the key). A warning: the
+ * frontend deduplicates (seed 002), but copies bloat storage and double-count in anything that sums rows.
+ */
+export function evaluatePredictionDuplicates(
+  rows: readonly PredictionDuplicatesRow[],
+  ctx: CheckContext,
+): Finding[] {
+  const dups = rows.filter((r) => r.copies > 1);
+  if (dups.length === 0) return [];
+  const sorted = [...dups].sort(
+    (a, b) =>
+      b.copies - a.copies ||
+      a.system_id.localeCompare(b.system_id) ||
+      a.player_lookup.localeCompare(b.player_lookup) ||
+      a.prop_type.localeCompare(b.prop_type),
+  );
+  const maxCopies = sorted[0]?.copies ?? 0;
+  const systems = [...new Set(dups.map((r) => r.system_id))].sort();
+  return [
+    {
+      check: NAME,
+      key: findingKey(NAME, ctx.date),
+      severity: 'warning',
+      title: `${dups.length} prediction keys for ${ctx.date} have duplicate active rows (up to ${maxCopies} copies)`,
+      subject: { date: ctx.date },
+      facts: {
+        date: ctx.date,
+        duplicate_keys: dups.length,
+        max_copies: maxCopies,
+        extra_rows: dups.reduce((sum, r) => sum + r.copies - 1, 0),
+        systems,
+        sample: sorted
+          .slice(0, SAMPLE_KEYS)
+          .map((r) => `${r.system_id}/${r.player_lookup}/${r.prop_type} x${r.copies}`),
+      },
+      actions: [],
+    },
+  ];
+}
+
+export const predictionDuplicatesCheck = defineCheck({
+  name: NAME,
+  description: 'Prediction keys (player, date, prop, system) with more than one active row',
+  query: defineQuery(`checks/${NAME}.sql`, row),
+  params: (ctx) => ({ report_date: ctx.date, now: ctx.now }),
+  evaluate: evaluatePredictionDuplicates,
+});

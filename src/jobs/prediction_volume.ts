@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { defineQuery } from '../warehouse/port.js';
+import { type CheckContext, defineCheck } from './check.js';
+import { type Finding, findingKey } from './finding.js';
+
+const NAME = 'prediction_volume';
+
+const row = z.object({
+  games: z.number().int(),
+  /** Distinct active (system, player, prop): duplicates do not count twice. */
+  predictions: z.number().int(),
+  active_rows: z.number().int(),
+  systems: z.number().int(),
+  players: z.number().int(),
+});
+export type PredictionVolumeRow = z.infer<typeof row>;
+
+/** No games that date: nothing is owed. None at all: critical. Under the minimum (seed 004: 200, expect 280+): error. */
+export function evaluatePredictionVolume(rows: readonly PredictionVolumeRow[], ctx: CheckContext): Finding[] {
+  const r = rows[0];
+  if (!r || r.games === 0) return [];
+  const { predictionVolumeMin: min, predictionVolumeExpected: expected } = ctx.thresholds;
+  if (r.predictions >= min) return [];
+  const none = r.predictions === 0;
+  return [
+    {
+      check: NAME,
+      key: findingKey(NAME, ctx.date),
+      severity: none ? 'critical' : 'error',
+      title: none
+        ? `No active predictions for ${ctx.date} (${r.games} games)`
+        : `Only ${r.predictions} active predictions for ${ctx.date} (${r.games} games, expected ${expected}+)`,
+      subject: { date: ctx.date },
+      facts: {
+        date: ctx.date,
+        games: r.games,
+        predictions: r.predictions,
+        minimum: min,
+        expected,
+        active_rows: r.active_rows,
+        systems: r.systems,
+        players: r.players,
+      },
+      actions: [],
+    },
+  ];
+}
+
+export const predictionVolumeCheck = defineCheck({
+  name: NAME,
+  description: 'Active predictions for a date with games: none is critical, under the minimum an error',
+  query: defineQuery(`checks/${NAME}.sql`, row),
+  params: (ctx) => ({ report_date: ctx.date, now: ctx.now }),
+  evaluate: evaluatePredictionVolume,
+});
