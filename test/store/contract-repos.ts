@@ -1,0 +1,343 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/jobs/finding.js';
+import * as audit from '../../src/store/audit.js';
+import * as incidents from '../../src/store/incidents.js';
+import * as leases from '../../src/store/leases.js';
+import * as ledger from '../../src/store/message-ledger.js';
+import * as retryQueue from '../../src/store/retry-queue.js';
+import type { StoreRef } from './contract.js';
+
+const t0 = new Date('2026-01-19T12:00:00Z');
+const plus = (ms: number, from = t0) => new Date(from.getTime() + ms);
+const HOUR = 3_600_000;
+
+const finding = (
+  subject = 'bdl_box_scores:2026-01-19',
+  severity: Finding['severity'] = 'error',
+): Finding => ({
+  check: 'source_discrepancy',
+  key: `source_discrepancy:${subject}`,
+  severity,
+  title: 'BDL returned 4 games but NBA.com has 9',
+  subject: { scraper: 'bdl_box_scores', date: '2026-01-19' },
+  // Deliberately not alphabetical: the display order must survive the store.
+  facts: { 'NBA.com games': 9, 'BDL games': 4, missing: ['LAL', 'BOS'] },
+  actions: [{ kind: 'retry', scraper: 'bdl_box_scores', date: '2026-01-19' }],
+});
+
+const retryInput = (over: Partial<retryQueue.CreateOrJoinInput> = {}): retryQueue.CreateOrJoinInput => ({
+  kind: 'scraper',
+  name: 'bdl_box_scores',
+  date: '2026-01-19',
+  reason: 'bdl_discrepancy',
+  originalError: 'BDL returned 4 games but NBAC has 9',
+  expectedRecords: 9,
+  nextRetryAt: plus(4 * HOUR),
+  now: t0,
+  ...over,
+});
+
+export function registerRepositoryContract(ref: StoreRef): void {
+  describe('incidents', () => {
+    it('opens once per key, keeps fact order, updates in place, resolves, and reopens linking the old one', async () => {
+      const first = await incidents.open(ref.store, { finding: finding(), now: t0 });
+      expect(first.created).toBe(true);
+      expect(Object.keys(first.incident.finding.facts)).toEqual(['NBA.com games', 'BDL games', 'missing']);
+      const again = await incidents.open(ref.store, { finding: finding(), now: plus(HOUR) });
+      expect(again).toEqual({ incident: first.incident, created: false });
+
+      const stored = await incidents.get(ref.store, first.incident.id);
+      expect(Object.keys(stored?.finding.facts ?? {})).toEqual(['NBA.com games', 'BDL games', 'missing']);
+      expect(stored?.opened_at).toEqual(t0);
+
+      const seen = await incidents.recordSeen(
+        ref.store,
+        first.incident.id,
+        finding(undefined, 'critical'),
+        plus(HOUR),
+      );
+      expect(seen).toMatchObject({
+        seen_count: 2,
+        severity: 'critical',
+        last_seen: plus(HOUR),
+        first_seen: t0,
+      });
+      await incidents.update(ref.store, first.incident.id, {
+        ack: { user: 'U123', at: plus(2 * HOUR) },
+        snooze_until: plus(6 * HOUR),
+        message: { channel: 'C1', ts: '1737288000.000100' },
+      });
+      const open = await incidents.findOpenByKey(ref.store, finding().key);
+      expect(open).toMatchObject({ ack: { user: 'U123', at: plus(2 * HOUR) }, snooze_until: plus(6 * HOUR) });
+      expect((await incidents.listOpen(ref.store)).map((i) => i.id)).toEqual([first.incident.id]);
+
+      const resolved = await incidents.resolve(ref.store, first.incident.id, plus(5 * HOUR));
+      expect(resolved.resolved).toBe(true);
+      expect((await incidents.resolve(ref.store, first.incident.id, plus(6 * HOUR))).resolved).toBe(false);
+      expect(await incidents.findOpenByKey(ref.store, finding().key)).toBeUndefined();
+      expect(await incidents.listOpen(ref.store)).toEqual([]);
+      const resolvedSince = await incidents.listResolvedSince(ref.store, plus(4 * HOUR));
+      expect(resolvedSince.map((i) => [i.id, i.resolved_at])).toEqual([[first.incident.id, plus(5 * HOUR)]]);
+      expect(await incidents.listResolvedSince(ref.store, plus(5 * HOUR + 1))).toEqual([]);
+
+      const reopened = await incidents.open(ref.store, { finding: finding(), now: plus(8 * HOUR) });
+      expect(reopened.created).toBe(true);
+      expect(reopened.incident.id).not.toBe(first.incident.id);
+      expect(reopened.incident.previous_incident_id).toBe(first.incident.id);
+      expect(reopened.incident.seen_count).toBe(1);
+    });
+
+    it('keeps at most one open incident per key when 5 callers open it at once', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => incidents.open(ref.store, { finding: finding(), now: t0 })),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.incident.id)).size).toBe(1);
+      expect(await incidents.listOpen(ref.store)).toHaveLength(1);
+    });
+
+    it('lists open incidents oldest first and records root-cause grouping', async () => {
+      const late = await incidents.open(ref.store, { finding: finding('b:2026-01-19'), now: plus(HOUR) });
+      const early = await incidents.open(ref.store, { finding: finding('a:2026-01-19'), now: t0 });
+      await incidents.update(ref.store, late.incident.id, { root_incident_id: early.incident.id });
+      const open = await incidents.listOpen(ref.store);
+      expect(open.map((i) => [i.id, i.root_incident_id])).toEqual([
+        [early.incident.id, null],
+        [late.incident.id, early.incident.id],
+      ]);
+    });
+  });
+
+  describe('message ledger', () => {
+    it('claims an intent once; later claims get the existing claim; posted claims leave the unfinished list', async () => {
+      const first = await ledger.claim(ref.store, 'post:inc#1', { channel: 'C1', text: 'first' }, t0);
+      expect(first.created).toBe(true);
+      const second = await ledger.claim(
+        ref.store,
+        'post:inc#1',
+        { channel: 'C1', text: 'second' },
+        plus(1000),
+      );
+      expect(second).toEqual({ claim: first.claim, created: false });
+      expect(second.claim.payload).toEqual({ channel: 'C1', text: 'first' });
+
+      await ledger.claim(ref.store, 'reply:inc#1:resolved', { channel: 'C1' }, plus(2000));
+      await ledger.claim(ref.store, 'post:inc#2', { channel: 'C2' }, plus(HOUR));
+      const unfinished = await ledger.listUnfinished(ref.store, plus(60_000));
+      expect(unfinished.map((c) => c.intent_id)).toEqual(['post:inc#1', 'reply:inc#1:resolved']);
+
+      const posted = await ledger.recordPosted(
+        ref.store,
+        'post:inc#1',
+        { channel: 'C1', ts: '1.1' },
+        plus(3000),
+      );
+      expect(posted).toMatchObject({ status: 'posted', channel: 'C1', ts: '1.1', posted_at: plus(3000) });
+      const repeat = await ledger.recordPosted(
+        ref.store,
+        'post:inc#1',
+        { channel: 'C1', ts: '9.9' },
+        plus(4000),
+      );
+      expect(repeat.ts).toBe('1.1');
+      const after = await ledger.listUnfinished(ref.store, plus(2 * HOUR));
+      expect(after.map((c) => c.intent_id)).toEqual(['reply:inc#1:resolved', 'post:inc#2']);
+    });
+
+    it('gives exactly one of 5 concurrent claimers the claim', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => ledger.claim(ref.store, 'post:x', { by: i }, t0)),
+      );
+      const winners = results.filter((r) => r.created);
+      expect(winners).toHaveLength(1);
+      for (const r of results) expect(r.claim).toEqual(winners[0]?.claim);
+    });
+  });
+
+  describe('retry queue', () => {
+    it('creates or joins one item per scraper and date, even when 5 callers race', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => retryQueue.createOrJoin(ref.store, retryInput())),
+      );
+      expect(results.filter((r) => r.outcome === 'created')).toHaveLength(1);
+      expect(results.filter((r) => r.outcome === 'joined')).toHaveLength(4);
+      const id = retryQueue.retryItemId('bdl_box_scores', '2026-01-19');
+      expect(id).toBe('bdl_box_scores_2026-01-19');
+      const joined = await retryQueue.createOrJoin(ref.store, retryInput({ incidentId: 'inc#1' }));
+      expect(joined.outcome).toBe('joined');
+      expect(await retryQueue.get(ref.store, id)).toMatchObject({
+        status: 'pending',
+        retry_attempts: 0,
+        max_retries: 3,
+        incident_id: 'inc#1',
+        next_retry_at: plus(4 * HOUR),
+        expected_records: 9,
+      });
+    });
+
+    it('claims each attempt once: 10 duplicate deliveries → 1 claimed, 9 duplicates', async () => {
+      const { item } = await retryQueue.createOrJoin(ref.store, retryInput());
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          retryQueue.claimAttempt(ref.store, item.doc_id, 1, 'task-1', plus(4 * HOUR)),
+        ),
+      );
+      expect(results.filter((r) => r.result === 'claimed')).toHaveLength(1);
+      expect(results.filter((r) => r.result === 'duplicate')).toHaveLength(9);
+      const after = await retryQueue.get(ref.store, item.doc_id);
+      expect(after?.retry_history).toHaveLength(1);
+      expect(after).toMatchObject({ status: 'retrying', retry_attempts: 1 });
+      expect(
+        await retryQueue.claimAttempt(ref.store, item.doc_id, 3, 'task-3', plus(5 * HOUR)),
+      ).toMatchObject({
+        result: 'stale',
+      });
+      expect(await retryQueue.claimAttempt(ref.store, 'nope_2026-01-01', 1, 't', t0)).toEqual({
+        result: 'not_found',
+      });
+    });
+
+    it('records outcomes: partial → pending at the next time, idempotent; exhausted after 3; restarts after', async () => {
+      const { item } = await retryQueue.createOrJoin(ref.store, retryInput());
+      const id = item.doc_id;
+      await retryQueue.claimAttempt(ref.store, id, 1, 'task-1', plus(4 * HOUR));
+      const partial = { result: 'partial' as const, recordsReceived: 6, nextRetryAt: plus(16 * HOUR) };
+      const first = await retryQueue.recordOutcome(ref.store, id, 1, partial, plus(4 * HOUR + 60_000));
+      expect(first.changed).toBe(true);
+      expect(first.item).toMatchObject({ status: 'pending', next_retry_at: plus(16 * HOUR) });
+      expect(first.item.retry_history[0]).toMatchObject({
+        result: 'partial',
+        records_received: 6,
+        task_name: 'task-1',
+      });
+      const dup = await retryQueue.recordOutcome(
+        ref.store,
+        id,
+        1,
+        { ...partial, recordsReceived: 7 },
+        plus(5 * HOUR),
+      );
+      expect(dup.changed).toBe(false);
+      expect(dup.item.retry_history[0]?.records_received).toBe(6);
+
+      for (const attempt of [2, 3]) {
+        expect((await retryQueue.claimAttempt(ref.store, id, attempt, `task-${attempt}`, t0)).result).toBe(
+          'claimed',
+        );
+        await retryQueue.recordOutcome(
+          ref.store,
+          id,
+          attempt,
+          { result: 'failed', recordsReceived: 4, error: 'timeout', nextRetryAt: plus(40 * HOUR) },
+          plus(attempt * 20 * HOUR),
+        );
+      }
+      const exhausted = await retryQueue.get(ref.store, id);
+      expect(exhausted).toMatchObject({ status: 'exhausted', retry_attempts: 3, next_retry_at: null });
+      expect(exhausted?.exhausted_at).toEqual(plus(60 * HOUR));
+      expect((await retryQueue.claimAttempt(ref.store, id, 4, 'task-4', t0)).result).toBe('stale');
+
+      const again = await retryQueue.createOrJoin(ref.store, retryInput({ now: plus(70 * HOUR) }));
+      expect(again.outcome).toBe('restarted');
+      expect(again.item).toMatchObject({ status: 'pending', retry_attempts: 0, retry_history: [] });
+    });
+
+    it('marks an item recovered and lists due items most overdue first, pending only', async () => {
+      const mk = (name: string, due: Date) =>
+        retryQueue.createOrJoin(ref.store, retryInput({ name, nextRetryAt: due }));
+      await mk('late', plus(3 * HOUR));
+      await mk('early', plus(1 * HOUR));
+      await mk('middle', plus(2 * HOUR));
+      await mk('future', plus(30 * HOUR));
+      const { item: busy } = await mk('busy', plus(1));
+      await retryQueue.claimAttempt(ref.store, busy.doc_id, 1, 'task-1', plus(HOUR));
+      const due = await retryQueue.listDue(ref.store, plus(3 * HOUR));
+      expect(due.map((i) => i.scraper_name)).toEqual(['early', 'middle', 'late']);
+      expect((await retryQueue.listDue(ref.store, plus(3 * HOUR), 2)).map((i) => i.scraper_name)).toEqual([
+        'early',
+        'middle',
+      ]);
+
+      const recovered = await retryQueue.recordOutcome(
+        ref.store,
+        busy.doc_id,
+        1,
+        { result: 'recovered', recordsReceived: 9 },
+        plus(2 * HOUR),
+      );
+      expect(recovered.item).toMatchObject({ status: 'recovered', recovered_at: plus(2 * HOUR) });
+      expect((await retryQueue.listByStatus(ref.store, 'recovered')).map((i) => i.scraper_name)).toEqual([
+        'busy',
+      ]);
+      expect((await retryQueue.listByStatus(ref.store, ['pending', 'recovered'])).length).toBe(5);
+    });
+  });
+
+  describe('audit', () => {
+    it("lists an incident's entries oldest first, and an append with an id lands once", async () => {
+      const entry = (who: string, at: Date, incident: string | null): audit.AuditEntry => ({
+        who,
+        action: 'retry',
+        target: 'bdl_box_scores_2026-01-19',
+        incident_id: incident,
+        at,
+        outcome: who === 'U2' ? 'denied' : 'ok',
+        details: { button: 'retry', attempt: 1 },
+      });
+      await audit.append(ref.store, entry('U3', plus(3000), 'inc#1'));
+      await audit.append(ref.store, entry('U1', plus(1000), 'inc#1'));
+      await audit.append(ref.store, entry('U9', plus(500), 'inc#2'));
+      await audit.append(ref.store, entry('U2', plus(2000), 'inc#1'), 'action:trigger-42');
+      await audit.append(ref.store, entry('U2', plus(2000), 'inc#1'), 'action:trigger-42');
+      const trail = await audit.listByIncident(ref.store, 'inc#1');
+      expect(trail.map((e) => [e.who, e.at, e.outcome])).toEqual([
+        ['U1', plus(1000), 'ok'],
+        ['U2', plus(2000), 'denied'],
+        ['U3', plus(3000), 'ok'],
+      ]);
+      expect(trail[0]?.details).toEqual({ button: 'retry', attempt: 1 });
+    });
+  });
+
+  describe('leases', () => {
+    const name = 'job:scraper_gaps:2026-01-19T04:00';
+    it('gives a slot to exactly one of 3 concurrent acquirers; takeover only after expiry', async () => {
+      const holders = ['i-1', 'i-2', 'i-3'];
+      const got = await Promise.all(
+        holders.map((holder) => leases.acquire(ref.store, { name, holder, ttlMs: 60_000, now: t0 })),
+      );
+      expect(got.filter(Boolean)).toHaveLength(1);
+      const winner = holders[got.indexOf(true)] as string;
+      const other = holders.find((h) => h !== winner) as string;
+      expect((await leases.get(ref.store, name))?.holder).toBe(winner);
+
+      expect(await leases.acquire(ref.store, { name, holder: other, ttlMs: 60_000, now: plus(59_999) })).toBe(
+        false,
+      );
+      expect(await leases.release(ref.store, name, other)).toBe(false);
+      expect(await leases.acquire(ref.store, { name, holder: other, ttlMs: 60_000, now: plus(60_000) })).toBe(
+        true,
+      );
+      expect(await leases.get(ref.store, name)).toMatchObject({ holder: other, expires_at: plus(120_000) });
+      // The old holder lost it: it can neither release nor finish the slot now.
+      expect(await leases.finish(ref.store, name, winner, plus(61_000))).toBe(false);
+      expect(await leases.release(ref.store, name, other)).toBe(true);
+      expect(await leases.get(ref.store, name)).toBeUndefined();
+    });
+
+    it('a finished slot is never taken again; the holder may extend its own lease', async () => {
+      expect(await leases.acquire(ref.store, { name, holder: 'i-1', ttlMs: 1000, now: t0 })).toBe(true);
+      expect(await leases.acquire(ref.store, { name, holder: 'i-1', ttlMs: 1000, now: plus(900) })).toBe(
+        true,
+      );
+      expect(await leases.acquire(ref.store, { name, holder: 'i-2', ttlMs: 1000, now: plus(1500) })).toBe(
+        false,
+      );
+      expect(await leases.finish(ref.store, name, 'i-1', plus(1600))).toBe(true);
+      expect(await leases.acquire(ref.store, { name, holder: 'i-2', ttlMs: 1000, now: plus(HOUR) })).toBe(
+        false,
+      );
+      expect(await leases.release(ref.store, name, 'i-1')).toBe(false);
+    });
+  });
+}
