@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import type { DocumentStore } from '../../src/store/port.js';
 import { registerPortContract } from './contract-port.js';
+import { registerRaceContract } from './contract-races.js';
 import { registerRepositoryContract } from './contract-repos.js';
 
 /** What an adapter's test file provides: how to open its store and how to empty it between tests. */
@@ -19,7 +20,7 @@ export interface StoreRef {
 
 /**
  * The one Store contract both adapters must pass: port semantics (transactions, preconditions, Dates, query
- * rules) and every repository's behaviour, including under concurrency.
+ * rules), every repository's behaviour, and races between concurrent callers.
  */
 export function describeStoreContract(name: string, harness: StoreHarness): void {
   describe(`Store contract: ${name}`, () => {
@@ -33,9 +34,16 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
     beforeAll(async () => {
       store = await harness.open();
     });
-    beforeEach(() => harness.reset());
     afterAll(() => harness.close());
-    registerPortContract(ref);
-    registerRepositoryContract(ref);
+    describe('one caller at a time', () => {
+      beforeEach(() => harness.reset());
+      registerPortContract(ref);
+      registerRepositoryContract(ref);
+    });
+    describe('concurrent callers', () => {
+      // Once for the whole group: its tests run at the same time, each on its own documents.
+      beforeAll(() => harness.reset());
+      registerRaceContract(ref);
+    });
   });
 }

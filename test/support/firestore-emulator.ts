@@ -28,13 +28,20 @@ export interface FirestoreEmulator {
   stop(): Promise<void>;
 }
 
-export async function startFirestoreEmulator(
-  options: { projectId?: string; timeoutMs?: number } = {},
-): Promise<FirestoreEmulator> {
+export interface EmulatorOptions {
+  readonly projectId?: string;
+  readonly timeoutMs?: number;
+  /** Overrides for the failure-path tests. */
+  readonly jar?: string;
+  readonly java?: string;
+}
+
+export async function startFirestoreEmulator(options: EmulatorOptions = {}): Promise<FirestoreEmulator> {
   const projectId = options.projectId ?? 'shotclock-test';
-  if (!existsSync(EMULATOR_JAR)) {
+  const jar = options.jar ?? EMULATOR_JAR;
+  if (!existsSync(jar)) {
     throw new Error(
-      `Firestore emulator JAR not found at ${EMULATOR_JAR}. Install the Debian package ` +
+      `Firestore emulator JAR not found at ${jar}. Install the Debian package ` +
         'google-cloud-cli-firestore-emulator (GUIDE §3). The Firestore contract suite does not skip.',
     );
   }
@@ -42,7 +49,7 @@ export async function startFirestoreEmulator(
   process.env.METADATA_SERVER_DETECTION = 'none';
   const port = await freePort();
   const started = performance.now();
-  const child = spawn('java', ['-cp', EMULATOR_JAR, MAIN_CLASS, `--host=${HOST}`, `--port=${port}`], {
+  const child = spawn(options.java ?? 'java', ['-cp', jar, MAIN_CLASS, `--host=${HOST}`, `--port=${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await waitForReady(child, options.timeoutMs ?? 30_000);
