@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { docObjectSchema, parseDoc } from './doc-schema.js';
-import { type DocumentStore, docId } from './port.js';
+import { type DocumentStore, docId, retryIfAlreadyExists } from './port.js';
 
 export const AUDIT_LOG = 'audit_log';
 
@@ -33,12 +33,15 @@ export async function append(
   const valid = auditEntrySchema.parse(entry);
   // Time first so ids sort by time in consoles; the random part keeps same-millisecond entries apart.
   const entryId = id ? docId(id) : `${valid.at.toISOString()}_${randomUUID()}`;
-  return store.runTransaction(async (tx) => {
-    const existing = await tx.get(AUDIT_LOG, entryId);
-    if (existing) return { id: entryId, ...parseDoc(auditEntrySchema, existing, `${AUDIT_LOG}/${entryId}`) };
-    tx.create(AUDIT_LOG, entryId, valid);
-    return { id: entryId, ...valid };
-  });
+  return retryIfAlreadyExists(() =>
+    store.runTransaction(async (tx) => {
+      const existing = await tx.get(AUDIT_LOG, entryId);
+      if (existing)
+        return { id: entryId, ...parseDoc(auditEntrySchema, existing, `${AUDIT_LOG}/${entryId}`) };
+      tx.create(AUDIT_LOG, entryId, valid);
+      return { id: entryId, ...valid };
+    }),
+  );
 }
 
 /** An incident's audit trail, oldest first (shown in its thread and on request). */

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { type Finding, factValueSchema, findingSchema, severitySchema } from '../jobs/finding.js';
 import { parseDoc } from './doc-schema.js';
-import { type DocData, type DocumentStore, docId, NotFoundError, type Transaction } from './port.js';
+import {
+  type DocData,
+  type DocumentStore,
+  docId,
+  NotFoundError,
+  retryIfAlreadyExists,
+  type Transaction,
+} from './port.js';
 
 export const INCIDENTS = 'incidents';
 /** One document per dedup key: the lock that keeps at most one incident open per key, and its sequence. */
@@ -118,41 +125,43 @@ export function open(
   input: OpenInput,
 ): Promise<{ incident: Incident; created: boolean }> {
   const { finding, now } = input;
-  return store.runTransaction(async (tx) => {
-    const lock = await readLock(tx, finding.key);
-    if (lock?.open_incident_id) {
-      const current = await readIncident(tx, lock.open_incident_id);
-      if (current?.status === 'open') return { incident: current, created: false };
-    }
-    const seq = (lock?.seq ?? 0) + 1;
-    const incident = incidentSchema.parse({
-      id: `${docId(finding.key)}#${seq}`,
-      key: finding.key,
-      check: finding.check,
-      severity: finding.severity,
-      status: 'open',
-      finding,
-      first_seen: now,
-      last_seen: now,
-      seen_count: 1,
-      opened_at: now,
-      resolved_at: null,
-      previous_incident_id: lock?.last_incident_id ?? null,
-      root_incident_id: input.rootIncidentId ?? null,
-      ack: null,
-      snooze_until: null,
-      auto_heal_paused: false,
-      message: null,
-    } satisfies Incident);
-    tx.create(INCIDENTS, incident.id, toDoc(incident));
-    tx.set(INCIDENT_KEYS, docId(finding.key), {
-      key: finding.key,
-      open_incident_id: incident.id,
-      last_incident_id: incident.id,
-      seq,
-    } satisfies KeyLock);
-    return { incident, created: true };
-  });
+  return retryIfAlreadyExists(() =>
+    store.runTransaction(async (tx) => {
+      const lock = await readLock(tx, finding.key);
+      if (lock?.open_incident_id) {
+        const current = await readIncident(tx, lock.open_incident_id);
+        if (current?.status === 'open') return { incident: current, created: false };
+      }
+      const seq = (lock?.seq ?? 0) + 1;
+      const incident = incidentSchema.parse({
+        id: `${docId(finding.key)}#${seq}`,
+        key: finding.key,
+        check: finding.check,
+        severity: finding.severity,
+        status: 'open',
+        finding,
+        first_seen: now,
+        last_seen: now,
+        seen_count: 1,
+        opened_at: now,
+        resolved_at: null,
+        previous_incident_id: lock?.last_incident_id ?? null,
+        root_incident_id: input.rootIncidentId ?? null,
+        ack: null,
+        snooze_until: null,
+        auto_heal_paused: false,
+        message: null,
+      } satisfies Incident);
+      tx.create(INCIDENTS, incident.id, toDoc(incident));
+      tx.set(INCIDENT_KEYS, docId(finding.key), {
+        key: finding.key,
+        open_incident_id: incident.id,
+        last_incident_id: incident.id,
+        seq,
+      } satisfies KeyLock);
+      return { incident, created: true };
+    }),
+  );
 }
 
 /** A later run saw the same key again: refresh the snapshot and severity, bump the count. No-op once resolved. */

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { docObjectSchema, parseDoc } from './doc-schema.js';
-import { type DocData, type DocumentStore, docId, NotFoundError, normalizeDoc } from './port.js';
+import {
+  type DocData,
+  type DocumentStore,
+  docId,
+  NotFoundError,
+  normalizeDoc,
+  retryIfAlreadyExists,
+} from './port.js';
 
 export const MESSAGE_LEDGER = 'message_ledger';
 
@@ -39,21 +46,23 @@ export function claim(
   now: Date,
 ): Promise<{ claim: Claim; created: boolean }> {
   const id = docId(intentId);
-  return store.runTransaction(async (tx) => {
-    const existing = await tx.get(MESSAGE_LEDGER, id);
-    if (existing) return { claim: fromDoc(existing, id), created: false };
-    const fresh = claimSchema.parse({
-      intent_id: intentId,
-      payload: normalizeDoc(payload),
-      status: 'claimed',
-      claimed_at: now,
-      channel: null,
-      ts: null,
-      posted_at: null,
-    });
-    tx.create(MESSAGE_LEDGER, id, fresh);
-    return { claim: fresh, created: true };
-  });
+  return retryIfAlreadyExists(() =>
+    store.runTransaction(async (tx) => {
+      const existing = await tx.get(MESSAGE_LEDGER, id);
+      if (existing) return { claim: fromDoc(existing, id), created: false };
+      const fresh = claimSchema.parse({
+        intent_id: intentId,
+        payload: normalizeDoc(payload),
+        status: 'claimed',
+        claimed_at: now,
+        channel: null,
+        ts: null,
+        posted_at: null,
+      });
+      tx.create(MESSAGE_LEDGER, id, fresh);
+      return { claim: fresh, created: true };
+    }),
+  );
 }
 
 /** Record where the message landed. The first recorded ts wins; recording again returns it unchanged. */

@@ -102,6 +102,20 @@ export class NotFoundError extends StoreError {
   }
 }
 
+/**
+ * Run a read-then-create transaction again if its create lost a race. Under contention Firestore may report the
+ * loser's create as ALREADY_EXISTS (not retried by the client) instead of aborting it; the second run reads the
+ * winner's document and returns it.
+ */
+export async function retryIfAlreadyExists<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof AlreadyExistsError) return fn();
+    throw err;
+  }
+}
+
 export const MAX_IN_VALUES = 30;
 const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const COLLECTION = /^[A-Za-z_][A-Za-z0-9_]*$/;

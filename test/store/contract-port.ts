@@ -88,6 +88,16 @@ export function registerPortContract(ref: StoreRef): void {
       await expect(ref.store.get('things', 'a/b')).rejects.toBeInstanceOf(StoreError);
     });
 
+    it('orders strings by their UTF-8 bytes', async () => {
+      await ref.store.runTransaction(async (tx) => {
+        tx.set('things', 'emoji', { s: '\u{1F600}' });
+        tx.set('things', 'wide', { s: '\uFF5E' });
+        tx.set('things', 'ascii', { s: 'z' });
+      });
+      const ids = (await ref.store.query('things', { orderBy: [{ field: 's' }] })).map((d) => d.id);
+      expect(ids).toEqual(['ascii', 'wide', 'emoji']);
+    });
+
     it('queries with Firestore semantics: types, missing fields, in, nested paths, order, limit, id tie-break', async () => {
       const docs: Record<string, Record<string, unknown>> = {
         a: { status: 'open', due: at('2026-01-19T10:00:00Z'), rank: 2, m: { ch: 'C1' } },
