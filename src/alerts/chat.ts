@@ -1,0 +1,35 @@
+/**
+ * The Chat port: the few Slack Web API calls the alert lifecycle and recovery make. The Bolt adapter
+ * (src/bot/chat.ts) implements it on Slack's WebClient (the real Slack, or the local sandbox in demo mode).
+ */
+export interface OutgoingMessage {
+  readonly channel: string;
+  readonly text: string;
+  readonly blocks?: readonly unknown[];
+  /** Post as a reply in this message's thread. */
+  readonly threadTs?: string;
+}
+
+export interface PostedMessage {
+  readonly channel: string;
+  readonly ts: string;
+}
+
+export interface ChatPort {
+  /**
+   * Post one message. Must never post twice for one call: no automatic retry after a request that may have
+   * reached Slack (a rate-limited 429 was not posted, and waiting for Retry-After is the one safe retry).
+   * `intentId` is attached as message metadata so a post whose response was lost can be found again.
+   */
+  post(message: OutgoingMessage, intentId: string): Promise<PostedMessage>;
+  update(
+    message: PostedMessage & { readonly text: string; readonly blocks?: readonly unknown[] },
+  ): Promise<void>;
+  /** Find a message this bot posted with `intentId` in the channel (or thread) since `since`. */
+  findByIntent(
+    channel: string,
+    intentId: string,
+    since: Date,
+    threadTs?: string,
+  ): Promise<PostedMessage | undefined>;
+}

@@ -1,0 +1,207 @@
+import type { Clock } from '../clock.js';
+import type { Finding, Severity } from '../jobs/finding.js';
+import type { Incident } from '../store/incidents.js';
+import * as incidents from '../store/incidents.js';
+import type { DocumentStore } from '../store/port.js';
+import type { ChatPort, OutgoingMessage, PostedMessage } from './chat.js';
+import { finishUnfinished, postOnce } from './messenger.js';
+import { type Decision, reconcile } from './reconcile.js';
+
+/** How incidents look in Slack; src/bot/render.ts builds these from the pure views. */
+export interface IncidentRenderer {
+  alert(incident: Incident, now: Date): { text: string; blocks?: readonly unknown[] };
+  reply(
+    kind: 'resolved' | 'escalated',
+    incident: Incident,
+    now: Date,
+  ): { text: string; blocks?: readonly unknown[] };
+}
+
+export interface Routing {
+  readonly defaultChannel: string;
+  readonly criticalChannel?: string;
+  /** Prepended to a critical incident's fallback text, e.g. `<!subteam^S123>`. */
+  readonly criticalMention?: string;
+}
+
+export interface DeliveryDeps {
+  readonly store: DocumentStore;
+  readonly chat: ChatPort;
+  readonly clock: Clock;
+  readonly render: IncidentRenderer;
+  readonly routing: Routing;
+  readonly log?: (line: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface RunInput {
+  readonly findings: readonly Finding[];
+  readonly checksRan: readonly string[];
+}
+
+export interface DeliverySummary {
+  opened: number;
+  updated: number;
+  resolved: number;
+  posted: number;
+  /** Messages another instance is still posting (or a crash left claimed): finished on a later run. */
+  pending: number;
+  errors: string[];
+}
+
+export const postIntent = (incidentId: string) => `post:${incidentId}`;
+export const replyIntent = (incidentId: string, what: string) => `reply:${incidentId}:${what}`;
+
+export function channelFor(severity: Severity, routing: Routing): string {
+  return severity === 'critical'
+    ? (routing.criticalChannel ?? routing.defaultChannel)
+    : routing.defaultChannel;
+}
+
+/**
+ * Apply one check run to Slack: reconcile findings with open incidents (pure), then act on each decision
+ * with crash-safe posts (claim → post → record) and in-place edits. A Slack error on one incident is
+ * reported and the others go on; nothing posted twice, nothing dropped (an unfinished claim is picked up
+ * at the start of the next run).
+ */
+export async function deliverRun(deps: DeliveryDeps, run: RunInput): Promise<DeliverySummary> {
+  const summary: DeliverySummary = { opened: 0, updated: 0, resolved: 0, posted: 0, pending: 0, errors: [] };
+  await attachFinished(deps, summary);
+  const open = await incidents.listOpen(deps.store);
+  const now = deps.clock.now();
+  const decisions = reconcile({
+    findings: run.findings,
+    checksRan: run.checksRan,
+    open: open.map((i) => ({
+      id: i.id,
+      key: i.key,
+      check: i.check,
+      severity: i.severity,
+      finding: i.finding,
+      snoozedUntil: i.snooze_until ?? undefined,
+    })),
+    // The store links a reopened key to its previous incident itself (key lock document).
+    lastResolvedIdByKey: new Map(),
+    now,
+  });
+  const idByKey = new Map(open.map((i) => [i.key, i.id]));
+  for (const decision of decisions) {
+    try {
+      await apply(deps, decision, idByKey, summary);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      summary.errors.push(`${decision.kind} ${describe(decision)}: ${message}`);
+      deps.log?.(`delivery failed: ${decision.kind} ${describe(decision)}`, { error: message });
+    }
+  }
+  return summary;
+}
+
+function describe(decision: Decision): string {
+  return decision.kind === 'open' ? decision.finding.key : decision.incidentId;
+}
+
+async function apply(
+  deps: DeliveryDeps,
+  decision: Decision,
+  idByKey: Map<string, string>,
+  summary: DeliverySummary,
+): Promise<void> {
+  const now = deps.clock.now();
+  if (decision.kind === 'open') {
+    const rootId = decision.rootKey ? idByKey.get(decision.rootKey) : undefined;
+    const { incident, created } = await incidents.open(deps.store, {
+      finding: decision.finding,
+      now,
+      rootIncidentId: rootId ?? null,
+    });
+    idByKey.set(incident.key, incident.id);
+    if (created) summary.opened++;
+    await ensureMessage(deps, incident, summary);
+    return;
+  }
+  if (decision.kind === 'update') {
+    const incident = await incidents.recordSeen(deps.store, decision.incidentId, decision.finding, now);
+    summary.updated++;
+    const message = await ensureMessage(deps, incident, summary);
+    if (message) await deps.chat.update({ ...message, ...deps.render.alert(incident, now) });
+    if (decision.notify && message) {
+      const reply = deps.render.reply('escalated', incident, now);
+      const { postedNow } = await postOnce(deps, replyIntent(incident.id, `escalated:${incident.severity}`), {
+        ...reply,
+        channel: message.channel,
+        threadTs: await threadOf(deps.store, incident, message),
+      });
+      if (postedNow) summary.posted++;
+    }
+    return;
+  }
+  const { incident, resolved } = await incidents.resolve(deps.store, decision.incidentId, now);
+  if (!resolved) return;
+  summary.resolved++;
+  if (!incident.message) return;
+  await deps.chat.update({ ...incident.message, ...deps.render.alert(incident, now) });
+  const reply = deps.render.reply('resolved', incident, now);
+  const { postedNow } = await postOnce(deps, replyIntent(incident.id, 'resolved'), {
+    ...reply,
+    channel: incident.message.channel,
+    threadTs: await threadOf(deps.store, incident, incident.message),
+  });
+  if (postedNow) summary.posted++;
+}
+
+/** Replies go to the thread the incident's message lives in (its root's thread when it is threaded). */
+export async function threadOf(
+  store: DocumentStore,
+  incident: Incident,
+  message: PostedMessage,
+): Promise<string> {
+  if (!incident.root_incident_id) return message.ts;
+  const root = await incidents.get(store, incident.root_incident_id);
+  return root?.message && root.message.channel === message.channel ? root.message.ts : message.ts;
+}
+
+/**
+ * Make sure an open incident has its one message: post it (threaded under its root's message when it has
+ * one) or find the location an earlier run recorded. Returns undefined while another instance posts it.
+ */
+async function ensureMessage(
+  deps: DeliveryDeps,
+  incident: Incident,
+  summary: DeliverySummary,
+): Promise<PostedMessage | undefined> {
+  if (incident.message) return incident.message;
+  const now = deps.clock.now();
+  const root = incident.root_incident_id
+    ? await incidents.get(deps.store, incident.root_incident_id)
+    : undefined;
+  const rendered = deps.render.alert(incident, now);
+  const mention =
+    incident.severity === 'critical' && deps.routing.criticalMention
+      ? `${deps.routing.criticalMention} `
+      : '';
+  const outgoing: OutgoingMessage = root?.message
+    ? { ...rendered, channel: root.message.channel, threadTs: root.message.ts }
+    : {
+        ...rendered,
+        text: `${mention}${rendered.text}`,
+        channel: channelFor(incident.severity, deps.routing),
+      };
+  const { message, postedNow } = await postOnce(deps, postIntent(incident.id), outgoing);
+  if (postedNow) summary.posted++;
+  if (!message) {
+    summary.pending++;
+    return undefined;
+  }
+  await incidents.update(deps.store, incident.id, { message });
+  return message;
+}
+
+/** Intents a crash left half-done: record them, and attach incident messages found or posted. */
+async function attachFinished(deps: DeliveryDeps, summary: DeliverySummary): Promise<void> {
+  for (const { intentId, posted } of await finishUnfinished(deps)) {
+    summary.posted++;
+    if (!intentId.startsWith('post:')) continue;
+    const incident = await incidents.get(deps.store, intentId.slice('post:'.length));
+    if (incident && !incident.message) await incidents.update(deps.store, incident.id, { message: posted });
+  }
+}

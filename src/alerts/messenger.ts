@@ -1,0 +1,83 @@
+import type { Clock } from '../clock.js';
+import * as ledger from '../store/message-ledger.js';
+import type { DocData, DocumentStore } from '../store/port.js';
+import type { ChatPort, OutgoingMessage, PostedMessage } from './chat.js';
+
+export interface MessengerDeps {
+  readonly store: DocumentStore;
+  readonly chat: ChatPort;
+  readonly clock: Clock;
+}
+
+/** A claim older than this without a ts is treated as a crash between claim and record, not a post in flight. */
+export const UNFINISHED_AFTER_MS = 2 * 60_000;
+
+function toPayload(message: OutgoingMessage): DocData {
+  return {
+    channel: message.channel,
+    text: message.text,
+    // Blocks are kept as JSON text: Firestore forbids arrays of arrays, which Block Kit can contain.
+    blocks_json: message.blocks ? JSON.stringify(message.blocks) : null,
+    thread_ts: message.threadTs ?? null,
+  };
+}
+
+function fromPayload(payload: Readonly<Record<string, unknown>>): OutgoingMessage {
+  const blocks = typeof payload.blocks_json === 'string' ? JSON.parse(payload.blocks_json) : undefined;
+  const threadTs = typeof payload.thread_ts === 'string' ? payload.thread_ts : undefined;
+  return { channel: String(payload.channel), text: String(payload.text), blocks, threadTs };
+}
+
+/**
+ * Post a message at most once per `intentId`, across retries, restarts and instances: claim the intent in
+ * the Store, call Slack, record where it landed. Only the caller whose claim is new calls Slack; a caller
+ * that finds the intent already posted gets its location; one that finds it claimed but unfinished gets
+ * `undefined` (another instance is posting it, or `finishUnfinished` will).
+ */
+export async function postOnce(
+  deps: MessengerDeps,
+  intentId: string,
+  message: OutgoingMessage,
+): Promise<{ message: PostedMessage | undefined; postedNow: boolean }> {
+  const { claim, created } = await ledger.claim(deps.store, intentId, toPayload(message), deps.clock.now());
+  if (!created) {
+    const done = claim.status === 'posted' && claim.channel && claim.ts;
+    return {
+      message: done ? { channel: claim.channel ?? '', ts: claim.ts ?? '' } : undefined,
+      postedNow: false,
+    };
+  }
+  const posted = await deps.chat.post(message, intentId);
+  await ledger.recordPosted(deps.store, intentId, posted, deps.clock.now());
+  return { message: posted, postedNow: true };
+}
+
+/**
+ * Finish intents a crash left claimed without a ts: if Slack has the message (its response was lost),
+ * record it; otherwise post it now. Returns the intents finished, so callers can attach them to incidents.
+ */
+export async function finishUnfinished(
+  deps: MessengerDeps,
+): Promise<{ intentId: string; posted: PostedMessage; found: boolean }[]> {
+  const now = deps.clock.now();
+  const stale = await ledger.listUnfinished(deps.store, new Date(now.getTime() - UNFINISHED_AFTER_MS));
+  const done: { intentId: string; posted: PostedMessage; found: boolean }[] = [];
+  for (const claim of stale) {
+    const message = fromPayload(claim.payload);
+    const existing = await deps.chat.findByIntent(
+      message.channel,
+      claim.intent_id,
+      claim.claimed_at,
+      message.threadTs,
+    );
+    const posted = existing ?? (await deps.chat.post(message, claim.intent_id));
+    const recorded = await ledger.recordPosted(deps.store, claim.intent_id, posted, deps.clock.now());
+    if (recorded.channel && recorded.ts)
+      done.push({
+        intentId: claim.intent_id,
+        posted: { channel: recorded.channel, ts: recorded.ts },
+        found: !!existing,
+      });
+  }
+  return done;
+}

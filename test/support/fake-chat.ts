@@ -1,0 +1,44 @@
+import type { ChatPort, OutgoingMessage, PostedMessage } from '../../src/alerts/chat.js';
+
+export interface FakeMessage extends OutgoingMessage {
+  readonly ts: string;
+  readonly intentId: string;
+  updates: number;
+}
+
+/** An in-memory Slack for lifecycle tests, with faults: fail the next post before or after it lands. */
+export class FakeChat implements ChatPort {
+  readonly messages: FakeMessage[] = [];
+  private seq = 0;
+  /** 'before': Slack refuses (nothing posted). 'lost': Slack posts but the response never arrives. */
+  nextPostFault: 'before' | 'lost' | undefined;
+
+  async post(message: OutgoingMessage, intentId: string): Promise<PostedMessage> {
+    const fault = this.nextPostFault;
+    this.nextPostFault = undefined;
+    if (fault === 'before') throw new Error('slack: internal_error');
+    const ts = `1700000000.${String(++this.seq).padStart(6, '0')}`;
+    this.messages.push({ ...message, ts, intentId, updates: 0 });
+    if (fault === 'lost') throw new Error('socket hang up');
+    return { channel: message.channel, ts };
+  }
+
+  async update(message: PostedMessage & { text: string; blocks?: readonly unknown[] }): Promise<void> {
+    const found = this.messages.find((m) => m.channel === message.channel && m.ts === message.ts);
+    if (!found) throw new Error('slack: message_not_found');
+    Object.assign(found, { text: message.text, blocks: message.blocks, updates: found.updates + 1 });
+  }
+
+  async findByIntent(channel: string, intentId: string): Promise<PostedMessage | undefined> {
+    const found = this.messages.find((m) => m.channel === channel && m.intentId === intentId);
+    return found ? { channel: found.channel, ts: found.ts } : undefined;
+  }
+
+  topLevel(): FakeMessage[] {
+    return this.messages.filter((m) => !m.threadTs);
+  }
+
+  replies(ts: string): FakeMessage[] {
+    return this.messages.filter((m) => m.threadTs === ts);
+  }
+}
