@@ -1,0 +1,126 @@
+import type { webApi } from '@slack/bolt';
+import type { ChatPort, OutgoingMessage, PostedMessage } from '../alerts/chat.js';
+
+/** Slack message metadata type carrying the ledger's intent id, so a post whose response was lost is found. */
+export const INTENT_EVENT_TYPE = 'shotclock_intent';
+
+/**
+ * WebClient options for every client the bot builds. chat.postMessage has no idempotency key and the
+ * client's default retries (≈30 min) can post twice after a timeout or 5xx, so the client never retries;
+ * a 429 is rejected to us, and since a rate-limited call was not posted, `SlackChat` waits Retry-After
+ * and tries again itself.
+ */
+export const SAFE_CLIENT_OPTIONS = { retryConfig: { retries: 0 }, rejectRateLimitedCalls: true } as const;
+
+export interface SlackChatOptions {
+  /** Minimum spacing of posts in one channel (Slack allows about one message per second per channel). */
+  readonly minPostIntervalMs?: number;
+  /** How many 429s in a row to wait out before giving up on one call. */
+  readonly maxRateLimitWaits?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly onRateLimited?: (method: string, retryAfterSec: number) => void;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+interface RateLimitedError {
+  code: string;
+  retryAfter: number;
+}
+const isRateLimited = (error: unknown): error is RateLimitedError =>
+  typeof error === 'object' &&
+  error !== null &&
+  (error as { code?: unknown }).code === 'slack_webapi_rate_limited_error';
+
+/** The Chat port on Slack's WebClient (real Slack, or the local sandbox in demo mode). */
+export class SlackChat implements ChatPort {
+  private readonly nextSlot = new Map<string, number>();
+  private readonly minInterval: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly options: SlackChatOptions = {},
+  ) {
+    this.minInterval = options.minPostIntervalMs ?? 1000;
+    this.sleep = options.sleep ?? realSleep;
+  }
+
+  async post(message: OutgoingMessage, intentId: string): Promise<PostedMessage> {
+    await this.pace(message.channel);
+    const result = await this.rateLimited('chat.postMessage', () =>
+      this.client.chat.postMessage({
+        channel: message.channel,
+        text: message.text,
+        // biome-ignore lint/suspicious/noExplicitAny: Block Kit arrays are built and validated by src/views.
+        blocks: message.blocks as any,
+        ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+        metadata: { event_type: INTENT_EVENT_TYPE, event_payload: { intent_id: intentId } },
+        unfurl_links: false,
+      }),
+    );
+    if (!result.ts || !result.channel) throw new Error('chat.postMessage returned no ts');
+    return { channel: result.channel, ts: result.ts };
+  }
+
+  async update(message: PostedMessage & { text: string; blocks?: readonly unknown[] }): Promise<void> {
+    await this.rateLimited('chat.update', () =>
+      this.client.chat.update({
+        channel: message.channel,
+        ts: message.ts,
+        text: message.text,
+        // biome-ignore lint/suspicious/noExplicitAny: see post()
+        blocks: (message.blocks ?? []) as any,
+      }),
+    );
+  }
+
+  async findByIntent(
+    channel: string,
+    intentId: string,
+    since: Date,
+    threadTs?: string,
+  ): Promise<PostedMessage | undefined> {
+    const oldest = String(Math.floor(since.getTime() / 1000) - 60);
+    const page = threadTs
+      ? await this.rateLimited('conversations.replies', () =>
+          this.client.conversations.replies({
+            channel,
+            ts: threadTs,
+            oldest,
+            include_all_metadata: true,
+            limit: 200,
+          }),
+        )
+      : await this.rateLimited('conversations.history', () =>
+          this.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 }),
+        );
+    const found = page.messages?.find(
+      (m) =>
+        m.metadata?.event_type === INTENT_EVENT_TYPE &&
+        (m.metadata.event_payload as { intent_id?: string } | undefined)?.intent_id === intentId,
+    );
+    return found?.ts ? { channel, ts: found.ts } : undefined;
+  }
+
+  /** Keep posts in one channel at least `minInterval` apart, so a burst of alerts stays under Slack's limit. */
+  private async pace(channel: string): Promise<void> {
+    const now = Date.now();
+    const slot = Math.max(now, this.nextSlot.get(channel) ?? 0);
+    this.nextSlot.set(channel, slot + this.minInterval);
+    if (slot > now) await this.sleep(slot - now);
+  }
+
+  private async rateLimited<T>(method: string, call: () => Promise<T>): Promise<T> {
+    const maxWaits = this.options.maxRateLimitWaits ?? 5;
+    for (let waits = 0; ; waits++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!isRateLimited(error) || waits >= maxWaits) throw error;
+        this.options.onRateLimited?.(method, error.retryAfter);
+        await this.sleep(error.retryAfter * 1000);
+      }
+    }
+  }
+}
