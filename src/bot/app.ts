@@ -1,0 +1,95 @@
+import type { Server } from 'node:http';
+import { App, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import type { Logger } from '../runtime/logger.js';
+import { SAFE_CLIENT_OPTIONS } from './chat.js';
+import { type HttpRoute, toBoltRoute } from './http.js';
+
+/** A Slack surface (commands, actions, home, …) registers its listeners on the app. */
+export type Surface = (app: App) => void;
+
+export interface BoltOptions {
+  readonly transport: 'http' | 'socket';
+  readonly botToken: string;
+  readonly signingSecret?: string;
+  readonly appToken?: string;
+  /** The local sandbox's Web API in the demo; Slack's otherwise. */
+  readonly slackApiUrl?: string;
+  /** Known ids skip the auth.test call Bolt makes at construction (needed offline, saves a call otherwise). */
+  readonly botId?: string;
+  readonly botUserId?: string;
+  readonly port: number;
+  readonly host: string;
+  /** Cloud Run without always-on CPU: finish listeners before the HTTP response (acks are still first). */
+  readonly processBeforeResponse?: boolean;
+  readonly routes: readonly HttpRoute[];
+  readonly surfaces: readonly Surface[];
+  readonly log: Logger;
+}
+
+function slackLogger(log: Logger): SlackLogger {
+  let level = LogLevel.INFO;
+  const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  return {
+    debug: (...m) => log.debug(text(m), { source: 'bolt' }),
+    info: (...m) => log.info(text(m), { source: 'bolt' }),
+    warn: (...m) => log.warn(text(m), { source: 'bolt' }),
+    error: (...m) => log.error(text(m), { source: 'bolt' }),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+/**
+ * One Bolt app for both transports with the same listeners: HTTP (Cloud Run; Bolt checks each request's
+ * signature and rejects forged or stale ones with 401) or Socket Mode (self-hosted behind a firewall).
+ * The bot's own routes (/healthz, /readyz, /tasks/*) are served by the same HTTP server either way.
+ */
+export function createBoltApp(options: BoltOptions): App {
+  const logger = slackLogger(options.log);
+  const onRouteError = (error: unknown, path: string) => options.log.error(`route ${path} failed`, { error });
+  const customRoutes = options.routes.map((r) => toBoltRoute(r, onRouteError));
+  const clientOptions = {
+    ...SAFE_CLIENT_OPTIONS,
+    ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+  };
+  const identity =
+    options.botId && options.botUserId ? { botId: options.botId, botUserId: options.botUserId } : {};
+  const app =
+    options.transport === 'socket'
+      ? new App({
+          token: options.botToken,
+          appToken: options.appToken,
+          socketMode: true,
+          customRoutes,
+          installerOptions: { port: options.port },
+          clientOptions,
+          logger,
+          ...identity,
+        })
+      : new App({
+          token: options.botToken,
+          signingSecret: options.signingSecret ?? '',
+          customRoutes,
+          processBeforeResponse: options.processBeforeResponse ?? false,
+          clientOptions,
+          logger,
+          ...identity,
+        });
+  // One central error handler: listeners that throw are logged with their context, never crash the process.
+  app.error(async (error) => {
+    options.log.error('slack listener failed', { error: error.message, code: error.code });
+  });
+  for (const surface of options.surfaces) surface(app);
+  return app;
+}
+
+/** Start listening; returns the HTTP server (its address tells the bound port when port is 0). */
+export async function startBoltApp(app: App, options: Pick<BoltOptions, 'port' | 'host' | 'transport'>) {
+  const started = await app.start(
+    options.transport === 'socket' ? {} : { port: options.port, host: options.host },
+  );
+  return started as unknown as Server | undefined;
+}

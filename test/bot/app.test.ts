@@ -1,0 +1,80 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App } from '@slack/bolt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBoltApp, startBoltApp } from '../../src/bot/app.js';
+import { healthRoutes } from '../../src/bot/health.js';
+import { HttpError } from '../../src/bot/http.js';
+import { createLogger } from '../../src/runtime/logger.js';
+import { postSigned, slashCommandBody } from '../support/slack-request.js';
+
+const SECRET = 'test-signing-secret';
+
+describe('Bolt app (HTTP transport)', () => {
+  let app: App | undefined;
+  afterEach(async () => app?.stop());
+
+  async function start(probeOk: boolean) {
+    const seen: string[] = [];
+    const logs: string[] = [];
+    app = createBoltApp({
+      transport: 'http',
+      botToken: 'xoxb-test',
+      signingSecret: SECRET,
+      botId: 'B1',
+      botUserId: 'U_BOT',
+      slackApiUrl: 'http://127.0.0.1:9/api/',
+      port: 0,
+      host: '127.0.0.1',
+      log: createLogger({ level: 'error', format: 'json', secrets: [], write: (l) => logs.push(l) }),
+      routes: [
+        ...healthRoutes([
+          { name: 'store', check: async () => (probeOk ? undefined : Promise.reject(new Error('down'))) },
+        ]),
+        { path: '/boom', method: 'POST', handler: async () => Promise.reject(new Error('kaput')) },
+        {
+          path: '/bad',
+          method: 'POST',
+          handler: async () => Promise.reject(new HttpError(400, 'scraper is required')),
+        },
+      ],
+      surfaces: [
+        (a) =>
+          a.command('/scrape-status', async ({ ack, command }) => {
+            await ack();
+            seen.push(command.text);
+          }),
+      ],
+    });
+    const server = (await startBoltApp(app, { port: 0, host: '127.0.0.1', transport: 'http' })) as Server;
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { base, seen, logs };
+  }
+
+  it('accepts a correctly signed slash command and rejects forged or stale ones with 401', async () => {
+    const { base, seen } = await start(true);
+    const body = slashCommandBody('/scrape-status', 'bdl_box_scores');
+    expect((await postSigned(`${base}/slack/events`, body, { secret: SECRET })).status).toBe(200);
+    expect((await postSigned(`${base}/slack/events`, body, { secret: SECRET, forge: true })).status).toBe(
+      401,
+    );
+    const stale = Math.floor(Date.now() / 1000) - 6 * 60;
+    expect(
+      (await postSigned(`${base}/slack/events`, body, { secret: SECRET, timestamp: stale })).status,
+    ).toBe(401);
+    expect(seen).toEqual(['bdl_box_scores']);
+  });
+
+  it('serves /healthz and /readyz, and answers route errors with a status instead of crashing', async () => {
+    const { base, logs } = await start(false);
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ ok: false, checks: { store: 'down' } });
+    const boom = await fetch(`${base}/boom`, { method: 'POST' });
+    expect(boom.status).toBe(500);
+    expect(logs.join('\n')).toContain('route /boom failed');
+    const bad = await fetch(`${base}/bad`, { method: 'POST' });
+    expect([bad.status, await bad.json()]).toEqual([400, { ok: false, error: 'scraper is required' }]);
+  });
+});
