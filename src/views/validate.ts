@@ -47,7 +47,7 @@ class Checker {
     this.problems.push(`${where}: ${what}`);
   }
 
-  text(where: string, t: unknown, max: number, opts: { plainOnly?: boolean } = {}): void {
+  text(where: string, t: unknown, max: number, opts: { plainOnly?: boolean } = {}) {
     if (!isObj(t)) return this.fail(where, 'text object missing');
     if (t.type !== 'plain_text' && t.type !== 'mrkdwn')
       return this.fail(where, `bad text type ${String(t.type)}`);
@@ -59,7 +59,7 @@ class Checker {
   }
 
   /** In mrkdwn `<` opens a link or mention; anything else is an escaping bug that garbles the message. */
-  angles(where: string, s: string): void {
+  angles(where: string, s: string) {
     for (let i = s.indexOf('<'); i !== -1; i = s.indexOf('<', i + 1)) {
       if (!/^<(?:[@#!]|https?:|mailto:)[^<>]*>/.test(s.slice(i))) {
         return this.fail(where, `unescaped '<' at ${i}: ${JSON.stringify(s.slice(i, i + 20))}`);
@@ -68,7 +68,7 @@ class Checker {
     if (s.replace(/<[^<>]*>/g, '').includes('>')) this.fail(where, "unescaped '>'");
   }
 
-  id(where: string, kind: 'action_id' | 'block_id', id: unknown, optional = true): void {
+  id(where: string, kind: 'action_id' | 'block_id', id: unknown, optional = true) {
     if (id === undefined && optional) return;
     if (typeof id !== 'string' || id.length === 0) return this.fail(where, `${kind} missing`);
     if (id.length > LIMITS.id) this.fail(where, `${kind} of ${id.length} chars > ${LIMITS.id}`);
@@ -83,7 +83,7 @@ class Checker {
     }
   }
 
-  confirm(where: string, c: unknown): void {
+  confirm(where: string, c: unknown) {
     if (c === undefined) return;
     if (!isObj(c)) return this.fail(where, 'confirm is not an object');
     this.text(`${where}.title`, c.title, LIMITS.confirmTitle, { plainOnly: true });
@@ -92,26 +92,31 @@ class Checker {
     this.text(`${where}.deny`, c.deny, LIMITS.confirmButton, { plainOnly: true });
   }
 
-  options(where: string, options: unknown, max: number, min = 1): void {
+  options(where: string, options: unknown, max: number, min = 1) {
     if (!Array.isArray(options)) return this.fail(where, 'options missing');
     if (options.length < min || options.length > max) {
       this.fail(where, `${options.length} options (allowed ${min}-${max})`);
     }
     const values = new Set<string>();
-    options.forEach((o, i) => {
-      if (!isObj(o)) return this.fail(`${where}[${i}]`, 'option is not an object');
+    for (const [i, o] of options.entries()) {
+      if (!isObj(o)) {
+        this.fail(`${where}[${i}]`, 'option is not an object');
+        continue;
+      }
       this.text(`${where}[${i}].text`, o.text, LIMITS.optionText);
-      if (typeof o.value !== 'string' || o.value.length === 0)
-        return this.fail(`${where}[${i}]`, 'value missing');
+      if (typeof o.value !== 'string' || o.value.length === 0) {
+        this.fail(`${where}[${i}]`, 'value missing');
+        continue;
+      }
       if (o.value.length > LIMITS.optionValue) {
         this.fail(`${where}[${i}]`, `value of ${o.value.length} chars > ${LIMITS.optionValue}`);
       }
       if (values.has(o.value)) this.fail(`${where}[${i}]`, 'duplicate option value');
       values.add(o.value);
-    });
+    }
   }
 
-  element(where: string, e: unknown): void {
+  element(where: string, e: unknown) {
     if (!isObj(e)) return this.fail(where, 'element is not an object');
     switch (e.type) {
       case 'button':
@@ -166,7 +171,7 @@ class Checker {
     }
   }
 
-  block(where: string, b: unknown, surface: Surface): void {
+  block(where: string, b: unknown, surface: Surface) {
     if (!isObj(b)) return this.fail(where, 'block is not an object');
     this.id(where, 'block_id', b.block_id);
     switch (b.type) {
@@ -228,7 +233,7 @@ class Checker {
   }
 }
 
-function checkBlocks(c: Checker, blocks: unknown, surface: Surface): void {
+function checkBlocks(c: Checker, blocks: unknown, surface: Surface) {
   const max = surface === 'message' ? LIMITS.messageBlocks : LIMITS.surfaceBlocks;
   if (!Array.isArray(blocks)) return c.fail('blocks', 'not an array');
   if (blocks.length > max) c.fail('blocks', `${blocks.length} blocks > ${max}`);
