@@ -59,7 +59,8 @@ export const MAX_OPTION_VALUE_CHARS = 150;
 
 const isoDate = z.iso.date();
 const name = z.string().min(1).max(200);
-const incidentId = z.string().min(1).max(255);
+// Firestore document ids go up to 1500 bytes; incident ids derive from dedup keys, which have no tighter bound.
+const incidentId = z.string().min(1).max(1500);
 
 export const SNOOZE_DURATIONS = ['1h', '4h', 'tomorrow'] as const;
 export type SnoozeDuration = (typeof SNOOZE_DURATIONS)[number];

@@ -1,0 +1,333 @@
+// The one message per incident, rebuilt from the incident on every change and edited in place: the state
+// line and the buttons follow the lifecycle (open → acknowledged/snoozed → resolved/recovered/exhausted).
+import type { ActionsBlockElement, KnownBlock, Overflow } from '@slack/types';
+import type { Action, FactValue } from '../jobs/finding.js';
+import type { Incident } from '../store/incidents.js';
+import {
+  type ActionPayload,
+  actionId,
+  encodeActionValue,
+  MAX_OPTION_VALUE_CHARS,
+  payloadOfAction,
+  SNOOZE_DURATIONS,
+  type SnoozeDuration,
+} from './action-ids.js';
+import {
+  actionsBlocks,
+  button,
+  confirmDialog,
+  context,
+  fieldSections,
+  header,
+  plain,
+  section,
+} from './blocks.js';
+import {
+  escapeMrkdwn,
+  formatCount,
+  formatDuration,
+  formatNumber,
+  formatWhen,
+  mention,
+  plural,
+  severityChar,
+  severityEmoji,
+  severityLabel,
+  summarizeList,
+  truncate,
+} from './format.js';
+import type { MessageView, RetryQueueRow, ViewContext } from './types.js';
+
+export type AlertState = 'open' | 'acknowledged' | 'snoozed' | 'resolved' | 'recovered' | 'exhausted';
+
+export interface AlertInput extends ViewContext {
+  readonly incident: Incident;
+  /** The incident's retry item, when a retry runs or ran. */
+  readonly retry?: RetryQueueRow;
+  /** What the retry counts, for "6/9 games" (default "records"). */
+  readonly unit?: string;
+  /** An auto-heal policy covers this incident: offer "Pause auto-heal" (unless already paused). */
+  readonly autoHealPolicy?: string;
+  /** Permalink to the previous incident's message of the same key. */
+  readonly previousPermalink?: string;
+  /** The root-cause incident this one is threaded under. */
+  readonly root?: { readonly title: string };
+}
+
+/** Facts shown as fields; the rest are counted in a context line (20 fields = two sections). */
+const MAX_FACT_FIELDS = 20;
+/** Per-field budget for a fact's value: compact, far under Slack's 2000. */
+const FACT_VALUE_CHARS = 300;
+/** Recovery buttons beyond this are left out (and said so): a message is for a person, not a list. */
+const MAX_RECOVERY_BUTTONS = 15;
+
+export const SNOOZE_LABELS: Record<SnoozeDuration, string> = {
+  '1h': 'Snooze 1 h',
+  '4h': 'Snooze 4 h',
+  tomorrow: 'Snooze until tomorrow 06:00 ET',
+};
+
+export function alertState(incident: Incident, now: Date, retry?: RetryQueueRow): AlertState {
+  if (incident.status === 'resolved') return retry?.status === 'recovered' ? 'recovered' : 'resolved';
+  if (retry?.status === 'exhausted') return 'exhausted';
+  if (incident.snooze_until && incident.snooze_until > now) return 'snoozed';
+  if (incident.ack) return 'acknowledged';
+  return 'open';
+}
+
+export function buildAlert(input: AlertInput): MessageView {
+  const { incident, now, retry } = input;
+  const state = alertState(incident, now, retry);
+  const finding = incident.finding;
+  const title = finding.title;
+  const closed = state === 'resolved' || state === 'recovered';
+
+  const blocks: KnownBlock[] = [header(`${headerPrefix(input, state)} · ${title}`)];
+  blocks.push(section(stateLines(input, state).join('\n')));
+
+  const facts = Object.entries(finding.facts);
+  if (facts.length > 0) {
+    const shown = facts.slice(0, MAX_FACT_FIELDS);
+    blocks.push(
+      ...fieldSections(shown.map(([name, value]) => `*${escapeMrkdwn(humanize(name))}*\n${factText(value)}`)),
+    );
+    if (facts.length > shown.length) {
+      const rest = facts.slice(shown.length).map(([name]) => escapeMrkdwn(humanize(name)));
+      blocks.push(context([`${plural(rest.length, 'more fact')}: ${summarizeList(rest, 1500)}`]));
+    }
+  }
+
+  blocks.push(context(contextParts(input)));
+  if (!closed) blocks.push(...actionBlocks(input, state));
+
+  return { text: fallbackText(input, state), blocks };
+}
+
+function headerPrefix(input: AlertInput, state: AlertState): string {
+  const sev = `${severityChar(input.incident.severity)} ${severityLabel(input.incident.severity)}`;
+  switch (state) {
+    case 'resolved':
+      return '✅ Resolved';
+    case 'recovered':
+      return '✅ Recovered';
+    case 'exhausted':
+      return `🆘 ${severityLabel(input.incident.severity)} · Retries exhausted`;
+    default:
+      return sev;
+  }
+}
+
+function stateLines(input: AlertInput, state: AlertState): string[] {
+  const { incident, now, fmt, retry } = input;
+  const when = (d: Date) => formatWhen(fmt, d, now);
+  const openFor = formatDuration((incident.resolved_at ?? now).getTime() - incident.opened_at.getTime());
+  const lines: string[] = [];
+  const counts = retry ? retryCounts(retry, input.unit) : undefined;
+  switch (state) {
+    case 'resolved':
+      lines.push(`:white_check_mark: *Resolved after ${openFor}* (${when(incident.resolved_at ?? now)})`);
+      break;
+    case 'recovered':
+      lines.push(
+        `:white_check_mark: *Recovered after ${plural(retry?.retry_attempts ?? 0, 'attempt')} (${openFor})*${counts ? `: ${counts}` : ''}`,
+      );
+      break;
+    case 'exhausted':
+      lines.push(
+        `:sos: *Exhausted after ${plural(retry?.retry_attempts ?? 0, 'attempt')}*${counts ? `: ${counts}` : ''}, needs a person`,
+      );
+      break;
+    default:
+      lines.push(
+        `${severityEmoji(incident.severity)} *Open* for ${openFor}, since ${when(incident.opened_at)}`,
+      );
+  }
+  if (!isClosed(state)) {
+    if (incident.ack)
+      lines.push(`:eyes: Acknowledged by ${mention(incident.ack.user)} at ${when(incident.ack.at)}`);
+    if (incident.snooze_until && incident.snooze_until > now) {
+      lines.push(`:zzz: Snoozed until ${when(incident.snooze_until)}: no re-notifications, still resolves`);
+    }
+    if (retry && (retry.status === 'pending' || retry.status === 'retrying')) {
+      const next =
+        retry.status === 'retrying'
+          ? `attempt ${retry.retry_attempts}/${retry.max_retries} running`
+          : `attempt ${retry.retry_attempts + 1}/${retry.max_retries} at ${retry.next_retry_at ? when(retry.next_retry_at) : 'the next sweep'}`;
+      lines.push(`:repeat: Retry ${next}${counts ? ` (last: ${counts})` : ''}`);
+    }
+    if (incident.auto_heal_paused) lines.push(':double_vertical_bar: Auto-heal paused for this incident');
+  }
+  return lines;
+}
+
+const isClosed = (s: AlertState) => s === 'resolved' || s === 'recovered';
+
+/** `6/9 games` from the latest attempt with a count; undefined when no attempt counted anything. */
+export function retryCounts(retry: RetryQueueRow, unit = 'records'): string | undefined {
+  const last = [...retry.retry_history].reverse().find((a) => a.records_received !== null);
+  if (!last || last.records_received === null) return undefined;
+  return retry.expected_records !== null
+    ? `${formatCount(last.records_received, retry.expected_records)} ${unit}`
+    : `${formatNumber(last.records_received)} ${unit}`;
+}
+
+function contextParts(input: AlertInput): string[] {
+  const { incident, now, fmt } = input;
+  const when = (d: Date) => formatWhen(fmt, d, now);
+  const parts = [
+    `check \`${escapeMrkdwn(incident.check)}\``,
+    `first seen ${when(incident.first_seen)}`,
+    `last seen ${when(incident.last_seen)}`,
+    `seen ${formatNumber(incident.seen_count)}×`,
+    `key \`${escapeMrkdwn(truncate(incident.key, 200))}\``,
+  ];
+  if (incident.previous_incident_id) {
+    const id = escapeMrkdwn(incident.previous_incident_id);
+    parts.push(
+      input.previousPermalink
+        ? `previous: <${input.previousPermalink}|${id}>`
+        : `previous incident \`${id}\``,
+    );
+  }
+  if (input.root) parts.push(`root cause: ${escapeMrkdwn(truncate(input.root.title, 200))}`);
+  return [parts.join('  ·  ')];
+}
+
+function actionBlocks(input: AlertInput, state: AlertState): KnownBlock[] {
+  const { incident, retry } = input;
+  const elements: ActionsBlockElement[] = [];
+  const retryRunning = retry?.status === 'pending' || retry?.status === 'retrying';
+  const actions = incident.finding.actions.filter((a) => !(a.kind === 'retry' && retryRunning));
+  const shown = actions.slice(0, MAX_RECOVERY_BUTTONS);
+  const seen = new Map<string, number>();
+  const notes: string[] = [];
+  for (const action of shown) {
+    const n = seen.get(action.kind) ?? 0;
+    seen.set(action.kind, n + 1);
+    const many = actions.filter((a) => a.kind === action.kind).length > 1;
+    const { value, omitted } = encodeActionValue(payloadOfAction(incident.id, action));
+    if (omitted > 0 && action.kind === 'reset_breaker') {
+      notes.push(
+        `Reset Breaker carries ${formatNumber((action.entities?.length ?? 0) - omitted)} of ${formatNumber(action.entities?.length ?? 0)} entities; reset the rest after this one.`,
+      );
+    }
+    elements.push(
+      button({
+        text: buttonLabel(action, many),
+        actionId: actionId(action.kind, n),
+        value,
+        ...(action.kind === 'reset_breaker' && {
+          style: 'danger' as const,
+          confirm: confirmDialog('Reset breaker?', resetConfirmText(action, omitted), 'Continue'),
+        }),
+      }),
+    );
+  }
+  if (actions.length > shown.length)
+    notes.push(`${plural(actions.length - shown.length, 'more action')} not shown.`);
+  if (!incident.ack) {
+    elements.push(
+      button({
+        text: 'Acknowledge',
+        actionId: actionId('ack'),
+        value: encodeActionValue({ a: 'ack', incidentId: incident.id }).value,
+        style: 'primary',
+      }),
+    );
+  }
+  elements.push(...snoozeElements(incident.id));
+  if (input.autoHealPolicy && !incident.auto_heal_paused && state !== 'exhausted') {
+    elements.push(
+      button({
+        text: 'Pause auto-heal',
+        actionId: actionId('pause_autoheal'),
+        value: encodeActionValue({ a: 'pause_autoheal', incidentId: incident.id }).value,
+      }),
+    );
+  }
+  const blocks: KnownBlock[] = [...actionsBlocks(elements, 'v1.alert_actions')];
+  if (notes.length) blocks.push(context(notes));
+  return blocks;
+}
+
+/** Snooze as an overflow menu; as buttons when an incident id is too long for an option value (150). */
+function snoozeElements(incidentId: string): ActionsBlockElement[] {
+  const values = SNOOZE_DURATIONS.map((duration) => ({
+    duration,
+    value: encodeActionValue({ a: 'snooze', incidentId, duration } satisfies ActionPayload).value,
+  }));
+  if (values.every((v) => v.value.length <= MAX_OPTION_VALUE_CHARS)) {
+    const overflow: Overflow = {
+      type: 'overflow',
+      action_id: actionId('snooze'),
+      options: values.map((v) => ({ text: plain(SNOOZE_LABELS[v.duration], 75), value: v.value })),
+    };
+    return [overflow];
+  }
+  return values.map((v, i) =>
+    button({
+      text: SNOOZE_LABELS[v.duration],
+      actionId: actionId('snooze', i === 0 ? undefined : v.duration),
+      value: v.value,
+    }),
+  );
+}
+
+function buttonLabel(action: Action, many: boolean): string {
+  switch (action.kind) {
+    case 'retry':
+      return many ? `Retry ${action.scraper ?? action.processor} ${action.date}` : 'Retry';
+    case 'backfill':
+      return many ? `Backfill ${action.scraper}` : 'Backfill';
+    case 'reset_breaker':
+      return many
+        ? `Reset Breaker ${action.processor ?? action.provider ?? action.breaker}`
+        : 'Reset Breaker';
+  }
+}
+
+function resetConfirmText(action: Extract<Action, { kind: 'reset_breaker' }>, omitted: number): string {
+  if (action.breaker === 'proxy') {
+    return `Set the proxy breaker ${escapeMrkdwn(action.provider ?? '?')} → ${escapeMrkdwn(action.target ?? '?')} to HALF_OPEN? You will be asked for a reason.`;
+  }
+  const n = action.entities?.length ?? 0;
+  const what = n > 0 ? `${plural(n, 'entity', 'entities')}` : 'all entities';
+  const cut = omitted > 0 ? ` (this button carries ${formatNumber(n - omitted)} of them)` : '';
+  return `Clear the entity breakers of ${escapeMrkdwn(action.processor ?? 'this processor')} for ${what}${cut}? You will be asked for a reason.`;
+}
+
+function fallbackText(input: AlertInput, state: AlertState): string {
+  const { incident, now } = input;
+  const title = truncate(incident.finding.title, 500);
+  const duration = formatDuration((incident.resolved_at ?? now).getTime() - incident.opened_at.getTime());
+  switch (state) {
+    case 'resolved':
+      return `Resolved after ${duration}: ${title}`;
+    case 'recovered':
+      return `Recovered after ${duration}: ${title}`;
+    case 'exhausted':
+      return `Retries exhausted, needs a person: ${title}`;
+    default:
+      return `[${severityLabel(incident.severity)}] ${title} (${incident.check}, open ${duration})`;
+  }
+}
+
+/** `expected_games` → `Expected games`. */
+export function humanize(name: string): string {
+  const words = name.replaceAll('_', ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** A fact value as compact mrkdwn: numbers grouped, arrays counted and summarised, text escaped. */
+export function factText(value: FactValue): string {
+  if (value === null) return '–';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'number') return formatNumber(value);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return 'none';
+    const items = value.map((v) => escapeMrkdwn(typeof v === 'number' ? formatNumber(v) : v));
+    const list = summarizeList(items, FACT_VALUE_CHARS);
+    return value.length > 3 ? `(${formatNumber(value.length)}) ${list}` : list;
+  }
+  return escapeMrkdwn(truncate(value, FACT_VALUE_CHARS));
+}
