@@ -122,3 +122,35 @@ export function capBlocks<T extends KnownBlock>(
   if (blocks.length <= max) return [...blocks];
   return [...blocks.slice(0, max - 1), context([note])];
 }
+
+/**
+ * Lines packed into as few sections as fit 3000 chars each, at most `maxBlocks` blocks; lines that do not
+ * fit are counted in a closing context line (`more(n)` words it, e.g. "12 more scrapers").
+ */
+export function packLines(
+  lines: readonly string[],
+  maxBlocks: number,
+  more: (n: number) => string,
+): (SectionBlock | ContextBlock)[] {
+  const out: (SectionBlock | ContextBlock)[] = [];
+  let current: string[] = [];
+  let length = 0;
+  let used = 0;
+  const flush = () => {
+    if (current.length) out.push(section(current.join('\n')));
+    current = [];
+    length = 0;
+  };
+  for (const raw of lines) {
+    const l = truncate(raw, LIMITS.sectionText);
+    if (current.length && length + 1 + l.length > LIMITS.sectionText) flush();
+    // Keep one block for the "more" line while lines remain.
+    if (!current.length && out.length >= maxBlocks - 1 && used < lines.length - 1) break;
+    current.push(l);
+    length += (current.length > 1 ? 1 : 0) + l.length;
+    used++;
+  }
+  flush();
+  if (used < lines.length) out.push(context([more(lines.length - used)]));
+  return out;
+}

@@ -2,6 +2,7 @@
 // action travels in private_metadata (encoded like a button value), so the submission needs no lookup to
 // know what it is about, and a forged metadata is rejected like a forged button.
 import type { ModalView } from '@slack/types';
+import { isIsoDate } from '../jobs/time.js';
 import {
   type ActionParseError,
   type ActionValue,
@@ -16,11 +17,6 @@ type BackfillValue = Extract<ActionValue, { a: 'backfill' }>;
 type ResetValue = Extract<ActionValue, { a: 'reset_breaker' }>;
 
 const DAY_MS = 86_400_000;
-/** A real calendar date `YYYY-MM-DD` (a forged submission could send 2026-02-30). */
-const isDate = (d: string) => {
-  const t = Date.parse(`${d}T00:00:00Z`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
-};
 const days = (from: string, until: string) =>
   Math.round((Date.parse(`${until}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
 
@@ -175,9 +171,9 @@ export function readBackfillSubmission(
     (o) => o.value === 'confirmed',
   );
   const errors: Record<string, string> = {};
-  if (!isDate(from)) errors[ids.from.blockId] = 'Pick a start date.';
-  if (!isDate(until)) errors[ids.until.blockId] = 'Pick an end date.';
-  if (isDate(from) && isDate(until)) {
+  if (!isIsoDate(from)) errors[ids.from.blockId] = 'Pick a start date.';
+  if (!isIsoDate(until)) errors[ids.until.blockId] = 'Pick an end date.';
+  if (isIsoDate(from) && isIsoDate(until)) {
     const n = days(from, until);
     if (n < 1) errors[ids.until.blockId] = 'The end date is before the start date.';
     else if (n > maxRangeDays) {
