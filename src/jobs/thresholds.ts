@@ -25,6 +25,11 @@ export const thresholdsSchema = z.object({
   gradingFloorPct: z.number().min(0).max(100).default(30),
   gradingMinSample: z.number().int().positive().default(40),
   gradingBaselineDays: z.number().int().positive().default(14),
+  /**
+   * Hours after a date's last tip-off by which post-game work (phase 3 game summaries, grading) must be done;
+   * before that, a final date's missing summaries or grades are still expected gaps.
+   */
+  postGameDueHours: z.number().positive().default(10),
   /** grading_coverage: graded rows / active predictions for a final date. */
   gradingCoverageMin: z.number().min(0).max(1).default(0.9),
   /** BigDataBall publishes play-by-play hours to days late: `no_data_yet` is expected for this long after a game (seed 001). */

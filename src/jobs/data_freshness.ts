@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { defineQuery } from '../warehouse/port.js';
+import { type CheckContext, defineCheck } from './check.js';
+import { type Finding, findingKey, type Severity } from './finding.js';
+import { round } from './stats.js';
+import { addDays } from './time.js';
+
+const NAME = 'data_freshness';
+
+const row = z.object({
+  processor_name: z.string(),
+  first_prediction_at: z.date(),
+  active_rows: z.number().int(),
+  /** The data date and completion time of the processor's newest success before the first prediction. */
+  last_data_date: z.string().nullable(),
+  last_success_at: z.date().nullable(),
+});
+export type DataFreshnessRow = z.infer<typeof row>;
+
+/** How far back a phase 3 success may come from; older than this reads as "none" (and is an error anyway). */
+const PHASE3_LOOKBACK_DAYS = 3;
+const HOUR_MS = 3_600_000;
+
+/**
+ * Predictions read the critical phase 3 tables, so they are as fresh as the stalest of them: the gap
+ * from that processor's last success to the first prediction (seed 004: > 12 h warning, > 24 h error).
+ * No predictions yet: no rows, nothing to say (prediction_volume covers missing predictions).
+ */
+export function evaluateDataFreshness(rows: readonly DataFreshnessRow[], ctx: CheckContext): Finding[] {
+  const first = rows[0]?.first_prediction_at;
+  if (!first) return [];
+  const { freshnessWarnHours: warnH, freshnessErrorHours: errorH } = ctx.thresholds;
+  const ageHours = (r: DataFreshnessRow) =>
+    r.last_success_at ? (first.getTime() - r.last_success_at.getTime()) / HOUR_MS : Number.POSITIVE_INFINITY;
+  const stale = rows.filter((r) => ageHours(r) > warnH);
+  if (stale.length === 0) return [];
+  const worst = Math.max(...stale.map(ageHours));
+  const severity: Severity = worst > errorH ? 'error' : 'warning';
+  const since = addDays(ctx.date, -PHASE3_LOOKBACK_DAYS);
+  const gap = Number.isFinite(worst) ? `${round(worst)} h` : `more than ${PHASE3_LOOKBACK_DAYS} days`;
+  const facts: Finding['facts'] = {
+    date: ctx.date,
+    first_prediction_at: first.toISOString(),
+    hours_after_phase3: Number.isFinite(worst) ? round(worst) : null,
+    warn_hours: warnH,
+    error_hours: errorH,
+  };
+  for (const r of rows) {
+    facts[`${r.processor_name}_last_success`] = r.last_success_at
+      ? `${r.last_success_at.toISOString()} (data ${r.last_data_date})`
+      : `none since ${since}`;
+  }
+  return [
+    {
+      check: NAME,
+      key: findingKey(NAME, ctx.date),
+      severity,
+      title: `Predictions for ${ctx.date} were made ${gap} after the last phase 3 run (${stale.map((r) => r.processor_name).join(', ')})`,
+      subject: { date: ctx.date },
+      facts,
+      // Re-running the stale processors refreshes the context the next prediction run reads.
+      actions: stale.map((r) => ({ kind: 'retry' as const, processor: r.processor_name, date: ctx.date })),
+    },
+  ];
+}
+
+export const dataFreshnessCheck = defineCheck({
+  name: NAME,
+  description: 'Predictions made long after the last phase 3 run they read (stale context)',
+  query: defineQuery(`checks/${NAME}.sql`, row),
+  params: (ctx) => ({
+    report_date: ctx.date,
+    phase3_since: addDays(ctx.date, -PHASE3_LOOKBACK_DAYS),
+    now: ctx.now,
+  }),
+  evaluate: evaluateDataFreshness,
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckContext } from '../../src/jobs/check.js';
+import {
+  type DataFreshnessRow,
+  dataFreshnessCheck,
+  evaluateDataFreshness,
+} from '../../src/jobs/data_freshness.js';
+import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+
+const ctx: CheckContext = {
+  date: '2026-01-18',
+  now: new Date('2026-01-18T14:00:00Z'),
+  thresholds: DEFAULT_THRESHOLDS,
+};
+const FIRST = new Date('2026-01-18T12:00:00Z');
+const hoursBefore = (h: number) => new Date(FIRST.getTime() - h * 3_600_000);
+
+function rows(playerAgeH: number | null, teamAgeH: number | null = 2): DataFreshnessRow[] {
+  const one = (processor_name: string, age: number | null): DataFreshnessRow => ({
+    processor_name,
+    first_prediction_at: FIRST,
+    active_rows: 300,
+    last_data_date: age === null ? null : age > 12 ? '2026-01-17' : '2026-01-18',
+    last_success_at: age === null ? null : hoursBefore(age),
+  });
+  return [one('upcoming_player_game_context', playerAgeH), one('upcoming_team_game_context', teamAgeH)];
+}
+
+const severities = (r: DataFreshnessRow[]) => evaluateDataFreshness(r, ctx).map((f) => f.severity);
+
+describe('data_freshness evaluate', () => {
+  it('is quiet up to and including the warning threshold', () => {
+    expect(severities(rows(3))).toEqual([]);
+    expect(severities(rows(12))).toEqual([]);
+  });
+
+  it('warns past 12 h and errs past 24 h (the stalest critical processor decides)', () => {
+    expect(severities(rows(12.02))).toEqual(['warning']);
+    expect(severities(rows(24))).toEqual(['warning']);
+    expect(severities(rows(24.02))).toEqual(['error']);
+    expect(severities(rows(2, 30))).toEqual(['error']);
+  });
+
+  it('the seed 004 stale phase 3: names the stale processor, the gap and offers its retry only', () => {
+    const [f] = evaluateDataFreshness(rows(26.5), ctx);
+    expect(f).toMatchObject({
+      key: 'data_freshness:2026-01-18',
+      severity: 'error',
+      subject: { date: '2026-01-18' },
+      facts: {
+        first_prediction_at: '2026-01-18T12:00:00.000Z',
+        hours_after_phase3: 26.5,
+        upcoming_player_game_context_last_success: '2026-01-17T09:30:00.000Z (data 2026-01-17)',
+      },
+      actions: [{ kind: 'retry', processor: 'upcoming_player_game_context', date: '2026-01-18' }],
+    });
+    expect(f?.title).toBe(
+      'Predictions for 2026-01-18 were made 26.5 h after the last phase 3 run (upcoming_player_game_context)',
+    );
+  });
+
+  it('no phase 3 success in the lookback is an error', () => {
+    const [f] = evaluateDataFreshness(rows(null), ctx);
+    expect(f?.severity).toBe('error');
+    expect(f?.facts.hours_after_phase3).toBeNull();
+    expect(f?.facts.upcoming_player_game_context_last_success).toBe('none since 2026-01-15');
+  });
+
+  it('keeps one key per date whatever the gap', () => {
+    const keys = [13, 30, null].map((h) => evaluateDataFreshness(rows(h), ctx)[0]?.key);
+    expect(new Set(keys)).toEqual(new Set(['data_freshness:2026-01-18']));
+  });
+
+  it('no predictions yet: no rows, nothing to say', () => {
+    expect(evaluateDataFreshness([], ctx)).toEqual([]);
+  });
+
+  it('looks back three days for phase 3', () => {
+    expect(dataFreshnessCheck.params(ctx)).toEqual({
+      report_date: '2026-01-18',
+      phase3_since: '2026-01-15',
+      now: ctx.now,
+    });
+  });
+});

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckContext } from '../../src/jobs/check.js';
+import {
+  evaluateGradingCoverage,
+  GRADING_PROCESSOR,
+  type GradingCoverageRow,
+  gradingCoverageCheck,
+} from '../../src/jobs/grading_coverage.js';
+import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+
+const ctx: CheckContext = {
+  date: '2026-01-19',
+  now: new Date('2026-01-19T16:00:00Z'), // 11:00 ET
+  thresholds: DEFAULT_THRESHOLDS,
+};
+
+const finalYesterday = {
+  game_date: '2026-01-18',
+  games: 6,
+  final_games: 6,
+  last_tip_at: new Date('2026-01-19T03:30:00Z'), // 22:30 ET; grading due 10 h later, 13:30 UTC
+};
+const sys = (
+  system_id: string | null,
+  predictions: number,
+  graded: number,
+  over = {},
+): GradingCoverageRow => ({
+  ...finalYesterday,
+  system_id,
+  predictions,
+  graded,
+  ...over,
+});
+
+describe('grading_coverage evaluate', () => {
+  it('under 90 % graded on a final date is an error with a retry of grading', () => {
+    const findings = evaluateGradingCoverage([sys('catboost_v8', 80, 20), sys('ensemble_v1', 80, 80)], ctx);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      key: 'grading_coverage:2026-01-18',
+      severity: 'error',
+      subject: { date: '2026-01-18', processor: GRADING_PROCESSOR },
+      facts: {
+        predictions: 160,
+        graded: 100,
+        coverage_pct: 62.5,
+        minimum_pct: 90,
+        systems_under_minimum: ['catboost_v8: 20/80'],
+      },
+      actions: [{ kind: 'retry', processor: GRADING_PROCESSOR, date: '2026-01-18' }],
+    });
+  });
+
+  it('90 % exactly is enough, one short is not', () => {
+    expect(evaluateGradingCoverage([sys('a', 100, 90), sys('b', 100, 90)], ctx)).toEqual([]);
+    expect(
+      evaluateGradingCoverage([sys('a', 100, 90), sys('b', 100, 89)], ctx).map((f) => f.severity),
+    ).toEqual(['error']);
+  });
+
+  it('nothing graded at all is the same incident as partly graded', () => {
+    const none = evaluateGradingCoverage([sys('a', 100, 0)], ctx);
+    const some = evaluateGradingCoverage([sys('a', 100, 50)], ctx);
+    expect(none[0]?.facts.coverage_pct).toBe(0);
+    expect(none[0]?.key).toBe(some[0]?.key);
+  });
+
+  it('stays quiet while games are not final or grading is not due yet', () => {
+    expect(evaluateGradingCoverage([sys('a', 100, 0, { final_games: 5 })], ctx)).toEqual([]);
+    const early = { ...ctx, now: new Date('2026-01-19T13:29:00Z') };
+    expect(evaluateGradingCoverage([sys('a', 100, 0)], early)).toEqual([]);
+    expect(
+      evaluateGradingCoverage([sys('a', 100, 0)], { ...ctx, now: new Date('2026-01-19T13:30:00Z') }),
+    ).toHaveLength(1);
+  });
+
+  it('a date with games but no predictions has nothing to grade (prediction_volume speaks for it)', () => {
+    expect(evaluateGradingCoverage([sys(null, 0, 0)], ctx)).toEqual([]);
+    expect(evaluateGradingCoverage([], ctx)).toEqual([]);
+  });
+
+  it('judges each date of the window on its own', () => {
+    const today = { game_date: '2026-01-19', final_games: 0, last_tip_at: new Date('2026-01-20T03:00:00Z') };
+    const findings = evaluateGradingCoverage([sys('a', 100, 10), sys('a', 100, 0, today)], ctx);
+    expect(findings.map((f) => f.key)).toEqual(['grading_coverage:2026-01-18']);
+  });
+
+  it('queries yesterday and today as of now', () => {
+    expect(gradingCoverageCheck.params(ctx)).toEqual({
+      window_start: '2026-01-18',
+      report_date: '2026-01-19',
+      now: ctx.now,
+    });
+  });
+});

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckContext } from '../../src/jobs/check.js';
+import {
+  evaluatePhase3Completion,
+  type Phase3CompletionRow,
+  phase3CompletionCheck,
+} from '../../src/jobs/phase3_completion.js';
+import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+
+const NOW = new Date('2026-01-18T14:00:00Z'); // 09:00 ET, the morning health run
+const ctx: CheckContext = { date: '2026-01-18', now: NOW, thresholds: DEFAULT_THRESHOLDS };
+const at = (iso: string) => new Date(iso);
+
+function row(over: Partial<Phase3CompletionRow> = {}): Phase3CompletionRow {
+  return {
+    game_date: '2026-01-18',
+    games: 6,
+    final_games: 0,
+    last_tip_at: at('2026-01-19T03:00:00Z'),
+    processor_name: 'upcoming_player_game_context',
+    tier: 'critical',
+    attempts: 1,
+    successes: 1,
+    first_success_at: at('2026-01-18T11:00:00Z'),
+    last_started_at: at('2026-01-18T10:50:00Z'),
+    last_status: 'success',
+    last_records_processed: 180,
+    last_records_expected: 200,
+    last_error: null,
+    phase4_started_at: at('2026-01-18T11:10:00Z'),
+    ...over,
+  };
+}
+
+const failed = { successes: 0, first_success_at: null, last_status: 'failed', last_error: 'timeout' };
+const yesterdayFinal = {
+  game_date: '2026-01-17',
+  final_games: 6,
+  last_tip_at: at('2026-01-18T03:30:00Z'), // 22:30 ET tip, due 10 h later = 13:30 UTC
+};
+
+describe('phase3_completion evaluate', () => {
+  it('a critical processor without a success is critical and offers a retry', () => {
+    const findings = evaluatePhase3Completion(
+      [row({ ...failed, attempts: 3 }), row({ processor_name: 'upcoming_team_game_context' })],
+      ctx,
+    );
+    expect(findings).toHaveLength(1);
+    const [f] = findings;
+    expect(f?.key).toBe('phase3_completion:upcoming_player_game_context:2026-01-18');
+    expect(f?.severity).toBe('critical');
+    expect(f?.subject).toEqual({ processor: 'upcoming_player_game_context', date: '2026-01-18' });
+    expect(f?.facts).toMatchObject({ attempts: 3, last_status: 'failed', last_error: 'timeout' });
+    expect(f?.title).toContain('last run failed');
+    expect(f?.actions).toEqual([
+      { kind: 'retry', processor: 'upcoming_player_game_context', date: '2026-01-18' },
+    ]);
+  });
+
+  it('a processor that never ran is named as such', () => {
+    const [f] = evaluatePhase3Completion(
+      [row({ attempts: 0, successes: 0, first_success_at: null, last_status: null, last_started_at: null })],
+      ctx,
+    );
+    expect(f?.title).toContain('never ran');
+    expect(f?.facts.attempts).toBe(0);
+  });
+
+  it('keeps the same key whatever the attempt count or status', () => {
+    const keys = [
+      row({ ...failed, attempts: 1 }),
+      row({ ...failed, attempts: 4, last_status: 'running' }),
+      row({ attempts: 0, successes: 0, first_success_at: null, last_status: null }),
+    ].map((r) => evaluatePhase3Completion([r], ctx)[0]?.key);
+    expect(new Set(keys)).toEqual(new Set(['phase3_completion:upcoming_player_game_context:2026-01-18']));
+  });
+
+  it('an optional processor is owed only once its date is final and past the post-game grace', () => {
+    const summary = { processor_name: 'player_game_summary', tier: 'optional' as const, ...failed };
+    // today's games not played yet: quiet
+    expect(evaluatePhase3Completion([row(summary)], ctx)).toEqual([]);
+    // yesterday final, 10 h after the last tip: a warning
+    const due = evaluatePhase3Completion([row({ ...summary, ...yesterdayFinal })], ctx);
+    expect(due.map((f) => [f.key, f.severity])).toEqual([
+      ['phase3_completion:player_game_summary:2026-01-17', 'warning'],
+    ]);
+    // one minute before the grace ends: quiet
+    const early = { ...ctx, now: at('2026-01-18T13:29:00Z') };
+    expect(evaluatePhase3Completion([row({ ...summary, ...yesterdayFinal })], early)).toEqual([]);
+    // a game still live: quiet however late it is
+    expect(evaluatePhase3Completion([row({ ...summary, ...yesterdayFinal, final_games: 5 })], ctx)).toEqual(
+      [],
+    );
+  });
+
+  it('is quiet when every owed processor succeeded and phase 4 started', () => {
+    const rows = [
+      row(),
+      row({ processor_name: 'upcoming_team_game_context' }),
+      row({ processor_name: 'player_game_summary', tier: 'optional', ...failed }), // not owed yet
+    ];
+    expect(evaluatePhase3Completion(rows, ctx)).toEqual([]);
+    expect(evaluatePhase3Completion([], ctx)).toEqual([]);
+  });
+
+  describe('phase 4 start', () => {
+    const done = (minutesAgo: number, over: Partial<Phase3CompletionRow> = {}) => {
+      const completed = new Date(NOW.getTime() - minutesAgo * 60_000);
+      return [
+        row({ first_success_at: at('2026-01-18T10:00:00Z'), phase4_started_at: null, ...over }),
+        row({
+          processor_name: 'upcoming_team_game_context',
+          first_success_at: completed,
+          phase4_started_at: null,
+          ...over,
+        }),
+      ];
+    };
+
+    it('is an error once phase 4 has not started grace minutes after the last critical success', () => {
+      const findings = evaluatePhase3Completion(done(30), ctx);
+      expect(findings.map((f) => [f.key, f.severity])).toEqual([
+        ['phase3_completion:phase4_not_started:2026-01-18', 'error'],
+      ]);
+      expect(findings[0]?.facts).toMatchObject({
+        minutes_waiting: 30,
+        grace_minutes: 30,
+        phase3_completed_at: '2026-01-18T13:30:00.000Z',
+      });
+      expect(evaluatePhase3Completion(done(95), ctx)[0]?.key).toBe(findings[0]?.key);
+    });
+
+    it('stays quiet inside the grace, once phase 4 started, or while a critical processor is missing', () => {
+      expect(evaluatePhase3Completion(done(29), ctx)).toEqual([]);
+      expect(
+        evaluatePhase3Completion(done(120, { phase4_started_at: at('2026-01-18T13:59:00Z') }), ctx),
+      ).toEqual([]);
+      const [a, b] = done(120);
+      const missing = evaluatePhase3Completion(
+        [a as Phase3CompletionRow, { ...(b as Phase3CompletionRow), ...failed }],
+        ctx,
+      );
+      expect(missing.map((f) => f.key)).toEqual(['phase3_completion:upcoming_team_game_context:2026-01-18']);
+    });
+
+    it('uses the configured grace', () => {
+      const strict = { ...ctx, thresholds: { ...DEFAULT_THRESHOLDS, phase4StartGraceMinutes: 10 } };
+      expect(evaluatePhase3Completion(done(12), strict)).toHaveLength(1);
+    });
+  });
+
+  it('asks the warehouse for yesterday and today as of now', () => {
+    expect(phase3CompletionCheck.name).toBe('phase3_completion');
+    expect(phase3CompletionCheck.params(ctx)).toEqual({
+      window_start: '2026-01-17',
+      report_date: '2026-01-18',
+      now: NOW,
+    });
+  });
+});
