@@ -166,9 +166,10 @@ const isClosed = (s: AlertState) => s === 'resolved' || s === 'recovered';
 export function retryCounts(retry: RetryQueueRow, unit = 'records'): string | undefined {
   const last = [...retry.retry_history].reverse().find((a) => a.records_received !== null);
   if (!last || last.records_received === null) return undefined;
+  const u = escapeMrkdwn(unit);
   return retry.expected_records !== null
-    ? `${formatCount(last.records_received, retry.expected_records)} ${unit}`
-    : `${formatNumber(last.records_received)} ${unit}`;
+    ? `${formatCount(last.records_received, retry.expected_records)} ${u}`
+    : `${formatNumber(last.records_received)} ${u}`;
 }
 
 function contextParts(input: AlertInput): string[] {

@@ -86,12 +86,14 @@ export interface AttemptOutcomeInput extends ViewContext {
   readonly nextAt: Date | null;
 }
 
-const countText = (received: number | null, expected: number | null, unit: string) =>
-  received === null
+const countText = (received: number | null, expected: number | null, rawUnit: string) => {
+  const unit = escapeMrkdwn(rawUnit);
+  return received === null
     ? 'no count'
     : expected === null
       ? `${formatNumber(received)} ${unit}`
       : `${formatCount(received, expected)} ${unit}`;
+};
 
 /** "Attempt 1: 6/9 games, next try 16:00 ET" */
 export function attemptOutcomeReply(input: AttemptOutcomeInput): MessageView {

@@ -157,6 +157,18 @@ describe('/pipeline-health', () => {
     expect(text.indexOf('Phase 2')).toBeLessThan(text.indexOf('Phase 3'));
   });
 
+  it('stays within limits with many long metrics and notes', () => {
+    const long = 'n<&>'.repeat(1000);
+    const phases = ([2, 3, 4, 5] as const).map((phase) => ({
+      phase,
+      name: long,
+      state: 'red' as const,
+      metrics: Array.from({ length: 30 }, (_, i) => ({ label: `${long}${i}`, value: long })),
+      note: long,
+    }));
+    valid(pipelineHealthView({ date: '2026-01-18', gamesScheduled: 9, phases }));
+  });
+
   it('says an off-day is expected to be empty', () => {
     const view = valid(pipelineHealthView({ date: '2026-02-13', gamesScheduled: 0, phases: [] }));
     expect(allText(view)).toContain('off-day');

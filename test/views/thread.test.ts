@@ -195,4 +195,46 @@ describe('thread replies', () => {
       'could not read',
     );
   });
+
+  it('stay within limits with huge inputs', () => {
+    const long = 'x<y>&'.repeat(2000);
+    const results = Array.from({ length: 500 }, (_, i) => ({ date: `2025-${i}`, ok: false, detail: long }));
+    valid(
+      backfillSummaryReply({
+        scraper: long,
+        from: '2025-01-01',
+        until: '2026-01-01',
+        results,
+        by: { policy: long },
+      }),
+    );
+    valid(
+      exhaustedReply({
+        attempts: 3,
+        received: 1,
+        expected: 9,
+        unit: long,
+        operators: Array(200).fill('<@U1>'),
+        lastError: long,
+      }),
+    );
+    valid(
+      attemptOutcomeReply({
+        ...ctx,
+        attempt: 1,
+        received: 1,
+        expected: 2,
+        unit: 'games',
+        error: long,
+        nextAt: now,
+      }),
+    );
+    valid(downstreamReply(incident({ check: long }), ctx));
+    valid(autoHealReply({ policy: long, what: long }));
+    valid(
+      breakerResetReply({ breaker: 'proxy', provider: long, target: long, by: { user: 'U1' }, reason: long }),
+    );
+    valid(auditReply(audit({ action: long, target: long, outcome: 'failed' }), ctx));
+    valid(notAllowedEphemeral({ action: long }));
+  });
 });
