@@ -206,7 +206,16 @@ function actionBlocks(input: AlertInput, state: AlertState): KnownBlock[] {
     const n = seen.get(action.kind) ?? 0;
     seen.set(action.kind, n + 1);
     const many = actions.filter((a) => a.kind === action.kind).length > 1;
-    const { value, omitted } = encodeActionValue(payloadOfAction(incident.id, action));
+    const encoded = tryEncode(incident.id, action);
+    if (!encoded) {
+      // A finding whose action cannot travel (e.g. a retry naming neither scraper nor processor) must not
+      // stop the alert from posting: leave the button out and say so.
+      notes.push(
+        `A ${action.kind.replace('_', ' ')} action of this finding could not be offered as a button.`,
+      );
+      continue;
+    }
+    const { value, omitted } = encoded;
     if (omitted > 0 && action.kind === 'reset_breaker') {
       notes.push(
         `Reset Breaker carries ${formatNumber((action.entities?.length ?? 0) - omitted)} of ${formatNumber(action.entities?.length ?? 0)} entities; reset the rest after this one.`,
@@ -272,6 +281,14 @@ function snoozeElements(incidentId: string): ActionsBlockElement[] {
       value: v.value,
     }),
   );
+}
+
+function tryEncode(incidentId: string, action: Action): ReturnType<typeof encodeActionValue> | undefined {
+  try {
+    return encodeActionValue(payloadOfAction(incidentId, action));
+  } catch {
+    return undefined;
+  }
 }
 
 function buttonLabel(action: Action, many: boolean): string {

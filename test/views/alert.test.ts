@@ -221,6 +221,17 @@ describe('alert message', () => {
     expect(text).toMatch(/Reset Breaker carries \d+ of 500 entities/);
   });
 
+  it('leaves out an action that cannot be encoded instead of failing the whole alert', () => {
+    const actions: Action[] = [
+      { kind: 'retry', date: '2026-01-18' },
+      { kind: 'retry', scraper: 's', date: '2026-01-18' },
+    ];
+    const view = buildAlert({ ...ctx, incident: incident({}, finding({ actions })) });
+    expect(validateMessage(view)).toEqual([]);
+    expect(controls(view.blocks).labels).toEqual(['Retry s 2026-01-18', 'Acknowledge']);
+    expect(allText(view)).toContain('A retry action of this finding could not be offered');
+  });
+
   it('summarises long arrays as a count and a cut list', () => {
     const list = Array.from({ length: 100 }, (_, i) => `team_${i}`);
     const text = factText(list);
