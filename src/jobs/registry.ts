@@ -1,0 +1,113 @@
+// Every check by name, and the scheduled jobs that run them. Check and job names are part of the
+// interface (CLI, config, Slack): rename nothing here without a migration.
+import type { Config } from '../config.js';
+import type { Check } from './check.js';
+import { dataFreshnessCheck } from './data_freshness.js';
+import { gradingAccuracyCheck } from './grading_accuracy.js';
+import { gradingCoverageCheck } from './grading_coverage.js';
+import { phase3CompletionCheck } from './phase3_completion.js';
+import { predictionDuplicatesCheck } from './prediction_duplicates.js';
+import { predictionVolumeCheck } from './prediction_volume.js';
+
+/** Each check keeps its own row type; the registry only needs to run them (rows never leave a check). */
+const asAny = <Row>(check: Check<Row>) => check as unknown as Check<unknown>;
+
+/** Every registered check, in the order `check all` runs them. */
+export const ALL_CHECKS: readonly Check<unknown>[] = [
+  asAny(phase3CompletionCheck),
+  asAny(predictionVolumeCheck),
+  asAny(predictionDuplicatesCheck),
+  asAny(dataFreshnessCheck),
+  asAny(gradingAccuracyCheck),
+  asAny(gradingCoverageCheck),
+];
+
+/**
+ * Checks named in JOBS whose modules have not landed yet (issue 4, part 1). Each one that lands is
+ * imported into ALL_CHECKS and removed from here; the registry test holds the two lists in step.
+ */
+export const PENDING_CHECKS: readonly string[] = [
+  'scraper_gaps',
+  'source_discrepancy',
+  'boxscore_completeness',
+  'workflow_failures',
+  'circuit_breakers',
+  'proxy_breakers',
+];
+
+export function findCheck(name: string): Check<unknown> | undefined {
+  return ALL_CHECKS.find((c) => c.name === name);
+}
+
+export type JobName = keyof Config['schedules'];
+
+export interface JobSpec {
+  readonly name: JobName;
+  readonly description: string;
+  /** Check names, in run order. */
+  readonly checks: readonly string[];
+  /** Cron expressions (ET) used when config does not override them; config.ts holds the same defaults. */
+  readonly defaultCron: readonly string[];
+}
+
+/**
+ * The scheduled jobs. Every job checks the ET date of its run time (`runJob`). Grading looks back on its
+ * own: grading_accuracy and grading_coverage cover [date − 1, date], and today's games are not final at
+ * 11:00, so the 11:00 run judges the previous day's slate (graded overnight); `check --date D` for a
+ * past D shows D − 1's grading the same way.
+ */
+export const JOBS: Readonly<Record<JobName, JobSpec>> = {
+  gaps: {
+    name: 'gaps',
+    description: 'Scraper gaps, source discrepancies and open breakers',
+    checks: ['scraper_gaps', 'source_discrepancy', 'circuit_breakers', 'proxy_breakers'],
+    defaultCron: ['0 */4 * * *'],
+  },
+  completeness: {
+    name: 'completeness',
+    description: 'Boxscore completeness after the overnight collection',
+    checks: ['boxscore_completeness'],
+    defaultCron: ['0 6 * * *'],
+  },
+  health: {
+    name: 'health',
+    description: 'Phase 3, prediction volume and duplicates, data freshness, workflow failures',
+    checks: [
+      'phase3_completion',
+      'prediction_volume',
+      'prediction_duplicates',
+      'data_freshness',
+      'workflow_failures',
+    ],
+    defaultCron: ['0 9 * * *', '15 14 * * *'],
+  },
+  grading: {
+    name: 'grading',
+    description: "Grading accuracy and coverage of the previous day's slate",
+    checks: ['grading_accuracy', 'grading_coverage'],
+    defaultCron: ['0 11 * * *'],
+  },
+  digest: {
+    name: 'digest',
+    description: 'The daily digest (runs no checks of its own)',
+    checks: [],
+    defaultCron: ['0 7 * * *'],
+  },
+};
+
+export const JOB_NAMES = Object.keys(JOBS) as JobName[];
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOBS, name);
+}
+
+/** The job's checks that are registered, in the job's order (pending ones are skipped until they land). */
+export function jobChecks(job: JobName): Check<unknown>[] {
+  return JOBS[job].checks.map(findCheck).filter((c): c is Check<unknown> => c !== undefined);
+}
+
+/** The job's cron expressions: config's when it sets them, else the job's defaults. */
+export function jobCron(job: JobName, schedules?: Partial<Config['schedules']>): readonly string[] {
+  const configured = schedules?.[job];
+  return configured && configured.length > 0 ? configured : JOBS[job].defaultCron;
+}
