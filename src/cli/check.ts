@@ -1,0 +1,127 @@
+// `shotclock check <name|all> --date YYYY-MM-DD [--at ISO-TIME] [--db PATH] [--json]`: run checks as of a
+// pipeline date and a time, print the findings, post nothing.
+import type { Command } from 'commander';
+import type { Check } from '../jobs/check.js';
+import type { Finding } from '../jobs/finding.js';
+import { ALL_CHECKS, findCheck } from '../jobs/registry.js';
+import { runChecks } from '../jobs/run-checks.js';
+import type { Thresholds } from '../jobs/thresholds.js';
+import { etDate, etInstant, isIsoDate } from '../jobs/time.js';
+import type { Warehouse } from '../warehouse/port.js';
+
+export interface Output {
+  write(text: string): unknown;
+}
+
+export interface CheckCommandDeps {
+  /** The configured warehouse, or the embedded one at `dbPath` when --db is given. */
+  openWarehouse(dbPath?: string): Promise<Warehouse>;
+  readonly thresholds: Thresholds;
+  readonly stdout: Output;
+  readonly stderr: Output;
+  /** The current time (defaults to the system clock). */
+  readonly now?: () => Date;
+  readonly timeoutMs?: number;
+}
+
+/** Usage errors exit 2, like commander's own. */
+const USAGE = 2;
+const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export type ParsedArgs =
+  | { ok: true; checks: Check<unknown>[]; date: string; at: Date }
+  | { ok: false; message: string };
+
+/**
+ * Validate the arguments (pure). The as-of time is --at, else now, except for a date already past in ET,
+ * which is seen at 12:00 ET that day (after the morning runs, as an operator would have seen it).
+ */
+export function parseCheckArgs(name: string, opts: { date?: string; at?: string }, now: Date): ParsedArgs {
+  const valid = ['all', ...ALL_CHECKS.map((c) => c.name)].join(', ');
+  const check = findCheck(name);
+  if (name !== 'all' && !check) return { ok: false, message: `unknown check '${name}'; valid: ${valid}` };
+  const checks = check ? [check] : [...ALL_CHECKS];
+  const date = opts.date;
+  // Validated here rather than as a commander required option, so every usage error exits 2.
+  if (date === undefined) return { ok: false, message: '--date YYYY-MM-DD is required' };
+  if (!isIsoDate(date)) {
+    return { ok: false, message: `--date must be a real date YYYY-MM-DD, got '${date}'` };
+  }
+  if (opts.at !== undefined) {
+    const m = ISO_INSTANT.exec(opts.at);
+    const at = new Date(opts.at);
+    if (!m?.[1] || !isIsoDate(m[1]) || Number.isNaN(at.getTime())) {
+      return {
+        ok: false,
+        message: `--at must be an ISO time with a zone, e.g. 2026-01-18T14:00:00Z, got '${opts.at}'`,
+      };
+    }
+    return { ok: true, checks, date, at };
+  }
+  const at = date < etDate(now) ? etInstant(date, '12:00') : now;
+  return { ok: true, checks, date, at };
+}
+
+const SEVERITY_ORDER = { critical: 0, error: 1, warning: 2, info: 3 } as const;
+
+/** Findings as an aligned plain-text table, worst first. */
+export function formatFindingsTable(findings: readonly Finding[]): string {
+  if (findings.length === 0) return 'No findings.\n';
+  const sorted = [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const rows = [
+    ['SEVERITY', 'CHECK', 'KEY', 'TITLE'],
+    ...sorted.map((f) => [f.severity, f.check, f.key, f.title]),
+  ];
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const lines = rows.map((r) => r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i] ?? 0) : cell)).join('  '));
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerCheckCommand(program: Command, deps: CheckCommandDeps): Command {
+  return program
+    .command('check')
+    .description('Run checks as of a pipeline date (ET) and time; prints findings, posts nothing.')
+    .argument('<name>', `a check name or 'all'`)
+    .option('--date <YYYY-MM-DD>', 'the pipeline date to check (ET), required')
+    .option('--at <ISO-TIME>', 'the current time to check as of (default: now, or 12:00 ET of a past --date)')
+    .option('--db <PATH>', 'use the embedded DuckDB warehouse at PATH')
+    .option('--json', 'print the findings as a JSON array')
+    .configureOutput({
+      writeOut: (s) => void deps.stdout.write(s),
+      writeErr: (s) => void deps.stderr.write(s),
+    })
+    .action(
+      async (
+        name: string,
+        opts: { date?: string; at?: string; db?: string; json?: boolean },
+        cmd: Command,
+      ) => {
+        const parsed = parseCheckArgs(name, opts, (deps.now ?? (() => new Date()))());
+        if (!parsed.ok) {
+          cmd.error(`error: ${parsed.message}`, { exitCode: USAGE, code: 'shotclock.usage' });
+          return;
+        }
+        const warehouse = await deps.openWarehouse(opts.db);
+        try {
+          const { findings } = await runChecks(
+            { warehouse },
+            parsed.checks,
+            { date: parsed.date, now: parsed.at, thresholds: deps.thresholds },
+            { timeoutMs: deps.timeoutMs },
+          );
+          if (opts.json) {
+            deps.stdout.write(`${JSON.stringify(findings, null, 2)}\n`);
+          } else {
+            const what =
+              parsed.checks.length === 1
+                ? `check ${parsed.checks[0]?.name}`
+                : `${parsed.checks.length} checks`;
+            deps.stdout.write(`${what} for ${parsed.date} as of ${parsed.at.toISOString()}\n\n`);
+            deps.stdout.write(formatFindingsTable(findings));
+          }
+        } finally {
+          await warehouse.close();
+        }
+      },
+    );
+}
