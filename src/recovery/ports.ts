@@ -1,0 +1,90 @@
+// The small interfaces recovery needs from the outside world. The lead wires them to the real adapters
+// (src/tasks TaskQueue, the scraper/processor HTTP services, the warehouse); tests pass fakes.
+import { createHash } from 'node:crypto';
+
+/** One call to the scraper service (`POST /scrape`), as the pipeline's scrapers take it. */
+export interface ScrapeRequest {
+  readonly scraper_name: string;
+  readonly params: { readonly date: string };
+}
+
+/** One call to the processor service (`POST /run-processor`). */
+export interface ProcessorRequest {
+  readonly processor_name: string;
+  readonly game_date: string;
+  readonly attempt: number;
+}
+
+/** What a service answered: its own status word (`success`, `no_data`, `error`…) and records written, if said. */
+export interface ServiceResult {
+  readonly status: string;
+  readonly records: number | null;
+  readonly error?: string;
+}
+
+export interface CallOptions {
+  /** Aborted when the configured timeout passes; adapters pass it to fetch. */
+  readonly signal: AbortSignal;
+}
+
+export interface ScraperService {
+  scrape(request: ScrapeRequest, options: CallOptions): Promise<ServiceResult>;
+}
+
+export interface ProcessorService {
+  run(request: ProcessorRequest, options: CallOptions): Promise<ServiceResult>;
+}
+
+export type RecoveryKind = 'scraper' | 'processor';
+
+/** What the warehouse holds for (name, date) now: e.g. BDL games received vs NBA.com games scheduled. */
+export interface Verification {
+  readonly received: number | null;
+  /** null when the warehouse cannot say; the item's expected count is used then. */
+  readonly expected: number | null;
+  /** `games`, `records`, `players`: how the thread names the counts. */
+  readonly unit?: string;
+}
+
+/** Checks the effect of a retry in the warehouse (never trusts the service's own answer). Read-only. */
+export interface RecoveryVerifier {
+  verify(kind: RecoveryKind, name: string, date: string): Promise<Verification>;
+}
+
+export type TaskBody = Readonly<Record<string, string | number | null>>;
+
+/** One named HTTP task for the bot's own /tasks/* routes (the TaskQueue port's request). */
+export interface RecoveryTask {
+  readonly name: string;
+  readonly route: string;
+  readonly body: TaskBody;
+  readonly scheduleTime: Date;
+}
+
+/** The TaskQueue's enqueue: 'exists' when a task of that name was already enqueued (a duplicate click). */
+export interface TaskEnqueuer {
+  enqueue(task: RecoveryTask): Promise<'created' | 'exists'>;
+}
+
+export const RETRY_ROUTE = '/tasks/retry';
+export const BACKFILL_ROUTE = '/tasks/backfill';
+
+/**
+ * A Cloud Tasks id from readable parts (`<hash>-<part>-…`, [A-Za-z0-9_-], ≤500): the hash keeps inputs that
+ * sanitize alike apart and spreads id prefixes as Cloud Tasks asks. Same scheme as src/tasks' taskName.
+ */
+export function taskName(...parts: ReadonlyArray<string | number>): string {
+  const hash = createHash('sha256')
+    .update(JSON.stringify(parts.map(String)))
+    .digest('hex')
+    .slice(0, 16);
+  const readable = parts.map((p) => String(p).replace(/[^A-Za-z0-9_-]/g, '_')).join('-');
+  return `${hash}-${readable}`.slice(0, 500);
+}
+
+/** Who asked: a person (Slack user id) or shotclock under a named auto-heal policy (same shape as the views'). */
+export type Requester = { readonly user: string } | { readonly policy: string };
+
+export const auditWho = (by: Requester): string => ('user' in by ? by.user : 'system');
+
+export type Logger = (line: string, fields?: Record<string, unknown>) => void;

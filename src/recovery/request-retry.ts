@@ -1,0 +1,174 @@
+// A Retry click (or an auto-heal policy) on a scraper/processor gap: one retry-queue item per (name, date),
+// one named task per attempt, one "scheduled" reply in the alert's thread.
+import type { ChatPort } from '../alerts/chat.js';
+import type { Clock } from '../clock.js';
+import * as audit from '../store/audit.js';
+import type { DocumentStore } from '../store/port.js';
+import type { RetryItem } from '../store/retry-queue.js';
+import * as retryQueue from '../store/retry-queue.js';
+import type { TimeFormatter } from '../views/format.js';
+import { retryScheduledReply } from '../views/thread.js';
+import { attemptDueAt, cycleOf } from './backoff.js';
+import { alreadyScheduledText, type EphemeralText, scheduledText } from './messages.js';
+import {
+  auditWho,
+  type Logger,
+  RETRY_ROUTE,
+  type RecoveryKind,
+  type Requester,
+  type TaskEnqueuer,
+  taskName,
+} from './ports.js';
+import { type ReplyResult, replyInThread } from './thread.js';
+
+export interface RetryDeps {
+  readonly store: DocumentStore;
+  readonly chat: ChatPort;
+  readonly clock: Clock;
+  readonly tasks: TaskEnqueuer;
+  /** config.recovery.backoffHours, e.g. [4, 12, 24]. */
+  readonly backoffHours: readonly number[];
+  /** How instants are shown (ET). */
+  readonly fmt: TimeFormatter;
+  readonly log?: Logger;
+}
+
+export interface RetryRequest {
+  readonly incidentId: string | null;
+  readonly kind: RecoveryKind;
+  /** Scraper name (or processor name for kind `processor`). */
+  readonly name: string;
+  readonly date: string;
+  readonly requestedBy: Requester;
+  readonly reason: string;
+  /** Records that mean "recovered" (e.g. NBA.com games for BDL box scores); null when unknown. */
+  readonly expected: number | null;
+  readonly originalError?: string;
+  /** Makes a retried audit append land once (e.g. Slack's action_ts + user). */
+  readonly auditId?: string;
+}
+
+export interface RetryRequested {
+  /** 'scheduled': a new item (attempt 1 enqueued); 'already_scheduled': joined the item in progress. */
+  readonly outcome: 'scheduled' | 'already_scheduled';
+  readonly item: RetryItem;
+  /** The attempt that is next (or running). */
+  readonly attempt: number;
+  readonly task: 'created' | 'exists' | 'none';
+  readonly reply: ReplyResult | 'none';
+  /** What to tell the person who clicked (ephemeral). */
+  readonly ephemeral: EphemeralText;
+}
+
+/** The named task of one attempt: re-enqueuing it (a second click, the sweeper) answers 'exists'. */
+export function retryTaskName(item: RetryItem, attempt: number): string {
+  return taskName('retry', item.scraper_name, item.target_date, cycleOf(item), attempt);
+}
+
+export function retryTask(item: RetryItem, attempt: number, at: Date, suffix?: string) {
+  return {
+    name: suffix
+      ? taskName('retry', item.scraper_name, item.target_date, cycleOf(item), attempt, suffix)
+      : retryTaskName(item, attempt),
+    route: RETRY_ROUTE,
+    body: { itemId: item.doc_id, attempt, cycle: cycleOf(item) },
+    scheduleTime: at,
+  };
+}
+
+export const retryIntent = (item: RetryItem, attempt: number, what: string) =>
+  `retry:${item.doc_id}:${cycleOf(item)}:${attempt}:${what}`;
+
+/**
+ * Create (or join) the item `<name>_<date>`, enqueue attempt 1 at now + backoff[0], reply "Retry 1/3 …
+ * scheduled 04:00 ET by @user" in the alert's thread, and audit the click. A second click joins: no new
+ * item, the pending attempt's task is enqueued again under its own name (so a crash between the item and
+ * its task heals, and otherwise answers 'exists'), and the caller gets "already in progress".
+ */
+export async function requestRetry(deps: RetryDeps, request: RetryRequest): Promise<RetryRequested> {
+  const now = deps.clock.now();
+  const { item, outcome } = await retryQueue.createOrJoin(deps.store, {
+    kind: request.kind,
+    name: request.name,
+    date: request.date,
+    reason: request.reason,
+    originalError: request.originalError ?? request.reason,
+    expectedRecords: request.expected,
+    nextRetryAt: attemptDueAt(1, now, deps.backoffHours),
+    incidentId: request.incidentId,
+    now,
+  });
+  const joined = outcome === 'joined';
+  const running = item.status === 'retrying';
+  const attempt = running ? item.retry_attempts : item.retry_attempts + 1;
+  const at = item.next_retry_at ?? now;
+  // Enqueued after the item's transaction committed: never inside it (it may run twice).
+  const task = running ? 'none' : await deps.tasks.enqueue(retryTask(item, attempt, at));
+
+  await audit.append(
+    deps.store,
+    {
+      who: auditWho(request.requestedBy),
+      action: 'retry',
+      target: item.doc_id,
+      incident_id: request.incidentId,
+      at: now,
+      outcome: joined ? 'ignored' : 'ok',
+      details: {
+        kind: request.kind,
+        name: request.name,
+        date: request.date,
+        reason: request.reason,
+        attempt,
+        ...('policy' in request.requestedBy ? { policy: request.requestedBy.policy } : {}),
+      },
+    },
+    request.auditId,
+  );
+
+  if (joined) {
+    deps.log?.('retry joined the item in progress', { item: item.doc_id, attempt, task });
+    return {
+      outcome: 'already_scheduled',
+      item,
+      attempt,
+      task,
+      reply: 'none',
+      ephemeral: alreadyScheduledText({
+        name: item.scraper_name,
+        date: item.target_date,
+        attempt,
+        maxRetries: item.max_retries,
+        at: item.next_retry_at,
+        running,
+        now,
+        fmt: deps.fmt,
+      }),
+    };
+  }
+
+  const view = retryScheduledReply({
+    subject: { name: item.scraper_name, date: item.target_date },
+    attempt,
+    maxRetries: item.max_retries,
+    at,
+    by: request.requestedBy,
+    now,
+    fmt: deps.fmt,
+  });
+  const { result: reply } = await replyInThread(
+    deps,
+    item.incident_id,
+    retryIntent(item, attempt, 'scheduled'),
+    view,
+  );
+  deps.log?.('retry scheduled', { item: item.doc_id, attempt, at: at.toISOString(), task, reply });
+  return {
+    outcome: 'scheduled',
+    item,
+    attempt,
+    task,
+    reply,
+    ephemeral: scheduledText({ name: item.scraper_name, date: item.target_date, at, now, fmt: deps.fmt }),
+  };
+}

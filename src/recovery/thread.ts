@@ -1,0 +1,37 @@
+// Where recovery replies go: the thread of the incident's alert (its root's thread when it is threaded).
+import type { PostedMessage } from '../alerts/chat.js';
+import { threadOf } from '../alerts/deliver.js';
+import { type MessengerDeps, postOnce } from '../alerts/messenger.js';
+import * as incidents from '../store/incidents.js';
+import type { DocumentStore } from '../store/port.js';
+
+export interface ThreadTarget {
+  readonly channel: string;
+  readonly threadTs: string;
+}
+
+/** undefined when the incident is unknown or its alert is not posted yet (nothing to reply under). */
+export async function threadTarget(
+  store: DocumentStore,
+  incidentId: string | null,
+): Promise<ThreadTarget | undefined> {
+  if (!incidentId) return undefined;
+  const incident = await incidents.get(store, incidentId);
+  if (!incident?.message) return undefined;
+  return { channel: incident.message.channel, threadTs: await threadOf(store, incident, incident.message) };
+}
+
+export type ReplyResult = 'posted' | 'already_posted' | 'no_thread';
+
+/** Reply once per intent under the incident's alert (claim → post → record: never twice). */
+export async function replyInThread(
+  deps: MessengerDeps,
+  incidentId: string | null,
+  intentId: string,
+  view: { readonly text: string; readonly blocks?: readonly unknown[] },
+): Promise<{ result: ReplyResult; message?: PostedMessage }> {
+  const target = await threadTarget(deps.store, incidentId);
+  if (!target) return { result: 'no_thread' };
+  const { message, postedNow } = await postOnce(deps, intentId, { ...view, ...target });
+  return { result: postedNow ? 'posted' : 'already_posted', ...(message ? { message } : {}) };
+}
