@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handleRetryTask, type RetryTaskDeps } from '../../src/recovery/handle-retry-task.js';
+import type { RecoveryTask, TaskEnqueuer } from '../../src/recovery/ports.js';
+import { requestRetry } from '../../src/recovery/request-retry.js';
+import { sweepRetries } from '../../src/recovery/sweeper.js';
+import * as retryQueue from '../../src/store/retry-queue.js';
+import { ET, postedIncident, ScriptedScraper, setup } from './harness.js';
+
+const HOUR = 3_600_000;
+const MIN = 60_000;
+type Env = Awaited<ReturnType<typeof setup>>;
+let env: Env;
+
+beforeEach(async () => {
+  env = await setup('2026-01-20T05:00:00Z');
+  env.warehouse.expected.set('bdl_box_scores|2026-01-19', 9);
+});
+afterEach(() => env.cleanup());
+
+const base = () => ({
+  store: env.store,
+  chat: env.chat,
+  clock: env.clock,
+  backoffHours: [4, 12, 24],
+  fmt: ET,
+});
+
+async function click(incidentId: string, tasks: TaskEnqueuer = env.tasks) {
+  return requestRetry(
+    { ...base(), tasks },
+    {
+      incidentId,
+      kind: 'scraper',
+      name: 'bdl_box_scores',
+      date: '2026-01-19',
+      requestedBy: { user: 'U1' },
+      reason: 'gap',
+      expected: 9,
+    },
+  );
+}
+
+const deliver = (deps: RetryTaskDeps, task: RecoveryTask) =>
+  handleRetryTask(deps, {
+    itemId: String(task.body.itemId),
+    attempt: Number(task.body.attempt),
+    cycle: String(task.body.cycle),
+    taskName: task.name,
+  });
+
+describe('retry sweeper', () => {
+  it('re-enqueues an attempt whose task was lost, once per slot, only after the grace period', async () => {
+    const { incidentId, alertTs } = await postedIncident(env.store, env.chat, env.clock.now());
+    const lost = { enqueue: async () => 'created' as const }; // the queue forgot it
+    await click(incidentId, lost);
+    expect(env.tasks.tasks).toHaveLength(0);
+    const sweep = () =>
+      sweepRetries({ store: env.store, clock: env.clock, tasks: env.tasks, inFlightMs: 2 * MIN });
+
+    env.clock.advance(4 * HOUR + 5 * MIN); // due, but within the grace period
+    expect((await sweep()).overdue).toEqual([]);
+    env.clock.advance(15 * MIN);
+    expect(await sweep()).toEqual({ overdue: ['bdl_box_scores_2026-01-19'], interrupted: [], created: 1 });
+    expect(await sweep()).toMatchObject({ created: 0 }); // same slot, another instance: 'exists'
+    expect(env.tasks.tasks).toHaveLength(1);
+
+    const scraper = new ScriptedScraper(env.warehouse, [9]);
+    const deps: RetryTaskDeps = {
+      ...base(),
+      tasks: env.tasks,
+      scraper,
+      processor: scraper,
+      verifier: env.warehouse,
+      serviceTimeoutMs: 1000,
+      operatorMentions: [],
+    };
+    const response = await deliver(deps, env.tasks.last());
+    expect(response.body).toMatchObject({ result: 'attempted', outcome: 'recovered' });
+    expect(env.chat.replies(alertTs)).toHaveLength(2);
+    expect((await sweep()).overdue).toEqual([]);
+  });
+
+  it('finishes an attempt a crashed delivery left claimed, without a second scrape', async () => {
+    const { incidentId } = await postedIncident(env.store, env.chat, env.clock.now());
+    await click(incidentId);
+    const task = env.tasks.last();
+    env.clock.set(task.scheduleTime);
+    await retryQueue.claimAttempt(env.store, 'bdl_box_scores_2026-01-19', 1, task.name, env.clock.now());
+    env.warehouse.received.set('bdl_box_scores|2026-01-19', 9); // the crashed scrape had landed the data
+    const sweep = () =>
+      sweepRetries({ store: env.store, clock: env.clock, tasks: env.tasks, inFlightMs: 2 * MIN });
+    expect((await sweep()).interrupted).toEqual([]);
+    env.clock.advance(20 * MIN);
+    expect((await sweep()).interrupted).toEqual(['bdl_box_scores_2026-01-19']);
+    const scraper = new ScriptedScraper(env.warehouse, [9]);
+    const response = await deliver(
+      {
+        ...base(),
+        tasks: env.tasks,
+        scraper,
+        processor: scraper,
+        verifier: env.warehouse,
+        serviceTimeoutMs: 1000,
+        inFlightMs: 2 * MIN,
+        operatorMentions: [],
+      },
+      env.tasks.last(),
+    );
+    expect(response.body).toMatchObject({ result: 'completed_after_interruption', outcome: 'recovered' });
+    expect(scraper.calls).toHaveLength(0);
+  });
+});
