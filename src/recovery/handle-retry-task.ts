@@ -2,6 +2,7 @@
 // often Cloud Tasks delivers it. Order: claim (Store) → call the service → verify in the warehouse →
 // record (Store) → enqueue the next attempt → reply in the thread → tell the lead (resolve / edit alert).
 // Everything after the record is idempotent, so a redelivery after a crash finishes it without re-scraping.
+import { z } from 'zod';
 import type { ChatPort } from '../alerts/chat.js';
 import type { Clock } from '../clock.js';
 import type { DocumentStore } from '../store/port.js';
@@ -57,6 +58,23 @@ export interface RetryTaskInput {
   readonly taskName: string;
   /** The item's cycle the task was made for; a task from before a restart is ignored. */
   readonly cycle?: string;
+}
+
+const retryTaskBodySchema = z.object({
+  itemId: z.string().min(1),
+  attempt: z.number().int().min(1),
+  cycle: z.string().min(1).optional(),
+});
+
+/**
+ * Read a /tasks/retry body (what requestRetry and the sweeper enqueue). Returns undefined for a body that is
+ * not one: the route answers 400 then (a forged or garbled task changes nothing).
+ */
+export function parseRetryTaskBody(
+  body: unknown,
+): { itemId: string; attempt: number; cycle?: string } | undefined {
+  const parsed = retryTaskBodySchema.safeParse(body);
+  return parsed.success ? parsed.data : undefined;
 }
 
 export type RetryTaskResult =

@@ -1,6 +1,6 @@
 // The small interfaces recovery needs from the outside world. The lead wires them to the real adapters
 // (src/tasks TaskQueue, the scraper/processor HTTP services, the warehouse); tests pass fakes.
-import { createHash } from 'node:crypto';
+import { type TaskQueue, type TaskRequest, taskName } from '../tasks/port.js';
 
 /** One call to the scraper service (`POST /scrape`), as the pipeline's scrapers take it. */
 export interface ScrapeRequest {
@@ -51,36 +51,13 @@ export interface RecoveryVerifier {
   verify(kind: RecoveryKind, name: string, date: string): Promise<Verification>;
 }
 
-export type TaskBody = Readonly<Record<string, string | number | null>>;
-
-/** One named HTTP task for the bot's own /tasks/* routes (the TaskQueue port's request). */
-export interface RecoveryTask {
-  readonly name: string;
-  readonly route: string;
-  readonly body: TaskBody;
-  readonly scheduleTime: Date;
-}
-
 /** The TaskQueue's enqueue: 'exists' when a task of that name was already enqueued (a duplicate click). */
-export interface TaskEnqueuer {
-  enqueue(task: RecoveryTask): Promise<'created' | 'exists'>;
-}
+export type TaskEnqueuer = Pick<TaskQueue, 'enqueue'>;
+export type { TaskRequest as RecoveryTask };
+export { taskName };
 
 export const RETRY_ROUTE = '/tasks/retry';
 export const BACKFILL_ROUTE = '/tasks/backfill';
-
-/**
- * A Cloud Tasks id from readable parts (`<hash>-<part>-…`, [A-Za-z0-9_-], ≤500): the hash keeps inputs that
- * sanitize alike apart and spreads id prefixes as Cloud Tasks asks. Same scheme as src/tasks' taskName.
- */
-export function taskName(...parts: ReadonlyArray<string | number>): string {
-  const hash = createHash('sha256')
-    .update(JSON.stringify(parts.map(String)))
-    .digest('hex')
-    .slice(0, 16);
-  const readable = parts.map((p) => String(p).replace(/[^A-Za-z0-9_-]/g, '_')).join('-');
-  return `${hash}-${readable}`.slice(0, 500);
-}
 
 /** Who asked: a person (Slack user id) or shotclock under a named auto-heal policy (same shape as the views'). */
 export type Requester = { readonly user: string } | { readonly policy: string };

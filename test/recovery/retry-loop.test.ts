@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { handleRetryTask, type RetryTaskDeps } from '../../src/recovery/handle-retry-task.js';
+import {
+  handleRetryTask,
+  parseRetryTaskBody,
+  type RetryTaskDeps,
+} from '../../src/recovery/handle-retry-task.js';
 import type { RecoveryTask } from '../../src/recovery/ports.js';
 import { type RetryDeps, requestRetry } from '../../src/recovery/request-retry.js';
 import * as audit from '../../src/store/audit.js';
@@ -7,6 +11,12 @@ import * as incidents from '../../src/store/incidents.js';
 import type { RetryItem } from '../../src/store/retry-queue.js';
 import * as retryQueue from '../../src/store/retry-queue.js';
 import { ET, postedIncident, ScriptedScraper, setup } from './harness.js';
+
+function bodyOf(task: RecoveryTask) {
+  const body = parseRetryTaskBody(task.body);
+  if (!body) throw new Error(`not a retry task body: ${JSON.stringify(task.body)}`);
+  return body;
+}
 
 const HOUR = 3_600_000;
 type Env = Awaited<ReturnType<typeof setup>>;
@@ -54,12 +64,7 @@ function taskDeps(scraper: ScriptedScraper, extra: Partial<RetryTaskDeps> = {}) 
 /** Move the clock to the task's schedule time and deliver it as the queue would. */
 async function deliver(deps: RetryTaskDeps, task: RecoveryTask) {
   if (env.clock.now() < task.scheduleTime) env.clock.set(task.scheduleTime);
-  return handleRetryTask(deps, {
-    itemId: String(task.body.itemId),
-    attempt: Number(task.body.attempt),
-    cycle: String(task.body.cycle),
-    taskName: task.name,
-  });
+  return handleRetryTask(deps, { ...bodyOf(task), taskName: task.name });
 }
 
 async function clickRetry(incidentId: string, user = 'U1') {

@@ -1,10 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { handleRetryTask, type RetryTaskDeps } from '../../src/recovery/handle-retry-task.js';
+import {
+  handleRetryTask,
+  parseRetryTaskBody,
+  type RetryTaskDeps,
+} from '../../src/recovery/handle-retry-task.js';
 import type { RecoveryTask, TaskEnqueuer } from '../../src/recovery/ports.js';
 import { requestRetry } from '../../src/recovery/request-retry.js';
 import { sweepRetries } from '../../src/recovery/sweeper.js';
 import * as retryQueue from '../../src/store/retry-queue.js';
 import { ET, postedIncident, ScriptedScraper, setup } from './harness.js';
+
+function bodyOf(task: RecoveryTask) {
+  const body = parseRetryTaskBody(task.body);
+  if (!body) throw new Error(`not a retry task body: ${JSON.stringify(task.body)}`);
+  return body;
+}
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
@@ -41,12 +51,7 @@ async function click(incidentId: string, tasks: TaskEnqueuer = env.tasks) {
 }
 
 const deliver = (deps: RetryTaskDeps, task: RecoveryTask) =>
-  handleRetryTask(deps, {
-    itemId: String(task.body.itemId),
-    attempt: Number(task.body.attempt),
-    cycle: String(task.body.cycle),
-    taskName: task.name,
-  });
+  handleRetryTask(deps, { ...bodyOf(task), taskName: task.name });
 
 describe('retry sweeper', () => {
   it('re-enqueues an attempt whose task was lost, once per slot, only after the grace period', async () => {
