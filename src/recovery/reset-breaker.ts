@@ -1,0 +1,166 @@
+// Reset Breaker: clear a processor's entity breakers (reprocess_attempts) or set a proxy pair to HALF_OPEN.
+// Destructive, so: operators only (a refused click changes nothing and is audited as denied), a reason is
+// required, writes are parameterized DML files, and the result is threaded under the alert.
+import type { ChatPort } from '../alerts/chat.js';
+import type { Clock } from '../clock.js';
+import type { Action } from '../jobs/finding.js';
+import * as audit from '../store/audit.js';
+import type { DocumentStore } from '../store/port.js';
+import { breakerResetReply, notAllowedEphemeral } from '../views/thread.js';
+import type { MessageView } from '../views/types.js';
+import type { Warehouse } from '../warehouse/port.js';
+import { auditWho, type Logger, type Requester } from './ports.js';
+import { type ReplyResult, replyInThread } from './thread.js';
+
+export const RESET_ENTITY_BREAKERS_SQL = 'actions/reset_entity_breakers.sql';
+export const RESET_PROXY_BREAKER_SQL = 'actions/reset_proxy_breaker.sql';
+
+export interface ResetBreakerDeps {
+  readonly store: DocumentStore;
+  readonly chat: ChatPort;
+  readonly clock: Clock;
+  readonly warehouse: Pick<Warehouse, 'execute'>;
+  /** src/bot/operators.ts createOperatorCheck: listed ids or group members, fail closed. */
+  readonly isOperator: (userId: string) => Promise<boolean>;
+  /** Shown to a refused user: who to ask (e.g. `<!subteam^S1>`). */
+  readonly operatorsHint?: string;
+  readonly log?: Logger;
+}
+
+export type BreakerTarget = Extract<Action, { kind: 'reset_breaker' }>;
+
+export interface ResetBreakerRequest {
+  readonly incidentId: string | null;
+  /** A person (must be an operator) or an auto-heal policy (the breakers job, data arrived). */
+  readonly requestedBy: Requester;
+  readonly reason: string;
+  readonly breaker: BreakerTarget;
+  /** Makes a retried submission land once (e.g. the modal's view id): audit entry and thread reply. */
+  readonly requestId?: string;
+}
+
+export interface ResetBreakerResult {
+  readonly outcome: 'reset' | 'denied' | 'invalid' | 'failed';
+  /** Rows the DML changed, when the warehouse says. */
+  readonly rows?: number | null;
+  readonly reply?: ReplyResult;
+  /** For the person who clicked (denied, invalid, failed). */
+  readonly ephemeral?: MessageView | { readonly text: string };
+}
+
+type Plan =
+  | {
+      readonly ok: true;
+      readonly file: string;
+      readonly params: Record<string, string | Date | string[]>;
+      readonly target: string;
+    }
+  | { readonly ok: false; readonly problem: string };
+
+/** What to execute for a breaker target (pure). */
+export function planReset(breaker: BreakerTarget, note: string, now: Date): Plan {
+  if (breaker.breaker === 'entity') {
+    if (!breaker.processor) return { ok: false, problem: 'an entity breaker reset needs the processor' };
+    return {
+      ok: true,
+      file: RESET_ENTITY_BREAKERS_SQL,
+      params: { processor_name: breaker.processor, entity_ids: [...(breaker.entities ?? [])], note },
+      target: `${breaker.processor}:${breaker.entities?.length ? breaker.entities.join(',') : '*'}`,
+    };
+  }
+  if (!breaker.provider || !breaker.target) {
+    return { ok: false, problem: 'a proxy breaker reset needs the provider and the target host' };
+  }
+  return {
+    ok: true,
+    file: RESET_PROXY_BREAKER_SQL,
+    params: { proxy_provider: breaker.provider, target_host: breaker.target, note, now },
+    target: `${breaker.provider}→${breaker.target}`,
+  };
+}
+
+const whoText = (by: Requester) => ('user' in by ? by.user : `shotclock (policy ${by.policy})`);
+
+export async function resetBreaker(
+  deps: ResetBreakerDeps,
+  request: ResetBreakerRequest,
+): Promise<ResetBreakerResult> {
+  const now = deps.clock.now();
+  const by = request.requestedBy;
+  const reason = request.reason.trim();
+  const id = request.requestId ?? `${auditWho(by)}:${now.getTime()}`;
+  const entry = (
+    outcome: audit.AuditEntry['outcome'],
+    target: string | null,
+    details: Record<string, string | number | null>,
+  ) =>
+    audit.append(
+      deps.store,
+      {
+        who: auditWho(by),
+        action: 'reset_breaker',
+        target,
+        incident_id: request.incidentId,
+        at: now,
+        outcome,
+        details: {
+          breaker: request.breaker.breaker,
+          reason,
+          ...('policy' in by ? { policy: by.policy } : {}),
+          ...details,
+        },
+      },
+      `reset_breaker:${id}`,
+    );
+
+  // Authorize before anything else: a refused click reads and writes nothing but its audit entry.
+  if ('user' in by && !(await deps.isOperator(by.user))) {
+    await entry('denied', null, {});
+    deps.log?.('reset breaker refused: not an operator', { user: by.user, incident: request.incidentId });
+    return {
+      outcome: 'denied',
+      ephemeral: notAllowedEphemeral({
+        action: 'reset_breaker',
+        ...(deps.operatorsHint ? { operators: deps.operatorsHint } : {}),
+      }),
+    };
+  }
+  if (reason === '')
+    return { outcome: 'invalid', ephemeral: { text: 'A reason is required to reset a breaker.' } };
+
+  const note = `reset by ${whoText(by)} at ${now.toISOString()} via shotclock: ${reason}`;
+  const plan = planReset(request.breaker, note, now);
+  if (!plan.ok) return { outcome: 'invalid', ephemeral: { text: `Cannot reset: ${plan.problem}.` } };
+
+  let rows: number | null;
+  try {
+    rows = await deps.warehouse.execute(plan.file, plan.params);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await entry('failed', plan.target, { error: message });
+    deps.log?.('reset breaker failed', { target: plan.target, error: message });
+    return { outcome: 'failed', ephemeral: { text: `Reset failed, nothing was changed: ${message}` } };
+  }
+  await entry('ok', plan.target, { rows });
+
+  const b = request.breaker;
+  const view =
+    b.breaker === 'entity'
+      ? breakerResetReply({
+          breaker: 'entity',
+          processor: b.processor ?? '',
+          entities: b.entities ?? [],
+          by,
+          reason,
+        })
+      : breakerResetReply({
+          breaker: 'proxy',
+          provider: b.provider ?? '',
+          target: b.target ?? '',
+          by,
+          reason,
+        });
+  const { result: reply } = await replyInThread(deps, request.incidentId, `reset_breaker:${id}`, view);
+  deps.log?.('breaker reset', { target: plan.target, rows, reply });
+  return { outcome: 'reset', rows, reply };
+}
