@@ -1,5 +1,6 @@
 import { CloudTasksClient } from '@google-cloud/tasks';
 import * as grpc from '@grpc/grpc-js';
+import { googleAuthLibrary } from 'google-gax';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { buildCreateTaskRequest, createCloudTasksQueue } from '../../src/tasks/cloud-tasks.js';
@@ -16,12 +17,17 @@ const settings = {
 };
 const parent = 'projects/nba-props-platform/locations/us-west2/queues/shotclock-recovery';
 
-/** The real client, aimed at the double over plaintext gRPC (no Google credentials are looked up). */
+/**
+ * The real client, aimed at the double over plaintext gRPC. PassThroughClient keeps google-auth-library from
+ * looking for credentials (it would probe the GCE metadata server on every client); taken from google-gax's
+ * own copy of the library so its type matches the client's options.
+ */
 function realClient(port: number): CloudTasksClient {
   return new CloudTasksClient({
     servicePath: '127.0.0.1',
     port,
     sslCreds: grpc.credentials.createInsecure(),
+    authClient: new googleAuthLibrary.PassThroughClient(),
   });
 }
 
