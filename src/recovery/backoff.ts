@@ -61,7 +61,8 @@ export function decideAttempt(input: {
   };
 }
 
-function judge(received: number | null, expected: number | null, error: string | null): AttemptResult {
+/** recovered: received ≥ expected; partial: something arrived; failed: nothing (or no count at all). */
+export function judge(received: number | null, expected: number | null, error: string | null): AttemptResult {
   if (received === null) return 'failed';
   // Without an expected count, data that arrived with no error is the best evidence there is.
   if (expected === null)

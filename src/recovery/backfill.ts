@@ -1,0 +1,286 @@
+// Backfill: scrape a date range again, one named task per date, progress edited in place in the alert's
+// thread ("3/7 dates done") and one summary when the last date finishes. Operators only, audited.
+import type { ChatPort } from '../alerts/chat.js';
+import type { Clock } from '../clock.js';
+import { addDays, daysBetween, isIsoDate } from '../jobs/time.js';
+import * as audit from '../store/audit.js';
+import type { DocumentStore } from '../store/port.js';
+import { backfillProgressReply, backfillSummaryReply, notAllowedEphemeral } from '../views/thread.js';
+import type { MessageView } from '../views/types.js';
+import type { BackfillRun } from './backfill-runs.js';
+import * as runs from './backfill-runs.js';
+import { judge } from './backoff.js';
+import { withTimeout } from './handle-retry-task.js';
+import {
+  auditWho,
+  BACKFILL_ROUTE,
+  type Logger,
+  type RecoveryVerifier,
+  type Requester,
+  type ScraperService,
+  type TaskEnqueuer,
+  taskName,
+} from './ports.js';
+import { type ReplyResult, replyInThread } from './thread.js';
+
+export interface BackfillDeps {
+  readonly store: DocumentStore;
+  readonly chat: ChatPort;
+  readonly clock: Clock;
+  readonly tasks: TaskEnqueuer;
+  readonly isOperator: (userId: string) => Promise<boolean>;
+  /** config.recovery.backfillMaxDays: the longest range one request may cover. */
+  readonly maxDays: number;
+  readonly operatorsHint?: string;
+  readonly log?: Logger;
+}
+
+export interface BackfillRequest {
+  readonly incidentId: string | null;
+  readonly scraper: string;
+  readonly from: string;
+  readonly until: string;
+  readonly requestedBy: Requester;
+  readonly reason?: string;
+  /** Unique per submission (e.g. the modal's view id): a resubmission finds the same run and adds nothing. */
+  readonly requestId: string;
+}
+
+export interface BackfillStarted {
+  readonly outcome: 'started' | 'already_started' | 'denied' | 'invalid';
+  readonly dates?: readonly string[];
+  /** Tasks created now ('exists' ones are not counted). */
+  readonly tasksCreated?: number;
+  readonly ephemeral: MessageView | { readonly text: string };
+}
+
+/** The dates of an inclusive range, or why the range is refused (pure). */
+export function backfillDates(from: string, until: string, maxDays: number): string[] | { problem: string } {
+  if (!isIsoDate(from) || !isIsoDate(until)) return { problem: 'dates must be real dates (YYYY-MM-DD)' };
+  const days = daysBetween(from, until) + 1;
+  if (days < 1) return { problem: `${from} is after ${until}` };
+  if (days > maxDays) return { problem: `${days} days is more than the ${maxDays} one backfill may cover` };
+  return Array.from({ length: days }, (_, i) => addDays(from, i));
+}
+
+export const backfillTaskName = (scraper: string, date: string, requestId: string) =>
+  taskName('backfill', scraper, date, requestId);
+const progressIntent = (requestId: string) => `backfill:${requestId}:progress`;
+const summaryIntent = (requestId: string) => `backfill:${requestId}:summary`;
+
+export async function startBackfill(deps: BackfillDeps, request: BackfillRequest): Promise<BackfillStarted> {
+  const now = deps.clock.now();
+  const by = request.requestedBy;
+  const reason = request.reason?.trim() ?? '';
+  const record = (outcome: audit.AuditEntry['outcome'], details: Record<string, string | number>) =>
+    audit.append(
+      deps.store,
+      {
+        who: auditWho(by),
+        action: 'backfill',
+        target: `${request.scraper} ${request.from}..${request.until}`,
+        incident_id: request.incidentId,
+        at: now,
+        outcome,
+        details: {
+          request_id: request.requestId,
+          reason,
+          ...('policy' in by ? { policy: by.policy } : {}),
+          ...details,
+        },
+      },
+      `backfill:${request.requestId}`,
+    );
+
+  if ('user' in by && !(await deps.isOperator(by.user))) {
+    await record('denied', {});
+    return {
+      outcome: 'denied',
+      ephemeral: notAllowedEphemeral({
+        action: 'backfill',
+        ...(deps.operatorsHint ? { operators: deps.operatorsHint } : {}),
+      }),
+    };
+  }
+  const dates = backfillDates(request.from, request.until, deps.maxDays);
+  if (!Array.isArray(dates))
+    return { outcome: 'invalid', ephemeral: { text: `Cannot backfill: ${dates.problem}.` } };
+
+  const { run, created } = await runs.createRun(deps.store, {
+    request_id: request.requestId,
+    scraper: request.scraper,
+    from: request.from,
+    until: request.until,
+    incident_id: request.incidentId,
+    requested_by: auditWho(by),
+    policy: 'policy' in by ? by.policy : null,
+    reason,
+    dates: dates.map((date) => ({
+      date,
+      status: 'pending',
+      claimed_at: null,
+      finished_at: null,
+      received: null,
+      expected: null,
+      error: null,
+      runs: 0,
+    })),
+    created_at: now,
+    updated_at: now,
+    finished_at: null,
+  });
+  // Enqueued after the run committed, and again on a resubmission: names make repeats 'exists', and a crash
+  // between the run and its tasks heals.
+  let tasksCreated = 0;
+  for (const entry of run.dates) {
+    if (entry.status !== 'pending') continue;
+    const outcome = await deps.tasks.enqueue({
+      name: backfillTaskName(run.scraper, entry.date, run.request_id),
+      route: BACKFILL_ROUTE,
+      body: { requestId: run.request_id, date: entry.date },
+      scheduleTime: now,
+    });
+    if (outcome === 'created') tasksCreated++;
+  }
+  await record(created ? 'ok' : 'ignored', { dates: dates.length });
+  await showProgress(deps, run);
+  deps.log?.('backfill started', { request: run.request_id, dates: dates.length, tasksCreated, created });
+  const range = `${request.scraper} ${request.from} → ${request.until}`;
+  return {
+    outcome: created ? 'started' : 'already_started',
+    dates,
+    tasksCreated,
+    ephemeral: {
+      text: created
+        ? `Backfill of ${range} started: ${dates.length} dates; progress in the alert's thread.`
+        : `Backfill of ${range} was already started; nothing new was enqueued.`,
+    },
+  };
+}
+
+export interface BackfillTaskDeps {
+  readonly store: DocumentStore;
+  readonly chat: ChatPort;
+  readonly clock: Clock;
+  readonly scraper: ScraperService;
+  readonly verifier: RecoveryVerifier;
+  readonly serviceTimeoutMs: number;
+  /** A claimed date without a result older than this was interrupted; default: timeout + 1 min. */
+  readonly inFlightMs?: number;
+  readonly log?: Logger;
+}
+
+export interface BackfillTaskResponse {
+  readonly status: 200 | 404 | 409;
+  readonly body: {
+    readonly result: 'done' | 'failed' | 'duplicate' | 'in_flight' | 'unknown';
+    readonly requestId: string;
+    readonly date: string;
+    readonly progress?: { done: number; failed: number; total: number };
+  };
+}
+
+export function parseBackfillTaskBody(body: unknown): { requestId: string; date: string } | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { requestId, date } = body as Record<string, unknown>;
+  return typeof requestId === 'string' && requestId !== '' && typeof date === 'string' && isIsoDate(date)
+    ? { requestId, date }
+    : undefined;
+}
+
+/** The core of POST /tasks/backfill: scrape one date of a run, once per date, then update progress. */
+export async function handleBackfillTask(
+  deps: BackfillTaskDeps,
+  input: { readonly requestId: string; readonly date: string },
+): Promise<BackfillTaskResponse> {
+  const { requestId, date } = input;
+  const inFlightMs = deps.inFlightMs ?? deps.serviceTimeoutMs + 60_000;
+  const claim = await runs.claimDate(deps.store, requestId, date, deps.clock.now(), inFlightMs);
+  if (claim.result === 'not_found') {
+    deps.log?.('backfill task for an unknown run or date: nothing changed', { request: requestId, date });
+    return { status: 404, body: { result: 'unknown', requestId, date } };
+  }
+  if (claim.result === 'in_flight') return { status: 409, body: { result: 'in_flight', requestId, date } };
+  if (claim.result === 'finished') {
+    await followUp(deps, claim.run);
+    return {
+      status: 200,
+      body: { result: 'duplicate', requestId, date, progress: runs.progressOf(claim.run) },
+    };
+  }
+  if (claim.rerun)
+    deps.log?.('backfill date claimed again after an interrupted run', { request: requestId, date });
+
+  let error: string | null = null;
+  try {
+    const answer = await withTimeout(deps.serviceTimeoutMs, (signal) =>
+      deps.scraper.scrape({ scraper_name: claim.run.scraper, params: { date } }, { signal }),
+    );
+    if (/^(error|failed|failure)$/i.test(answer.status))
+      error = answer.error ?? `scraper answered ${answer.status}`;
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+  }
+  let received: number | null = null;
+  let expected: number | null = null;
+  try {
+    const v = await deps.verifier.verify('scraper', claim.run.scraper, date);
+    received = v.received;
+    expected = v.expected;
+  } catch (e) {
+    error ??= `verification failed: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  const ok = judge(received, expected, error) === 'recovered';
+  const { run } = await runs.recordDate(
+    deps.store,
+    requestId,
+    date,
+    { ok, received, expected, error },
+    deps.clock.now(),
+  );
+  await followUp(deps, run);
+  return {
+    status: 200,
+    body: { result: ok ? 'done' : 'failed', requestId, date, progress: runs.progressOf(run) },
+  };
+}
+
+/** Edit the progress line in place; when every date has finished, post the summary once. Safe to repeat. */
+async function followUp(deps: BackfillTaskDeps, run: BackfillRun): Promise<void> {
+  // Read again: dates finishing at the same time must not leave an older count on the message.
+  const latest = (await runs.get(deps.store, run.request_id)) ?? run;
+  await showProgress(deps, latest);
+  if (!latest.finished_at) return;
+  const by: Requester = latest.policy ? { policy: latest.policy } : { user: latest.requested_by };
+  const view = backfillSummaryReply({
+    scraper: latest.scraper,
+    from: latest.from,
+    until: latest.until,
+    results: latest.dates.map((d) => ({
+      date: d.date,
+      ok: d.status === 'done',
+      ...(d.status === 'failed' ? { detail: d.error ?? countDetail(d.received, d.expected) } : {}),
+    })),
+    by,
+  });
+  await replyInThread(deps, latest.incident_id, summaryIntent(latest.request_id), view);
+}
+
+const countDetail = (received: number | null, expected: number | null) =>
+  `${received ?? 0}/${expected ?? '?'}`;
+
+/** Post the progress line once, then edit it to the current count. */
+async function showProgress(
+  deps: Pick<BackfillDeps, 'store' | 'chat' | 'clock'>,
+  run: BackfillRun,
+): Promise<ReplyResult> {
+  const view = backfillProgressReply({ scraper: run.scraper, ...runs.progressOf(run) });
+  const { result, message } = await replyInThread(
+    deps,
+    run.incident_id,
+    progressIntent(run.request_id),
+    view,
+  );
+  if (result === 'already_posted' && message) await deps.chat.update({ ...message, ...view });
+  return result;
+}
