@@ -41,11 +41,17 @@ export class FakeTaskQueue implements TaskEnqueuer {
 export class FakeWarehouseState implements RecoveryVerifier {
   readonly received = new Map<string, number>();
   readonly expected = new Map<string, number>();
+  /** Unit per name; `games` unless set. */
+  readonly units = new Map<string, string>();
   verifyCalls = 0;
   async verify(_kind: string, name: string, date: string) {
     this.verifyCalls++;
     const key = `${name}|${date}`;
-    return { received: this.received.get(key) ?? 0, expected: this.expected.get(key) ?? null, unit: 'games' };
+    return {
+      received: this.received.get(key) ?? 0,
+      expected: this.expected.get(key) ?? null,
+      unit: this.units.get(name) ?? 'games',
+    };
   }
 }
 

@@ -10,7 +10,7 @@ import * as audit from '../../src/store/audit.js';
 import * as incidents from '../../src/store/incidents.js';
 import type { RetryItem } from '../../src/store/retry-queue.js';
 import * as retryQueue from '../../src/store/retry-queue.js';
-import { ET, postedIncident, ScriptedScraper, setup } from './harness.js';
+import { ET, gapFinding, postedIncident, ScriptedScraper, setup } from './harness.js';
 
 function bodyOf(task: RecoveryTask) {
   const body = parseRetryTaskBody(task.body);
@@ -357,5 +357,41 @@ describe('Retry loop on the embedded store', () => {
     const response = await deliver(deps, env.tasks.last());
     expect(response.body.outcome).toBe('failed');
     expect((await item()).retry_history[0]?.error).toBe('timed out after 50 ms');
+  });
+});
+
+describe('Retry for processors (issue 10)', () => {
+  it('calls the processor service with the attempt number and recovers when the warehouse shows enough records', async () => {
+    const finding = {
+      ...gapFinding('upcoming_player_game_context', '2026-01-19'),
+      check: 'phase3_completion',
+      key: 'phase3_completion:upcoming_player_game_context:2026-01-19',
+    };
+    const { incidentId, alertTs } = await postedIncident(env.store, env.chat, env.clock.now(), finding);
+    env.warehouse.expected.set('upcoming_player_game_context|2026-01-19', 240);
+    env.warehouse.units.set('upcoming_player_game_context', 'players');
+    const processor = new ScriptedScraper(env.warehouse, [31, 250]);
+    const { deps, recovered } = taskDeps(processor);
+    await requestRetry(retryDeps(), {
+      incidentId,
+      kind: 'processor',
+      name: 'upcoming_player_game_context',
+      date: '2026-01-19',
+      requestedBy: { policy: 'phase3-critical' },
+      reason: 'too few players',
+      expected: 240,
+    });
+    await deliver(deps, env.tasks.last());
+    await deliver(deps, env.tasks.last());
+    expect(processor.calls).toEqual([
+      { processor_name: 'upcoming_player_game_context', game_date: '2026-01-19', attempt: 1 },
+      { processor_name: 'upcoming_player_game_context', game_date: '2026-01-19', attempt: 2 },
+    ]);
+    expect(recovered).toEqual([incidentId]);
+    expect(env.chat.replies(alertTs).map((m) => m.text)).toEqual([
+      ':repeat: Retry 1/3 for upcoming_player_game_context 2026-01-19 scheduled 04:00 ET by shotclock (policy phase3-critical)',
+      'Attempt 1: 31/240 players, next try 16:00 ET',
+      ':white_check_mark: Recovered after 2 attempts (16 h 00 m): 250/240 players',
+    ]);
   });
 });
