@@ -1,0 +1,189 @@
+import {
+  createHash,
+  createPublicKey,
+  type JsonWebKey,
+  type KeyObject,
+  timingSafeEqual,
+  verify,
+} from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { type Clock, systemClock } from '../clock.js';
+
+/**
+ * Who may call /tasks/*: the local queue (shared secret) or Cloud Tasks (a Google-signed OIDC ID token minted
+ * for our service account). Both answer with the same typed result so a route maps it to a status directly.
+ *
+ * The OIDC check is written on node:crypto instead of google-auth-library's OAuth2Client.verifyIdToken because
+ * that one fetches keys and reads Date.now() itself (neither injectable, so tests could not sign with their own
+ * key through the same path), and its errors embed the whole token, which must not reach the logs.
+ */
+export type CallerCheck =
+  | { readonly ok: true; readonly caller: string }
+  | { readonly ok: false; readonly status: 401 | 403 | 503; readonly reason: string };
+
+type HeaderSource = IncomingHttpHeaders | Headers;
+
+function header(headers: HeaderSource, name: string): string | undefined {
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const value = (headers as IncomingHttpHeaders)[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function bearer(headers: HeaderSource): string | undefined {
+  const match = /^Bearer +(\S+) *$/i.exec(header(headers, 'authorization') ?? '');
+  return match?.[1];
+}
+
+const deny = (status: 401 | 403 | 503, reason: string): CallerCheck => ({ ok: false, status, reason });
+
+/** Local queue caller: `Authorization: Bearer <secret>`, compared in constant time (digests hide the length). */
+export function verifyLocalTaskCaller(headers: HeaderSource, secret: string): CallerCheck {
+  if (!secret) return deny(503, 'no local task secret configured');
+  const token = bearer(headers);
+  if (token === undefined) return deny(401, 'missing bearer token');
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  if (!timingSafeEqual(digest(token), digest(secret))) return deny(401, 'wrong local task secret');
+  return { ok: true, caller: 'local-task-queue' };
+}
+
+/** Public keys by key id ("kid"); returns undefined for an unknown kid. */
+export interface KeySource {
+  getKey(kid: string): Promise<KeyObject | undefined>;
+}
+
+export const GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
+
+export interface GoogleKeySourceOptions {
+  readonly fetch?: typeof globalThis.fetch;
+  readonly url?: string;
+  /** Cache lifetime when the response has no Cache-Control max-age. */
+  readonly defaultMaxAgeMs?: number;
+  /** An unknown kid triggers a refetch (key rotation), at most this often. */
+  readonly minRefetchMs?: number;
+  readonly now?: () => number;
+}
+
+/** Google's signing keys (JWKS), cached for the response's max-age and refetched when a new kid appears. */
+export function googleKeySource(options: GoogleKeySourceOptions = {}): KeySource {
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const url = options.url ?? GOOGLE_JWKS_URL;
+  const now = options.now ?? Date.now;
+  const minRefetchMs = options.minRefetchMs ?? 60_000;
+  let keys = new Map<string, KeyObject>();
+  let expiresAt = 0;
+  let fetchedAt = Number.NEGATIVE_INFINITY;
+  let pending: Promise<void> | undefined;
+
+  const refresh = async () => {
+    const res = await doFetch(url, { signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) throw new Error(`fetching ${url}: HTTP ${res.status}`);
+    const body = (await res.json()) as { keys?: Array<JsonWebKey & { kid?: string }> };
+    const next = new Map<string, KeyObject>();
+    for (const jwk of body.keys ?? []) {
+      if (jwk.kty === 'RSA' && typeof jwk.kid === 'string')
+        next.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }));
+    }
+    const maxAge = /max-age=(\d+)/.exec(res.headers.get('cache-control') ?? '')?.[1];
+    keys = next;
+    fetchedAt = now();
+    expiresAt =
+      fetchedAt + (maxAge === undefined ? (options.defaultMaxAgeMs ?? 3_600_000) : Number(maxAge) * 1000);
+  };
+  const refreshOnce = () => {
+    pending ??= refresh().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
+
+  return {
+    async getKey(kid) {
+      if (now() >= expiresAt) await refreshOnce();
+      else if (!keys.has(kid) && now() - fetchedAt >= minRefetchMs) await refreshOnce();
+      return keys.get(kid);
+    },
+  };
+}
+
+/** A fixed key set (tests, or keys pinned by configuration). */
+export function staticKeySource(keys: Readonly<Record<string, KeyObject>>): KeySource {
+  return { getKey: async (kid) => keys[kid] };
+}
+
+export interface OidcVerifierOptions {
+  /** Expected `aud`: the audience the Cloud Tasks adapter sets (TASKS_TARGET_URL). */
+  readonly audience: string;
+  /** The only service account allowed to call. */
+  readonly serviceAccountEmail: string;
+  readonly keySource: KeySource;
+  readonly clock?: Clock;
+  /** Tolerated clock difference with Google (default 5 min, like google-auth-library). */
+  readonly clockSkewMs?: number;
+}
+
+const ISSUERS = new Set(['accounts.google.com', 'https://accounts.google.com']);
+const MAX_LIFETIME_S = 24 * 60 * 60;
+
+function decodeSegment(segment: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export type OidcVerifier = (headers: HeaderSource) => Promise<CallerCheck>;
+
+/**
+ * Verifies the OIDC ID token Cloud Tasks puts on an HTTP task: an RS256 JWT signed by Google (signature against
+ * the key source), iss accounts.google.com, our audience, not expired (with skew), and the email of our service
+ * account with email_verified. A bad or expired token is 401; a good token for another identity is 403; keys
+ * that cannot be fetched are 503 (Cloud Tasks retries, nothing is let through).
+ */
+export function createOidcVerifier(options: OidcVerifierOptions): OidcVerifier {
+  const clock = options.clock ?? systemClock;
+  const skewS = (options.clockSkewMs ?? 300_000) / 1000;
+  return async (headers) => {
+    const token = bearer(headers);
+    if (token === undefined) return deny(401, 'missing bearer token');
+    const parts = token.split('.');
+    if (parts.length !== 3) return deny(401, 'malformed token');
+    const [head, body, sig] = parts as [string, string, string];
+    const jose = decodeSegment(head);
+    const claims = decodeSegment(body);
+    if (!jose || !claims) return deny(401, 'malformed token');
+    // Only RS256: a token must not choose a weaker or symmetric algorithm for itself.
+    if (jose.alg !== 'RS256' || typeof jose.kid !== 'string')
+      return deny(401, 'token is not RS256 with a key id');
+
+    let key: KeyObject | undefined;
+    try {
+      key = await options.keySource.getKey(jose.kid);
+    } catch (error) {
+      return deny(503, `signing keys unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!key) return deny(401, 'unknown signing key');
+    const signed = Buffer.from(`${head}.${body}`, 'utf8');
+    if (!verify('sha256', signed, key, Buffer.from(sig, 'base64url'))) return deny(401, 'bad signature');
+
+    if (typeof claims.iss !== 'string' || !ISSUERS.has(claims.iss)) return deny(401, 'wrong issuer');
+    const aud = claims.aud;
+    const audiences = Array.isArray(aud) ? aud : [aud];
+    if (!audiences.includes(options.audience)) return deny(401, 'wrong audience');
+    const now = clock.now().getTime() / 1000;
+    const { exp, iat } = claims;
+    if (typeof exp !== 'number' || typeof iat !== 'number') return deny(401, 'token without exp/iat');
+    if (now > exp + skewS) return deny(401, 'token expired');
+    if (now < iat - skewS) return deny(401, 'token issued in the future');
+    if (exp - iat > MAX_LIFETIME_S) return deny(401, 'token lifetime too long');
+
+    if (claims.email_verified !== true && claims.email_verified !== 'true')
+      return deny(403, 'email not verified');
+    if (claims.email !== options.serviceAccountEmail)
+      return deny(403, 'caller is not the tasks service account');
+    return { ok: true, caller: options.serviceAccountEmail };
+  };
+}
