@@ -171,7 +171,7 @@ export interface BackfillTaskDeps {
 }
 
 export interface BackfillTaskResponse {
-  readonly status: 200 | 404 | 409;
+  readonly status: 200 | 404 | 503;
   readonly body: {
     readonly result: 'done' | 'failed' | 'duplicate' | 'in_flight' | 'unknown';
     readonly requestId: string;
@@ -200,7 +200,7 @@ export async function handleBackfillTask(
     deps.log?.('backfill task for an unknown run or date: nothing changed', { request: requestId, date });
     return { status: 404, body: { result: 'unknown', requestId, date } };
   }
-  if (claim.result === 'in_flight') return { status: 409, body: { result: 'in_flight', requestId, date } };
+  if (claim.result === 'in_flight') return { status: 503, body: { result: 'in_flight', requestId, date } };
   if (claim.result === 'finished') {
     await followUp(deps, claim.run);
     return {

@@ -36,7 +36,7 @@ export interface RetryTaskDeps {
   readonly serviceTimeoutMs: number;
   /**
    * How long a claimed attempt without an outcome counts as still running elsewhere (a redelivery answers
-   * 409 meanwhile); after it, a redelivery finishes the attempt without calling the service again.
+   * 503 meanwhile, so both queues deliver it again later); after it, a redelivery finishes the attempt without calling the service again.
    * Default: the service timeout plus one minute.
    */
   readonly inFlightMs?: number;
@@ -89,8 +89,12 @@ export type RetryTaskResult =
   | 'unknown_item';
 
 export interface RetryTaskResponse {
-  /** 200 done (do not redeliver); 404 unknown item; 409 the attempt is running in another delivery. */
-  readonly status: 200 | 404 | 409;
+  /**
+   * 200 done (do not redeliver); 404 unknown item (fails the task, nothing changed); 503 the attempt is
+   * running in another delivery: "later" (both queues retry 5xx; the local queue fails a 4xx at once, so a
+   * redelivery right after a crash would otherwise be dropped).
+   */
+  readonly status: 200 | 404 | 503;
   readonly body: {
     readonly result: RetryTaskResult;
     readonly itemId: string;
@@ -107,7 +111,7 @@ export async function handleRetryTask(
 ): Promise<RetryTaskResponse> {
   const { itemId, attempt } = input;
   const respond = (
-    status: 200 | 404 | 409,
+    status: 200 | 404 | 503,
     result: RetryTaskResult,
     extra: Partial<RetryTaskResponse['body']> = {},
   ) => ({
@@ -153,7 +157,7 @@ export async function handleRetryTask(
     }
     const inFlightMs = deps.inFlightMs ?? deps.serviceTimeoutMs + 60_000;
     if (deps.clock.now().getTime() - entry.claimed_at.getTime() < inFlightMs) {
-      return respond(409, 'in_flight', { status: item.status });
+      return respond(503, 'in_flight', { status: item.status });
     }
     // The delivery that claimed it crashed somewhere between claim and record. It may have called the
     // service already, so do not call it again: judge the attempt by what the warehouse holds.

@@ -197,7 +197,7 @@ describe('Retry loop on the embedded store', () => {
     expect(env.tasks.tasks).toHaveLength(2); // attempt 2 enqueued once, later ones 'exists'
   });
 
-  it('10 concurrent deliveries → one scrape; the others answer 409 while it runs', async () => {
+  it('10 concurrent deliveries → one scrape; the others answer 503 (later) while it runs', async () => {
     const { incidentId, alertTs } = await postedIncident(env.store, env.chat, env.clock.now());
     const scraper = new ScriptedScraper(env.warehouse, [6]);
     const { deps } = taskDeps(scraper);
@@ -207,7 +207,7 @@ describe('Retry loop on the embedded store', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => deliver(deps, task)));
     expect(scraper.calls).toHaveLength(1);
     expect(results.filter((r) => r.body.result === 'attempted')).toHaveLength(1);
-    expect(results.every((r) => [200, 409].includes(r.status))).toBe(true);
+    expect(results.every((r) => [200, 503].includes(r.status))).toBe(true);
     expect(env.chat.replies(alertTs)).toHaveLength(2);
   });
 
@@ -234,7 +234,7 @@ describe('Retry loop on the embedded store', () => {
     expect(scraper.calls).toHaveLength(1);
 
     // A quick redelivery finds the attempt still "running" elsewhere.
-    expect((await deliver(deps, task)).status).toBe(409);
+    expect((await deliver(deps, task)).status).toBe(503);
     // Later it finishes the attempt from the warehouse: the data the first scrape landed counts.
     env.clock.advance(10 * 60_000);
     const redelivered = await deliver(deps, task);
