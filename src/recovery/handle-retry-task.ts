@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { ChatPort } from '../alerts/chat.js';
 import type { Clock } from '../clock.js';
+import * as ledger from '../store/message-ledger.js';
 import type { DocumentStore } from '../store/port.js';
 import type { RetryAttempt, RetryItem } from '../store/retry-queue.js';
 import * as retryQueue from '../store/retry-queue.js';
@@ -283,13 +284,19 @@ async function followUp(
   }
   const outcome =
     latest && (item.status === 'recovered' || item.status === 'exhausted') ? item.status : entry.result;
-  const view = await outcomeView(deps, item, entry, verification);
-  const { result: reply } = await replyInThread(
-    deps,
-    item.incident_id,
-    retryIntent(item, attempt, outcome ?? 'unknown'),
-    view,
-  );
+  const intent = retryIntent(item, attempt, outcome ?? 'unknown');
+  // A redelivery whose reply is already out skips composing it (which would query the warehouse again).
+  const reply: ReplyResult =
+    (await ledger.get(deps.store, intent))?.status === 'posted'
+      ? 'already_posted'
+      : (
+          await replyInThread(
+            deps,
+            item.incident_id,
+            intent,
+            await outcomeView(deps, item, entry, verification),
+          )
+        ).result;
   if (latest && item.incident_id) {
     if (item.status === 'recovered') await deps.onRecovered?.(item.incident_id, item);
     if (item.status === 'exhausted') await deps.onExhausted?.(item.incident_id, item);

@@ -191,6 +191,7 @@ describe('Retry loop on the embedded store', () => {
     const results = [];
     for (let i = 0; i < 10; i++) results.push(await deliver(deps, task));
     expect(scraper.calls).toHaveLength(1);
+    expect(env.warehouse.verifyCalls).toBe(1); // redeliveries find the reply posted and compose nothing
     expect(results.map((r) => r.body.result)).toEqual(['attempted', ...Array(9).fill('duplicate')]);
     expect(results.every((r) => r.status === 200)).toBe(true);
     expect(env.chat.replies(alertTs)).toHaveLength(2); // scheduled + attempt 1
