@@ -21,7 +21,8 @@ export async function threadTarget(
   return { channel: incident.message.channel, threadTs: await threadOf(store, incident, incident.message) };
 }
 
-export type ReplyResult = 'posted' | 'already_posted' | 'no_thread';
+/** 'pending': claimed by another delivery or left by a crash; the messenger's finishUnfinished posts it. */
+export type ReplyResult = 'posted' | 'already_posted' | 'pending' | 'no_thread';
 
 /** Reply once per intent under the incident's alert (claim → post → record: never twice). */
 export async function replyInThread(
@@ -33,5 +34,6 @@ export async function replyInThread(
   const target = await threadTarget(deps.store, incidentId);
   if (!target) return { result: 'no_thread' };
   const { message, postedNow } = await postOnce(deps, intentId, { ...view, ...target });
-  return { result: postedNow ? 'posted' : 'already_posted', ...(message ? { message } : {}) };
+  if (!message) return { result: 'pending' };
+  return { result: postedNow ? 'posted' : 'already_posted', message };
 }
