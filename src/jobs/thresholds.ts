@@ -34,6 +34,11 @@ export const thresholdsSchema = z.object({
   gradingCoverageMin: z.number().min(0).max(1).default(0.9),
   /** BigDataBall publishes play-by-play hours to days late: `no_data_yet` is expected for this long after a game (seed 001). */
   bdbGraceHours: z.number().positive().default(48),
+  /** Hours after tip-off by which a game is over (a date's games are judged only after its last one is). */
+  gameOverHours: z.number().positive().default(3),
+  /** source_discrepancy: dates looked back over, and hours after tip-off before BDL missing a game counts. */
+  discrepancyLookbackDays: z.number().int().positive().default(7),
+  discrepancyGraceHours: z.number().positive().default(6),
 });
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 

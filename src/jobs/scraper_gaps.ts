@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { defineQuery } from '../warehouse/port.js';
+import { type CheckContext, defineCheck } from './check.js';
+import { type Finding, findingKey } from './finding.js';
+import type { Thresholds } from './thresholds.js';
+import { addDays } from './time.js';
+
+const NAME = 'scraper_gaps';
+
+const row = z.object({
+  scraper_name: z.string(),
+  game_date: z.string(),
+  /** Games scheduled that date (0: an off-day, nothing to scrape). */
+  games: z.number().int(),
+  last_tip_at: z.date().nullable(),
+  first_failed_at: z.date(),
+  last_failed_at: z.date(),
+  attempts: z.number().int(),
+  error_type: z.string().nullable(),
+  error_message: z.string().nullable(),
+});
+export type ScraperGapsRow = z.infer<typeof row>;
+
+const HOUR_MS = 3_600_000;
+/** Most recent errors shown: enough to see a pattern, few enough for one alert. */
+const RECENT_ERRORS = 3;
+
+/**
+ * Hours after a game ends during which the source may legitimately answer "no data yet". BigDataBall
+ * publishes play-by-play hours to days late (seed 001); other sources publish at the final buzzer.
+ */
+export function sourceGraceHours(scraper: string, thresholds: Thresholds): number {
+  return scraper.startsWith('bdb_') ? thresholds.bdbGraceHours : 0;
+}
+
+/**
+ * Why a failure day is not (yet) a gap, or undefined when it is one. Expected: a date without games, a
+ * date whose games are not over (the scraper runs again), and `no_data_yet` inside the source's grace.
+ */
+export function expectedGapReason(r: ScraperGapsRow, ctx: CheckContext): string | undefined {
+  if (r.games === 0 || r.last_tip_at === null) return 'no_games';
+  const overAt = r.last_tip_at.getTime() + ctx.thresholds.gameOverHours * HOUR_MS;
+  if (ctx.now.getTime() < overAt) return 'games_not_over';
+  const graceMs = sourceGraceHours(r.scraper_name, ctx.thresholds) * HOUR_MS;
+  if (r.error_type === 'no_data_yet' && ctx.now.getTime() < overAt + graceMs) return 'no_data_yet';
+  return undefined;
+}
+
+const errorLine = (r: ScraperGapsRow) =>
+  `${r.game_date}: ${[r.error_type, r.error_message].filter(Boolean).join(': ') || 'no error recorded'}`.slice(
+    0,
+    300,
+  );
+
+function gapFinding(scraper: string, gaps: ScraperGapsRow[], waiting: number, ctx: CheckContext): Finding {
+  const dates = gaps.map((g) => g.game_date).sort();
+  const oldest = dates[0] as string;
+  const newest = dates[dates.length - 1] as string;
+  const recent = [...gaps]
+    .sort((a, b) => b.last_failed_at.getTime() - a.last_failed_at.getTime())
+    .slice(0, RECENT_ERRORS);
+  return {
+    check: NAME,
+    key: findingKey(NAME, scraper),
+    severity: 'error',
+    title: `${scraper} has ${gaps.length} unbackfilled gap days since ${oldest}`,
+    subject: { scraper },
+    facts: {
+      scraper,
+      gap_days: gaps.length,
+      threshold: ctx.thresholds.gapAlertThreshold,
+      oldest_gap: oldest,
+      newest_gap: newest,
+      gap_dates: dates,
+      attempts: gaps.reduce((sum, g) => sum + g.attempts, 0),
+      last_failed_at: recent[0]?.last_failed_at.toISOString() ?? null,
+      recent_errors: recent.map(errorLine),
+      expected_gaps: waiting,
+    },
+    actions: [
+      { kind: 'backfill', scraper, from: oldest, until: newest },
+      { kind: 'retry', scraper, date: newest },
+    ],
+  };
+}
+
+/** One finding per scraper with at least the threshold of real gap days (seed 003: GAP_ALERT_THRESHOLD 3). */
+export function evaluateScraperGaps(rows: readonly ScraperGapsRow[], ctx: CheckContext): Finding[] {
+  const byScraper = new Map<string, { gaps: ScraperGapsRow[]; waiting: number }>();
+  for (const r of rows) {
+    const entry = byScraper.get(r.scraper_name) ?? { gaps: [], waiting: 0 };
+    if (expectedGapReason(r, ctx) === undefined) entry.gaps.push(r);
+    else entry.waiting += 1;
+    byScraper.set(r.scraper_name, entry);
+  }
+  return [...byScraper.entries()]
+    .filter(([, e]) => e.gaps.length >= ctx.thresholds.gapAlertThreshold)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([scraper, e]) => gapFinding(scraper, e.gaps, e.waiting, ctx));
+}
+
+export const scraperGapsCheck = defineCheck({
+  name: NAME,
+  description: 'Scrapers with unbackfilled failure days in the lookback (expected gaps excluded)',
+  query: defineQuery(`checks/${NAME}.sql`, row),
+  params: (ctx) => ({
+    window_start: addDays(ctx.date, -ctx.thresholds.gapLookbackDays),
+    report_date: ctx.date,
+    now: ctx.now,
+  }),
+  evaluate: evaluateScraperGaps,
+});
