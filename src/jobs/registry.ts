@@ -9,6 +9,7 @@ import { phase3CompletionCheck } from './phase3_completion.js';
 import { predictionDuplicatesCheck } from './prediction_duplicates.js';
 import { predictionVolumeCheck } from './prediction_volume.js';
 import { scraperGapsCheck } from './scraper_gaps.js';
+import { sourceDiscrepancyCheck } from './source_discrepancy.js';
 
 /** Each check keeps its own row type; the registry only needs to run them (rows never leave a check). */
 const asAny = <Row>(check: Check<Row>) => check as unknown as Check<unknown>;
@@ -16,6 +17,7 @@ const asAny = <Row>(check: Check<Row>) => check as unknown as Check<unknown>;
 /** Every registered check, in the order `check all` runs them. */
 export const ALL_CHECKS: readonly Check<unknown>[] = [
   asAny(scraperGapsCheck),
+  asAny(sourceDiscrepancyCheck),
   asAny(phase3CompletionCheck),
   asAny(predictionVolumeCheck),
   asAny(predictionDuplicatesCheck),
@@ -29,7 +31,6 @@ export const ALL_CHECKS: readonly Check<unknown>[] = [
  * imported into ALL_CHECKS and removed from here; the registry test holds the two lists in step.
  */
 export const PENDING_CHECKS: readonly string[] = [
-  'source_discrepancy',
   'boxscore_completeness',
   'workflow_failures',
   'circuit_breakers',
