@@ -1,0 +1,34 @@
+-- boxscore_completeness: every team's final games in [window_start, report_date] (final by @final_before,
+-- i.e. tipped off long enough before @now to be over) and whether balldontlie box scores exist for the
+-- team on that date as of @now (seed 002: the 6 AM completeness check, matched by date and team).
+-- @param window_start DATE
+-- @param report_date DATE
+-- @param final_before TIMESTAMP
+-- @param now TIMESTAMP
+WITH final_games AS (
+  SELECT game_id, game_date, home_team_tricode AS team
+  FROM nba_raw.nbac_schedule
+  WHERE game_date BETWEEN @window_start AND @report_date
+    AND game_status = 3
+    AND game_start_time <= @final_before
+  UNION ALL
+  SELECT game_id, game_date, away_team_tricode AS team
+  FROM nba_raw.nbac_schedule
+  WHERE game_date BETWEEN @window_start AND @report_date
+    AND game_status = 3
+    AND game_start_time <= @final_before
+),
+boxscore_teams AS (
+  SELECT DISTINCT game_date, team_abbr
+  FROM nba_raw.bdl_player_boxscores
+  WHERE game_date BETWEEN @window_start AND @report_date
+    AND processed_at <= @now
+)
+SELECT
+  f.team,
+  f.game_date,
+  f.game_id,
+  b.team_abbr IS NOT NULL AS has_boxscore
+FROM final_games AS f
+LEFT JOIN boxscore_teams AS b ON b.game_date = f.game_date AND b.team_abbr = f.team
+ORDER BY f.team, f.game_date, f.game_id

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { defineQuery } from '../warehouse/port.js';
+import { type CheckContext, defineCheck } from './check.js';
+import { type Finding, findingKey } from './finding.js';
+import { addDays } from './time.js';
+
+const NAME = 'boxscore_completeness';
+/** The scraper that fills nba_raw.bdl_player_boxscores (seed 002's backfill trigger names it). */
+export const BOXSCORE_SCRAPER = 'bdl_player_box_scores';
+
+const row = z.object({
+  team: z.string(),
+  game_date: z.string(),
+  game_id: z.string(),
+  has_boxscore: z.boolean(),
+});
+export type BoxscoreCompletenessRow = z.infer<typeof row>;
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * One finding per team whose final games in the window have box scores under the minimum share (seed
+ * 002: < 70 % trips completeness checks, then breakers); critical when the team has none for the latest
+ * final date, since that is the game its next predictions are built on. Games not yet over never appear
+ * (the query only returns games final by then), and a date without games has no rows.
+ */
+export function evaluateBoxscoreCompleteness(
+  rows: readonly BoxscoreCompletenessRow[],
+  ctx: CheckContext,
+): Finding[] {
+  if (rows.length === 0) return [];
+  const dates = rows.map((r) => r.game_date).sort();
+  const latest = dates[dates.length - 1] as string;
+  const min = ctx.thresholds.boxscoreCoverageMin;
+  const byTeam = new Map<string, BoxscoreCompletenessRow[]>();
+  for (const r of rows) byTeam.set(r.team, [...(byTeam.get(r.team) ?? []), r]);
+  const findings: Finding[] = [];
+  for (const [team, games] of [...byTeam.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const missing = games.filter((g) => !g.has_boxscore);
+    const coverage = (games.length - missing.length) / games.length;
+    const latestMissing = missing.some((g) => g.game_date === latest);
+    if (coverage >= min && !latestMissing) continue;
+    const missingDates = [...new Set(missing.map((g) => g.game_date))].sort();
+    const pct = Math.round(coverage * 1000) / 10;
+    const minPct = Math.round(min * 1000) / 10;
+    findings.push({
+      check: NAME,
+      key: findingKey(NAME, team),
+      severity: latestMissing ? 'critical' : 'error',
+      title: latestMissing
+        ? `${team} has no box score for ${latest} (${pct}% of ${games.length} final games covered)`
+        : `${team} box scores cover ${pct}% of ${games.length} final games (minimum ${minPct}%)`,
+      subject: { team },
+      facts: {
+        team,
+        final_games: games.length,
+        with_boxscores: games.length - missing.length,
+        without_boxscores: missing.length,
+        coverage_pct: pct,
+        minimum_pct: minPct,
+        missing_dates: missingDates,
+        missing_game_ids: missing.map((g) => g.game_id),
+        latest_final_date: latest,
+        latest_missing: latestMissing,
+      },
+      actions:
+        missingDates.length > 0
+          ? [
+              {
+                kind: 'backfill',
+                scraper: BOXSCORE_SCRAPER,
+                from: missingDates[0] as string,
+                until: missingDates[missingDates.length - 1] as string,
+              },
+            ]
+          : [],
+    });
+  }
+  return findings;
+}
+
+export const boxscoreCompletenessCheck = defineCheck({
+  name: NAME,
+  description: "Teams whose final games in the window lack box scores (under 70 %, or last night's missing)",
+  query: defineQuery(`checks/${NAME}.sql`, row),
+  params: (ctx) => ({
+    window_start: addDays(ctx.date, -ctx.thresholds.boxscoreWindowDays),
+    report_date: ctx.date,
+    final_before: new Date(ctx.now.getTime() - ctx.thresholds.gameOverHours * HOUR_MS),
+    now: ctx.now,
+  }),
+  evaluate: evaluateBoxscoreCompleteness,
+});
