@@ -11,6 +11,7 @@ import { predictionDuplicatesCheck } from './prediction_duplicates.js';
 import { predictionVolumeCheck } from './prediction_volume.js';
 import { scraperGapsCheck } from './scraper_gaps.js';
 import { sourceDiscrepancyCheck } from './source_discrepancy.js';
+import { workflowFailuresCheck } from './workflow_failures.js';
 
 /** Each check keeps its own row type; the registry only needs to run them (rows never leave a check). */
 const asAny = <Row>(check: Check<Row>) => check as unknown as Check<unknown>;
@@ -20,6 +21,7 @@ export const ALL_CHECKS: readonly Check<unknown>[] = [
   asAny(scraperGapsCheck),
   asAny(sourceDiscrepancyCheck),
   asAny(boxscoreCompletenessCheck),
+  asAny(workflowFailuresCheck),
   asAny(phase3CompletionCheck),
   asAny(predictionVolumeCheck),
   asAny(predictionDuplicatesCheck),

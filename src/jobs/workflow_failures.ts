@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { defineQuery } from '../warehouse/port.js';
+import { type CheckContext, defineCheck } from './check.js';
+import { type Finding, findingKey } from './finding.js';
+
+const NAME = 'workflow_failures';
+const WINDOW_HOURS = 24;
+const HOUR_MS = 3_600_000;
+
+const row = z.object({
+  workflow_name: z.string(),
+  executions: z.number().int(),
+  failures: z.number().int(),
+  failures_without_message: z.number().int(),
+  last_failed_at: z.date().nullable(),
+  last_error: z.string().nullable(),
+});
+export type WorkflowFailuresRow = z.infer<typeof row>;
+
+const pct = (x: number) => Math.round(x * 1000) / 10;
+
+function rateFinding(r: WorkflowFailuresRow, ctx: CheckContext): Finding[] {
+  const { workflowFailureWarn: warn, workflowFailureError: error } = ctx.thresholds;
+  if (r.executions === 0) return [];
+  const rate = r.failures / r.executions;
+  if (rate <= warn) return [];
+  return [
+    {
+      check: NAME,
+      key: findingKey(NAME, r.workflow_name),
+      severity: rate > error ? 'error' : 'warning',
+      title: `Workflow ${r.workflow_name} failed ${r.failures} of ${r.executions} runs in the last ${WINDOW_HOURS} h (${pct(rate)}%)`,
+      subject: { workflow: r.workflow_name },
+      facts: {
+        workflow: r.workflow_name,
+        executions: r.executions,
+        failures: r.failures,
+        failure_rate_pct: pct(rate),
+        warn_above_pct: pct(warn),
+        error_above_pct: pct(error),
+        window_hours: WINDOW_HOURS,
+        last_failed_at: r.last_failed_at?.toISOString() ?? null,
+        last_error: r.last_error?.slice(0, 500) ?? null,
+      },
+      actions: [],
+    },
+  ];
+}
+
+/**
+ * Failures nobody can debug (seed 001: every failure had error_message NULL until the executor aggregated
+ * its scrapers' errors): one warning for the whole executor, since it is one logging bug, not one per workflow.
+ */
+function missingMessageFinding(rows: readonly WorkflowFailuresRow[]): Finding[] {
+  const affected = rows.filter((r) => r.failures_without_message > 0);
+  if (affected.length === 0) return [];
+  const without = affected.reduce((sum, r) => sum + r.failures_without_message, 0);
+  const failures = rows.reduce((sum, r) => sum + r.failures, 0);
+  return [
+    {
+      check: NAME,
+      key: findingKey(NAME, 'missing_error_message'),
+      severity: 'warning',
+      title: `${without} of ${failures} workflow failures in the last ${WINDOW_HOURS} h have no error message`,
+      subject: {},
+      facts: {
+        failures_without_message: without,
+        failures,
+        message_coverage_pct: pct((failures - without) / failures),
+        workflows: affected.map((r) => r.workflow_name).sort(),
+        window_hours: WINDOW_HOURS,
+      },
+      actions: [],
+    },
+  ];
+}
+
+/** Per workflow, the 24 h failure rate: above 10 % a warning, above 50 % an error (seed 001). */
+export function evaluateWorkflowFailures(rows: readonly WorkflowFailuresRow[], ctx: CheckContext): Finding[] {
+  const sorted = [...rows].sort((a, b) => a.workflow_name.localeCompare(b.workflow_name));
+  return [...sorted.flatMap((r) => rateFinding(r, ctx)), ...missingMessageFinding(sorted)];
+}
+
+export const workflowFailuresCheck = defineCheck({
+  name: NAME,
+  description:
+    'Workflows failing over 10 % (warning) or 50 % (error) of runs in 24 h; failures without an error message',
+  query: defineQuery(`checks/${NAME}.sql`, row),
+  params: (ctx) => ({ window_start: new Date(ctx.now.getTime() - WINDOW_HOURS * HOUR_MS), now: ctx.now }),
+  evaluate: evaluateWorkflowFailures,
+});
