@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { defineQuery } from '../warehouse/port.js';
+import { type CheckContext, defineCheck } from './check.js';
+import { type Action, type Finding, findingKey } from './finding.js';
+import { addDays } from './time.js';
+
+const NAME = 'circuit_breakers';
+/** Lockouts were 7 days before seed 002's fix: look back twice that for breakers still active. */
+const LOOKBACK_DAYS = 14;
+/** Entities named in a finding's facts: enough to recognise, few enough to read. */
+const SAMPLE = 10;
+
+const row = z.object({
+  processor_name: z.string(),
+  entity_id: z.string(),
+  analysis_date: z.string(),
+  attempt_count: z.number().int(),
+  completeness_pct: z.number().nullable(),
+  skip_reason: z.string().nullable(),
+  circuit_breaker_until: z.date(),
+  last_attempt_at: z.date(),
+  /** Box scores for the entity arrived after the breaker tripped: an auto-reset candidate. */
+  upstream_ready: z.boolean(),
+});
+export type CircuitBreakersRow = z.infer<typeof row>;
+
+const uniqueSorted = (xs: readonly string[]) => [...new Set(xs)].sort();
+
+function processorFinding(processor: string, rows: readonly CircuitBreakersRow[]): Finding {
+  const entities = uniqueSorted(rows.map((r) => r.entity_id));
+  const candidates = uniqueSorted(rows.filter((r) => r.upstream_ready).map((r) => r.entity_id));
+  const untils = rows.map((r) => r.circuit_breaker_until.getTime());
+  const dates = uniqueSorted(rows.map((r) => r.analysis_date));
+  const reasons = uniqueSorted(rows.flatMap((r) => (r.skip_reason ? [r.skip_reason] : [])));
+  // With candidates, reset exactly those (their data is back); without, the reset covers every entity
+  // of the processor and is the operator's call (the Reset Breaker modal asks for a reason).
+  const reset: Action =
+    candidates.length > 0
+      ? { kind: 'reset_breaker', breaker: 'entity', processor, entities: candidates }
+      : { kind: 'reset_breaker', breaker: 'entity', processor };
+  return {
+    check: NAME,
+    key: findingKey(NAME, processor),
+    severity: 'warning',
+    title:
+      `${entities.length} ${processor} entit${entities.length === 1 ? 'y' : 'ies'} locked out by circuit breakers` +
+      (candidates.length > 0 ? ` (${candidates.length} have their data now)` : ''),
+    subject: { processor },
+    facts: {
+      processor,
+      active_breakers: entities.length,
+      sample_entities: entities.slice(0, SAMPLE),
+      locked_until: new Date(Math.max(...untils)).toISOString(),
+      first_unlock_at: new Date(Math.min(...untils)).toISOString(),
+      analysis_dates: dates,
+      max_attempts: Math.max(...rows.map((r) => r.attempt_count)),
+      skip_reasons: reasons.slice(0, 3),
+      auto_reset_candidates: candidates.length,
+      auto_reset_sample: candidates.slice(0, SAMPLE),
+    },
+    actions: [reset],
+  };
+}
+
+/**
+ * One finding per processor with active entity breakers (seed 002: players locked out of predictions).
+ * A warning: the breaker is doing its job, but a locked player gets no prediction until it lifts.
+ */
+export function evaluateCircuitBreakers(rows: readonly CircuitBreakersRow[], ctx: CheckContext): Finding[] {
+  const byProcessor = new Map<string, CircuitBreakersRow[]>();
+  for (const r of rows) {
+    if (r.circuit_breaker_until.getTime() <= ctx.now.getTime()) continue; // lifted by now
+    byProcessor.set(r.processor_name, [...(byProcessor.get(r.processor_name) ?? []), r]);
+  }
+  return [...byProcessor.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([processor, active]) => processorFinding(processor, active));
+}
+
+export const circuitBreakersCheck = defineCheck({
+  name: NAME,
+  description: 'Active entity circuit breakers per processor, with the entities whose data has since arrived',
+  query: defineQuery(`checks/${NAME}.sql`, row),
+  params: (ctx) => ({
+    since: addDays(ctx.date, -LOOKBACK_DAYS),
+    through: addDays(ctx.date, 1),
+    now: ctx.now,
+  }),
+  evaluate: evaluateCircuitBreakers,
+});
