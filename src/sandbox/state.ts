@@ -58,6 +58,8 @@ export interface SandboxView {
   readonly rootViewId: string;
   previousViewId?: string;
   externalId?: string;
+  /** Input errors from the bot's last `response_action: 'errors'`, by block id (shown under the inputs). */
+  errors?: Record<string, string>;
 }
 
 export type SandboxEvent =
@@ -418,6 +420,7 @@ export function updateView(
   if (hash !== undefined && current.hash !== hash) return 'hash_conflict';
   current.view = view;
   current.hash = newHash(ws);
+  current.errors = undefined;
   if (typeof view.external_id === 'string') current.externalId = view.external_id;
   emit(
     ws,
@@ -440,6 +443,11 @@ export function closeTopModal(ws: Workspace, user: string): void {
   const closed = stack.pop();
   if (stack.length === 0) ws.modals.delete(user);
   emit(ws, { type: 'modal', user, ...(closed ? { viewId: closed.id } : {}), action: 'close' });
+}
+
+export function setViewErrors(ws: Workspace, view: SandboxView, errors: Record<string, string>): void {
+  view.errors = errors;
+  emit(ws, { type: 'modal', user: view.user, viewId: view.id, action: 'update' });
 }
 
 export function clearModals(ws: Workspace, user: string): void {
