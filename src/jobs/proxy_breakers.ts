@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { defineQuery } from '../warehouse/port.js';
+import { type CheckContext, defineCheck } from './check.js';
+import { type Finding, findingKey, type Severity } from './finding.js';
+
+const NAME = 'proxy_breakers';
+const MINUTE_MS = 60_000;
+
+const row = z.object({
+  proxy_provider: z.string(),
+  target_host: z.string(),
+  circuit_state: z.string(),
+  failure_count: z.number().int(),
+  last_failure_at: z.date().nullable(),
+  last_success_at: z.date().nullable(),
+  opened_at: z.date().nullable(),
+  updated_at: z.date(),
+});
+export type ProxyBreakersRow = z.infer<typeof row>;
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+function pairFinding(r: ProxyBreakersRow, target: readonly ProxyBreakersRow[], ctx: CheckContext): Finding {
+  const open = r.circuit_state === 'OPEN';
+  const allOpen = target.every((p) => p.circuit_state === 'OPEN');
+  // Every provider blocked: nothing reaches the target and its scrapers fail until one recovers.
+  const severity: Severity = allOpen ? 'critical' : open ? 'warning' : 'info';
+  const since = r.opened_at ?? r.updated_at;
+  return {
+    check: NAME,
+    key: findingKey(NAME, r.proxy_provider, r.target_host),
+    severity,
+    title: allOpen
+      ? `Every proxy provider is blocked for ${r.target_host} (${r.proxy_provider} OPEN)`
+      : `Proxy breaker ${r.proxy_provider} → ${r.target_host} is ${r.circuit_state}`,
+    subject: { provider: r.proxy_provider, target: r.target_host },
+    facts: {
+      provider: r.proxy_provider,
+      target: r.target_host,
+      state: r.circuit_state,
+      failure_count: r.failure_count,
+      opened_at: iso(r.opened_at),
+      minutes_in_state: Math.max(0, Math.floor((ctx.now.getTime() - since.getTime()) / MINUTE_MS)),
+      last_failure_at: iso(r.last_failure_at),
+      last_success_at: iso(r.last_success_at),
+      providers_for_target: target.length,
+      providers_open_for_target: target.filter((p) => p.circuit_state === 'OPEN').length,
+      target_states: target.map((p) => `${p.proxy_provider}: ${p.circuit_state}`),
+    },
+    // Reset moves an OPEN pair to HALF_OPEN for a trial request; a HALF_OPEN pair is already on trial.
+    actions: open
+      ? [{ kind: 'reset_breaker', breaker: 'proxy', provider: r.proxy_provider, target: r.target_host }]
+      : [],
+  };
+}
+
+/**
+ * One finding per OPEN or HALF_OPEN provider → target pair (seed 003). OPEN is a warning while another
+ * provider still reaches the target; every provider OPEN for a target is critical; HALF_OPEN is on trial (info).
+ */
+export function evaluateProxyBreakers(rows: readonly ProxyBreakersRow[], ctx: CheckContext): Finding[] {
+  const byTarget = new Map<string, ProxyBreakersRow[]>();
+  for (const r of rows) byTarget.set(r.target_host, [...(byTarget.get(r.target_host) ?? []), r]);
+  const findings: Finding[] = [];
+  for (const [, target] of [...byTarget.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const sorted = [...target].sort((a, b) => a.proxy_provider.localeCompare(b.proxy_provider));
+    for (const r of sorted) {
+      if (r.circuit_state === 'OPEN' || r.circuit_state === 'HALF_OPEN')
+        findings.push(pairFinding(r, sorted, ctx));
+    }
+  }
+  return findings;
+}
+
+export const proxyBreakersCheck = defineCheck({
+  name: NAME,
+  description:
+    'Open and half-open proxy breakers per provider and target; every provider open for a target is critical',
+  query: defineQuery(`checks/${NAME}.sql`, row),
+  params: (ctx) => ({ now: ctx.now }),
+  evaluate: evaluateProxyBreakers,
+});

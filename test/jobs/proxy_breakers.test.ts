@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckContext } from '../../src/jobs/check.js';
+import {
+  evaluateProxyBreakers,
+  type ProxyBreakersRow,
+  proxyBreakersCheck,
+} from '../../src/jobs/proxy_breakers.js';
+import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+
+const ctx: CheckContext = {
+  date: '2026-01-22',
+  now: new Date('2026-01-22T15:00:00Z'),
+  thresholds: DEFAULT_THRESHOLDS,
+};
+const pair = (provider: string, target: string, state: string, over: Partial<ProxyBreakersRow> = {}) => ({
+  proxy_provider: provider,
+  target_host: target,
+  circuit_state: state,
+  failure_count: state === 'CLOSED' ? 0 : 3,
+  last_failure_at: state === 'CLOSED' ? null : new Date('2026-01-22T14:15:00Z'),
+  last_success_at: new Date('2026-01-22T13:00:00Z'),
+  opened_at: state === 'CLOSED' ? null : new Date('2026-01-22T14:15:00Z'),
+  updated_at: new Date('2026-01-22T14:15:00Z'),
+  ...over,
+});
+
+describe('proxy_breakers evaluate', () => {
+  it("seed 003's board: OPEN is a warning with a reset, HALF_OPEN is info on trial, CLOSED is quiet", () => {
+    const rows = [
+      pair('ProxyFuel', 'bettingpros.com', 'OPEN'),
+      pair('Decodo', 'bettingpros.com', 'CLOSED'),
+      pair('ProxyFuel', 'nba.com', 'CLOSED'),
+      pair('Decodo', 'nba.com', 'HALF_OPEN'),
+    ];
+    const found = evaluateProxyBreakers(rows, ctx);
+    expect(found.map((f) => [f.key, f.severity])).toEqual([
+      ['proxy_breakers:ProxyFuel:bettingpros.com', 'warning'],
+      ['proxy_breakers:Decodo:nba.com', 'info'],
+    ]);
+    expect(found[0]).toMatchObject({
+      title: 'Proxy breaker ProxyFuel → bettingpros.com is OPEN',
+      subject: { provider: 'ProxyFuel', target: 'bettingpros.com' },
+      facts: {
+        state: 'OPEN',
+        failure_count: 3,
+        opened_at: '2026-01-22T14:15:00.000Z',
+        minutes_in_state: 45,
+        providers_for_target: 2,
+        providers_open_for_target: 1,
+        target_states: ['Decodo: CLOSED', 'ProxyFuel: OPEN'],
+      },
+      actions: [
+        { kind: 'reset_breaker', breaker: 'proxy', provider: 'ProxyFuel', target: 'bettingpros.com' },
+      ],
+    });
+    expect(found[1]?.actions).toEqual([]);
+  });
+
+  it('every provider OPEN for one target is critical, for each of its pairs', () => {
+    const rows = [
+      pair('ProxyFuel', 'bettingpros.com', 'OPEN'),
+      pair('Decodo', 'bettingpros.com', 'OPEN'),
+      pair('ProxyFuel', 'nba.com', 'OPEN'),
+      pair('Decodo', 'nba.com', 'HALF_OPEN'),
+    ];
+    expect(evaluateProxyBreakers(rows, ctx).map((f) => [f.key, f.severity])).toEqual([
+      ['proxy_breakers:Decodo:bettingpros.com', 'critical'],
+      ['proxy_breakers:ProxyFuel:bettingpros.com', 'critical'],
+      ['proxy_breakers:Decodo:nba.com', 'info'],
+      ['proxy_breakers:ProxyFuel:nba.com', 'warning'],
+    ]);
+    const single = evaluateProxyBreakers([pair('ProxyFuel', 'stats.nba.com', 'OPEN')], ctx);
+    expect(single.map((f) => f.severity)).toEqual(['critical']);
+    expect(single[0]?.title).toBe('Every proxy provider is blocked for stats.nba.com (ProxyFuel OPEN)');
+  });
+
+  it('keys hold only provider and target', () => {
+    const a = evaluateProxyBreakers([pair('ProxyFuel', 'nba.com', 'OPEN', { failure_count: 3 })], ctx);
+    const b = evaluateProxyBreakers([pair('ProxyFuel', 'nba.com', 'HALF_OPEN', { failure_count: 9 })], ctx);
+    expect(a[0]?.key).toBe(b[0]?.key);
+  });
+
+  it('all closed, or no breakers, is quiet', () => {
+    expect(evaluateProxyBreakers([pair('ProxyFuel', 'nba.com', 'CLOSED')], ctx)).toEqual([]);
+    expect(evaluateProxyBreakers([], ctx)).toEqual([]);
+  });
+
+  it('reads the states as of now', () => {
+    expect(proxyBreakersCheck.params(ctx)).toEqual({ now: ctx.now });
+  });
+});
