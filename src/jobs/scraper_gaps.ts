@@ -34,16 +34,17 @@ export function sourceGraceHours(scraper: string, thresholds: Thresholds): numbe
 }
 
 /**
- * Why a failure day is not (yet) a gap, or undefined when it is one. Expected: a date without games, a
- * date whose games are not over (the scraper runs again), and `no_data_yet` inside the source's grace.
+ * Why a failure day is not (yet) a gap, or undefined when it is one. Expected: a date without games (a
+ * source may be legitimately empty on an off-day), and `no_data_yet` until the date's games are over plus
+ * the source's grace. Any other failure counts at once, even on a date whose games are still to come:
+ * pre-game scrapers (props, injuries) fail for today, and that is a real gap.
  */
 export function expectedGapReason(r: ScraperGapsRow, ctx: CheckContext): string | undefined {
   if (r.games === 0 || r.last_tip_at === null) return 'no_games';
+  if (r.error_type !== 'no_data_yet') return undefined;
   const overAt = r.last_tip_at.getTime() + ctx.thresholds.gameOverHours * HOUR_MS;
-  if (ctx.now.getTime() < overAt) return 'games_not_over';
   const graceMs = sourceGraceHours(r.scraper_name, ctx.thresholds) * HOUR_MS;
-  if (r.error_type === 'no_data_yet' && ctx.now.getTime() < overAt + graceMs) return 'no_data_yet';
-  return undefined;
+  return ctx.now.getTime() < overAt + graceMs ? 'no_data_yet' : undefined;
 }
 
 const errorLine = (r: ScraperGapsRow) =>

@@ -113,22 +113,32 @@ describe('scraper_gaps evaluate', () => {
     expect(evaluateScraperGaps(rows, ctx).map((f) => f.facts.gap_days)).toEqual([3]);
   });
 
-  it('dates without games and games not yet over are expected, counted apart', () => {
+  it('dates without games are expected, counted apart; no_data_yet before the games are over too', () => {
     const rows = [
       ...days('bdl_box_scores', ['2026-01-19', '2026-01-20']),
       gap('bdl_box_scores', '2026-01-21', { games: 0, last_tip_at: null }), // off-day
-      gap('bdl_box_scores', '2026-01-24'), // tonight's games have not started at 12:00 ET
+      gap('bdl_box_scores', '2026-01-24', { error_type: 'no_data_yet' }), // tonight's games have not started
     ];
     expect(rows.map((r) => expectedGapReason(r, ctx))).toEqual([
       undefined,
       undefined,
       'no_games',
-      'games_not_over',
+      'no_data_yet',
     ]);
     expect(evaluateScraperGaps(rows, ctx)).toEqual([]);
     const [f] = evaluateScraperGaps([...rows, gap('bdl_box_scores', '2026-01-22')], ctx);
     expect(f?.facts).toMatchObject({ gap_days: 3, expected_gaps: 2 });
     expect(f?.facts.gap_dates).toEqual(['2026-01-19', '2026-01-20', '2026-01-22']);
+  });
+
+  it("a pre-game scraper's real failure for today counts before the games are played", () => {
+    const rows = days('bp_player_props', ['2026-01-21', '2026-01-22', '2026-01-24'], {
+      error_type: 'api_error',
+      error_message: 'HTTP 403 Forbidden from bettingpros.com via proxyfuel (blocked)',
+    });
+    expect(evaluateScraperGaps(rows, ctx).map((f) => [f.key, f.facts.newest_gap])).toEqual([
+      ['scraper_gaps:bp_player_props', '2026-01-24'],
+    ]);
   });
 
   it('no rows, no findings', () => {
