@@ -5,6 +5,8 @@ import { type Finding, findingKey, type Severity } from './finding.js';
 
 const NAME = 'proxy_breakers';
 const MINUTE_MS = 60_000;
+/** Providers seen in the health metrics this recently count as in use. */
+const HEALTH_WINDOW_MS = 24 * 3_600_000;
 
 const row = z.object({
   proxy_provider: z.string(),
@@ -15,6 +17,8 @@ const row = z.object({
   last_success_at: z.date().nullable(),
   opened_at: z.date().nullable(),
   updated_at: z.date(),
+  /** Providers in use at all: one without a breaker row for a target has never tripped there (CLOSED). */
+  providers_known: z.number().int(),
 });
 export type ProxyBreakersRow = z.infer<typeof row>;
 
@@ -22,7 +26,9 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 function pairFinding(r: ProxyBreakersRow, target: readonly ProxyBreakersRow[], ctx: CheckContext): Finding {
   const open = r.circuit_state === 'OPEN';
-  const allOpen = target.every((p) => p.circuit_state === 'OPEN');
+  const openCount = target.filter((p) => p.circuit_state === 'OPEN').length;
+  const providers = Math.max(r.providers_known, target.length);
+  const allOpen = openCount === providers;
   // Every provider blocked: nothing reaches the target and its scrapers fail until one recovers.
   const severity: Severity = allOpen ? 'critical' : open ? 'warning' : 'info';
   const since = r.opened_at ?? r.updated_at;
@@ -43,8 +49,8 @@ function pairFinding(r: ProxyBreakersRow, target: readonly ProxyBreakersRow[], c
       minutes_in_state: Math.max(0, Math.floor((ctx.now.getTime() - since.getTime()) / MINUTE_MS)),
       last_failure_at: iso(r.last_failure_at),
       last_success_at: iso(r.last_success_at),
-      providers_for_target: target.length,
-      providers_open_for_target: target.filter((p) => p.circuit_state === 'OPEN').length,
+      providers_known: providers,
+      providers_open_for_target: openCount,
       target_states: target.map((p) => `${p.proxy_provider}: ${p.circuit_state}`),
     },
     // Reset moves an OPEN pair to HALF_OPEN for a trial request; a HALF_OPEN pair is already on trial.
@@ -77,6 +83,6 @@ export const proxyBreakersCheck = defineCheck({
   description:
     'Open and half-open proxy breakers per provider and target; every provider open for a target is critical',
   query: defineQuery(`checks/${NAME}.sql`, row),
-  params: (ctx) => ({ now: ctx.now }),
+  params: (ctx) => ({ health_since: new Date(ctx.now.getTime() - HEALTH_WINDOW_MS), now: ctx.now }),
   evaluate: evaluateProxyBreakers,
 });

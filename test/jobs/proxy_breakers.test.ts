@@ -21,6 +21,7 @@ const pair = (provider: string, target: string, state: string, over: Partial<Pro
   last_success_at: new Date('2026-01-22T13:00:00Z'),
   opened_at: state === 'CLOSED' ? null : new Date('2026-01-22T14:15:00Z'),
   updated_at: new Date('2026-01-22T14:15:00Z'),
+  providers_known: 2,
   ...over,
 });
 
@@ -45,7 +46,7 @@ describe('proxy_breakers evaluate', () => {
         failure_count: 3,
         opened_at: '2026-01-22T14:15:00.000Z',
         minutes_in_state: 45,
-        providers_for_target: 2,
+        providers_known: 2,
         providers_open_for_target: 1,
         target_states: ['Decodo: CLOSED', 'ProxyFuel: OPEN'],
       },
@@ -69,9 +70,22 @@ describe('proxy_breakers evaluate', () => {
       ['proxy_breakers:Decodo:nba.com', 'info'],
       ['proxy_breakers:ProxyFuel:nba.com', 'warning'],
     ]);
-    const single = evaluateProxyBreakers([pair('ProxyFuel', 'stats.nba.com', 'OPEN')], ctx);
+    const single = evaluateProxyBreakers(
+      [pair('ProxyFuel', 'stats.nba.com', 'OPEN', { providers_known: 1 })],
+      ctx,
+    );
     expect(single.map((f) => f.severity)).toEqual(['critical']);
     expect(single[0]?.title).toBe('Every proxy provider is blocked for stats.nba.com (ProxyFuel OPEN)');
+  });
+
+  it('a provider without a breaker row for the target is CLOSED there, so one OPEN row is not "every provider"', () => {
+    const rows = [pair('proxyfuel', 'bettingpros.com', 'OPEN'), pair('decodo', 'nba.com', 'HALF_OPEN')];
+    expect(evaluateProxyBreakers(rows, ctx).map((f) => [f.key, f.severity, f.facts.providers_known])).toEqual(
+      [
+        ['proxy_breakers:proxyfuel:bettingpros.com', 'warning', 2],
+        ['proxy_breakers:decodo:nba.com', 'info', 2],
+      ],
+    );
   });
 
   it('keys hold only provider and target', () => {
@@ -85,7 +99,10 @@ describe('proxy_breakers evaluate', () => {
     expect(evaluateProxyBreakers([], ctx)).toEqual([]);
   });
 
-  it('reads the states as of now', () => {
-    expect(proxyBreakersCheck.params(ctx)).toEqual({ now: ctx.now });
+  it('reads the states as of now, and providers in use over the last 24 h', () => {
+    expect(proxyBreakersCheck.params(ctx)).toEqual({
+      health_since: new Date('2026-01-21T15:00:00Z'),
+      now: ctx.now,
+    });
   });
 });
