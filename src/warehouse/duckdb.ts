@@ -1,0 +1,203 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { jsValue, paramDuckType, paramValue } from './duckdb-values.js';
+import { createSchema, insertTables } from './duckdb-write.js';
+import { checkParams } from './params.js';
+import {
+  type Params,
+  type QueryDef,
+  type QueryOptions,
+  type RowSink,
+  type SqlFile,
+  type Warehouse,
+  WarehouseError,
+} from './port.js';
+import { RewriteError, rewriteForDuckDb } from './rewrite.js';
+import { loadSchema } from './schema.js';
+import { loadSqlFile, SQL_DIR } from './sql-files.js';
+
+export interface DuckDbWarehouseOptions {
+  /** The database file (created with its directory when missing), or ':memory:'. */
+  readonly path: string;
+  /** Session time zone. Keep the default: 'UTC' is BigQuery's, and the rewrite layer relies on it. */
+  readonly timeZone?: string;
+  /** Root of the project's SQL files (tests point it at fixtures). */
+  readonly sqlDir?: string;
+}
+
+/** The embedded warehouse. `connect()` gives the Store and the local task queue their own connections. */
+export interface DuckDbWarehouse extends Warehouse, RowSink {
+  readonly engine: 'duckdb';
+  readonly path: string;
+  connect(): Promise<DuckDBConnection>;
+}
+
+// DuckDB locks a file per process, so a second DuckDBInstance on the same file in THIS process would not be
+// refused by the OS: refuse it here instead.
+const openPaths = new Set<string>();
+
+async function openInstance(path: string): Promise<DuckDBInstance> {
+  try {
+    return await DuckDBInstance.create(path);
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    if (/lock/i.test(message)) {
+      const pid = /PID (\d+)/.exec(message)?.[1];
+      throw new WarehouseError(
+        `another shotclock process${pid ? ` (PID ${pid})` : ''} holds ${path}: a DuckDB file has one owner at a time. ` +
+          'Stop that process (e.g. the running bot), or pass --db with another file.',
+        path,
+        { cause },
+      );
+    }
+    throw new WarehouseError(`cannot open DuckDB file ${path}: ${message}`, path, { cause });
+  }
+}
+
+export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
+  const memory = options.path === ':memory:';
+  const path = memory ? options.path : resolve(options.path);
+  const sqlDir = options.sqlDir ?? SQL_DIR;
+  if (!memory) {
+    if (openPaths.has(path)) throw new WarehouseError(`${path} is already open in this process`, path);
+    mkdirSync(dirname(path), { recursive: true });
+  }
+  const instance = await openInstance(path);
+  if (!memory) openPaths.add(path);
+  const tables = loadSchema(sqlDir);
+  try {
+    const setup = await instance.connect();
+    try {
+      // Global, so that every connection (store, task queue, each query) runs in the same zone.
+      await setup.run(`SET GLOBAL TimeZone = '${(options.timeZone ?? 'UTC').replaceAll("'", "''")}'`);
+      await createSchema(setup, tables);
+    } finally {
+      setup.closeSync();
+    }
+  } catch (cause) {
+    instance.closeSync();
+    openPaths.delete(path);
+    throw cause instanceof WarehouseError
+      ? cause
+      : new WarehouseError(`cannot set up ${path}: ${String(cause)}`, path, { cause });
+  }
+
+  const rewritten = new Map<string, string>();
+  const load = (name: string): { file: SqlFile; sql: string } => {
+    let file: SqlFile;
+    try {
+      file = loadSqlFile(name, sqlDir);
+    } catch (cause) {
+      throw new WarehouseError(`cannot read sql/${name}: ${String(cause)}`, name, { cause });
+    }
+    let sql = rewritten.get(name);
+    if (sql === undefined) {
+      try {
+        sql = rewriteForDuckDb(file.text);
+      } catch (cause) {
+        const why = cause instanceof RewriteError ? cause.message : String(cause);
+        throw new WarehouseError(`${name}: outside the DuckDB-compatible SQL subset: ${why}`, name, {
+          cause,
+        });
+      }
+      rewritten.set(name, sql);
+    }
+    return { file, sql };
+  };
+
+  /** Runs one file on a fresh connection of its own, so a timeout interrupts only this statement. */
+  const run = async <T>(
+    name: string,
+    params: Params,
+    options: QueryOptions | undefined,
+    use: (prepared: Awaited<ReturnType<DuckDBConnection['prepare']>>) => Promise<T>,
+  ): Promise<T> => {
+    const { file, sql } = load(name);
+    checkParams(file, params);
+    const connection = await instance.connect();
+    let timedOut = false;
+    const timer =
+      options?.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            connection.interrupt();
+          }, options.timeoutMs);
+    try {
+      const prepared = await connection.prepare(sql);
+      for (let i = 1; i <= prepared.parameterCount; i++) {
+        const param = prepared.parameterName(i);
+        const type = file.params[param];
+        if (!type) throw new WarehouseError(`${name}: parameter @${param} is used but not declared`, name);
+        prepared.bindValue(i, paramValue(type, params[param] ?? null), paramDuckType(type));
+      }
+      return await use(prepared);
+    } catch (cause) {
+      if (cause instanceof WarehouseError) throw cause;
+      if (timedOut)
+        throw new WarehouseError(`${name}: timed out after ${options?.timeoutMs} ms`, name, { cause });
+      throw new WarehouseError(`${name}: ${cause instanceof Error ? cause.message : String(cause)}`, name, {
+        cause,
+      });
+    } finally {
+      if (timer) clearTimeout(timer);
+      connection.closeSync();
+    }
+  };
+
+  let closed = false;
+  return {
+    engine: 'duckdb',
+    path,
+    async query<Row>(def: QueryDef<Row>, params: Params, options?: QueryOptions): Promise<Row[]> {
+      const reader = await run(def.file, params, options, (p) => p.runAndReadAll());
+      const names = reader.columnNames();
+      const types = reader.columnTypes();
+      return reader.getRows().map((values, r) => {
+        const row: Record<string, unknown> = {};
+        values.forEach((v, c) => {
+          row[names[c] as string] = jsValue(v, types[c] as (typeof types)[number]);
+        });
+        const parsed = def.row.safeParse(row);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          const column = issue?.path.join('.') || '(row)';
+          throw new WarehouseError(
+            `${def.file}: row ${r + 1}, column ${column}: ${issue?.message ?? 'invalid'} (value ${JSON.stringify(issue?.path.length ? row[String(issue.path[0])] : row)})`,
+            def.file,
+            { cause: parsed.error },
+          );
+        }
+        return parsed.data;
+      });
+    },
+    async execute(file: string, params: Params, options?: QueryOptions): Promise<number | null> {
+      const result = await run(file, params, options, (p) => p.run());
+      return result.rowsChanged;
+    },
+    async insertRows(rows) {
+      const connection = await instance.connect();
+      try {
+        await insertTables(connection, tables, rows);
+      } finally {
+        connection.closeSync();
+      }
+    },
+    connect: () => instance.connect(),
+    async ping() {
+      const connection = await instance.connect();
+      try {
+        await connection.run('SELECT 1');
+      } finally {
+        connection.closeSync();
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      instance.closeSync();
+      openPaths.delete(path);
+    },
+  };
+}
