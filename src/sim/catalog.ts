@@ -62,8 +62,8 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
     scrapers: ['bp_events', 'bp_player_props', 'odds_api_lines'],
     daily: false,
   },
-  // The night after: 01:00, 04:00 and 06:00 ET of the next day.
-  { name: 'post_game_window_1', hours: [25], scrapers: POST_GAME_SCRAPERS, daily: false },
+  // The night after: 02:00, 04:00 and 06:00 ET of the next day (late West-coast games end near 01:00).
+  { name: 'post_game_window_1', hours: [26], scrapers: POST_GAME_SCRAPERS, daily: false },
   { name: 'post_game_window_2', hours: [28], scrapers: POST_GAME_SCRAPERS, daily: false },
   { name: 'post_game_window_3', hours: [30], scrapers: POST_GAME_SCRAPERS, daily: false },
 ];
