@@ -195,6 +195,24 @@ const SCRIPT = `
   const ui = { user: localStorage.getItem('sandbox.user') || '', channel: m ? m[1] : (localStorage.getItem('sandbox.channel') || ''), thread: '' };
   let focusTs = m ? m[2].slice(0, -6) + '.' + m[2].slice(-6) : '';
   let timer = 0;
+  let lastModal = '';
+  const formKey = (el) => el.dataset.blockId + '/' + el.dataset.actionId;
+  /** Swap the modal in, keeping what the user typed when it is the same view (e.g. after input errors). */
+  function showModal(html) {
+    const overlay = $('#overlay');
+    const old = overlay.querySelector('[data-modal]');
+    const typed = {};
+    if (old) for (const el of old.querySelectorAll('[data-form]')) typed[formKey(el) + (el.type === 'checkbox' ? '=' + el.value : '')] = el.type === 'checkbox' ? el.checked : el.value;
+    overlay.innerHTML = html;
+    lastModal = html;
+    const now = overlay.querySelector('[data-modal]');
+    if (!old || !now || old.dataset.target !== now.dataset.target) return;
+    for (const el of now.querySelectorAll('[data-form]')) {
+      const key = formKey(el) + (el.type === 'checkbox' ? '=' + el.value : '');
+      if (!(key in typed)) continue;
+      if (el.type === 'checkbox') el.checked = typed[key]; else el.value = typed[key];
+    }
+  }
   function status(text, err) { const el = $('#status'); el.textContent = text; el.className = err ? 'err' : ''; }
   async function refresh() {
     const q = new URLSearchParams(ui);
@@ -211,10 +229,9 @@ const SCRIPT = `
     $('#title').textContent = data.title;
     const main = $('#main');
     const atBottom = main.scrollTop + main.clientHeight >= main.scrollHeight - 30;
-    const inModal = document.activeElement && document.activeElement.closest && document.activeElement.closest('#overlay');
     main.innerHTML = data.main;
     $('#thread').innerHTML = data.thread;
-    if (!inModal || !data.modal) $('#overlay').innerHTML = data.modal;
+    if (data.modal !== lastModal) showModal(data.modal);
     $('#cmd').style.display = ui.channel === 'home' ? 'none' : 'flex';
     if (focusTs) {
       const el = document.getElementById('m' + focusTs.replace('.', ''));
@@ -269,7 +286,7 @@ const SCRIPT = `
     e.preventDefault();
     const values = {};
     for (const el of form.querySelectorAll('[data-form]')) {
-      const key = el.dataset.blockId + '/' + el.dataset.actionId;
+      const key = formKey(el);
       if (el.type === 'checkbox') { values[key] = values[key] || []; if (el.checked) values[key].push(el.value); }
       else values[key] = el.value;
     }
@@ -288,7 +305,7 @@ const SCRIPT = `
   events.onmessage = later;
   events.addEventListener('hello', later);
   events.onerror = () => status('disconnected from the sandbox, retrying…', true);
-  refresh();
+  if (ui.channel === 'home') act({ kind: 'home' }); else refresh();
 })();
 `;
 
