@@ -188,8 +188,11 @@ export const METHODS: Readonly<Record<string, Method>> = {
     if (isError(channel)) return channel;
     const content = readMessageContent(args);
     if (isError(content)) return content;
-    const threadTs = str(args.thread_ts) || undefined;
-    if (threadTs && !findMessage(ctx.ws, channel.id, threadTs)) return fail('thread_not_found');
+    const replyTo = str(args.thread_ts) || undefined;
+    const parent = replyTo ? findMessage(ctx.ws, channel.id, replyTo) : undefined;
+    if (replyTo && !parent) return fail('thread_not_found');
+    // Replying to a reply lands in the same thread, under its parent (as in Slack).
+    const threadTs = parent ? (parent.threadTs ?? parent.ts) : undefined;
     const metadata = jsonArg(args.metadata);
     const message = postMessage(ctx.ws, {
       channel: channel.id,

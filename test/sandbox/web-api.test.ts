@@ -54,6 +54,12 @@ describe('sandbox Web API through the real WebClient', () => {
 
     const reply = await c.chat.postMessage({ channel: '#pipeline-alerts', thread_ts: ts, text: 'scheduled' });
     expect(reply.channel).toBe('C01ALERTS');
+    const nested = await c.chat.postMessage({
+      channel: 'C01ALERTS',
+      thread_ts: reply.ts as string,
+      text: 'nested',
+    });
+    expect(nested.message?.thread_ts).toBe(ts);
     const updated = await c.chat.update({
       channel: 'C01ALERTS',
       ts,
@@ -63,8 +69,15 @@ describe('sandbox Web API through the real WebClient', () => {
     expect(updated).toMatchObject({ ok: true, ts, text: 'resolved' });
 
     const thread = await c.conversations.replies({ channel: 'C01ALERTS', ts, include_all_metadata: true });
-    expect(thread.messages?.map((m) => m.text)).toEqual(['resolved', 'scheduled']);
-    expect(thread.messages?.[0]?.reply_count).toBe(1);
+    expect(thread.messages?.map((m) => m.text)).toEqual(['resolved', 'scheduled', 'nested']);
+    expect(thread.messages?.[0]?.reply_count).toBe(2);
+    // SlackChat.update sends blocks: [] for a text-only edit.
+    await c.chat.update({
+      channel: 'C01ALERTS',
+      ts: nested.ts as string,
+      text: 'nested, edited',
+      blocks: [],
+    });
     expect(thread.messages?.[0]?.edited?.user).toBe('U0BOT');
 
     const hist = await c.conversations.history({
