@@ -1,26 +1,39 @@
 -- proxy_breakers: the state of every proxy provider → target host breaker as of @now (seed 003: CLOSED →
--- 3 failures → OPEN → 5 min cooldown → HALF_OPEN). The table holds the current state per pair; should it
--- keep history, the latest row written by @now is the state then. `providers_known` counts every provider
--- seen in the breaker table or in proxy_health_metrics since @health_since: a provider with no
--- breaker row for a target has never tripped there (CLOSED), so "every provider OPEN" is judged against it.
+-- 3 failures → OPEN → 5 min cooldown → HALF_OPEN). Per pair, the latest row written by @now is the state
+-- then. The table normally holds only the current state, so a replay of an earlier @now may find just a
+-- row written later: an OPEN or HALF_OPEN one opened by @now was already open then (it has stayed open
+-- since), anything else is taken as CLOSED (nothing says otherwise).
+-- `providers_known` counts every provider in the breaker table or in proxy_health_metrics since
+-- @health_since: a provider with no breaker row for a target has never tripped there (CLOSED), so
+-- "every provider OPEN" is judged against all of them.
 -- @param health_since TIMESTAMP
 -- @param now TIMESTAMP
-WITH latest AS (
+WITH ranked AS (
   SELECT
     proxy_provider,
     target_host,
-    circuit_state,
+    CASE
+      WHEN updated_at <= @now THEN circuit_state
+      WHEN circuit_state IN ('OPEN', 'HALF_OPEN') AND opened_at <= @now THEN circuit_state
+      ELSE 'CLOSED'
+    END AS circuit_state,
     failure_count,
     last_failure_at,
     last_success_at,
     opened_at,
     updated_at
   FROM nba_orchestration.proxy_circuit_breaker
-  WHERE updated_at <= @now
-  QUALIFY ROW_NUMBER() OVER (PARTITION BY proxy_provider, target_host ORDER BY updated_at DESC) = 1
+  WHERE TRUE
+  QUALIFY ROW_NUMBER() OVER (
+    PARTITION BY proxy_provider, target_host
+    ORDER BY
+      CASE WHEN updated_at <= @now THEN 0 ELSE 1 END,
+      CASE WHEN updated_at <= @now THEN updated_at END DESC,
+      updated_at
+  ) = 1
 ),
 providers AS (
-  SELECT proxy_provider FROM latest
+  SELECT proxy_provider FROM ranked
   UNION DISTINCT
   SELECT proxy_provider
   FROM nba_orchestration.proxy_health_metrics
@@ -28,14 +41,14 @@ providers AS (
     AND metric_hour <= @now
 )
 SELECT
-  l.proxy_provider,
-  l.target_host,
-  l.circuit_state,
-  l.failure_count,
-  l.last_failure_at,
-  l.last_success_at,
-  l.opened_at,
-  l.updated_at,
+  r.proxy_provider,
+  r.target_host,
+  r.circuit_state,
+  r.failure_count,
+  r.last_failure_at,
+  r.last_success_at,
+  r.opened_at,
+  r.updated_at,
   (SELECT COUNT(DISTINCT proxy_provider) FROM providers) AS providers_known
-FROM latest AS l
-ORDER BY l.target_host, l.proxy_provider
+FROM ranked AS r
+ORDER BY r.target_host, r.proxy_provider
