@@ -43,7 +43,8 @@ export function generatePredictions(ctx: SimContext, date: string, out: RowBuffe
         line,
         prop,
         lineValue: Math.max(0.5, Math.round(meanOf(line, prop) + rng.normal(0, 1)) + 0.5),
-        pass: rng.chance(0.08),
+        // No PASS on a collapse date, so its hit rate is exactly the scenario's (seed 004: 9 of 48).
+        pass: rng.chance(0.08) && !collapse,
       })),
     );
     const decided = picks.filter((p) => !p.pass);
