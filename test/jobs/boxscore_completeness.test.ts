@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BoxscoreCompletenessRow,
   boxscoreCompletenessCheck,
@@ -6,6 +6,7 @@ import {
 } from '../../src/jobs/boxscore_completeness.js';
 import type { CheckContext } from '../../src/jobs/check.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+import { bdlRow, gameRow, type OpsWarehouse, opsWarehouse } from './ops-fixture.js';
 
 const ctx: CheckContext = {
   date: '2026-01-19',
@@ -52,7 +53,7 @@ describe('boxscore_completeness evaluate', () => {
     });
   });
 
-  it('no box score for the latest final date is critical, even above the coverage minimum', () => {
+  it('no box score for the latest final date makes it critical; above the minimum it stays quiet', () => {
     const rows = [
       ...team('DEN', { '2026-01-13': true, '2026-01-15': true, '2026-01-16': true, '2026-01-18': false }),
       ...team('MIA', { '2026-01-14': true, '2026-01-16': false, '2026-01-18': false }),
@@ -60,10 +61,10 @@ describe('boxscore_completeness evaluate', () => {
     ];
     const found = evaluateBoxscoreCompleteness(rows, ctx);
     expect(found.map((f) => [f.key, f.severity, f.facts.coverage_pct])).toEqual([
-      ['boxscore_completeness:DEN', 'critical', 75],
       ['boxscore_completeness:MIA', 'critical', 33.3],
     ]);
-    expect(found[1]?.title).toBe('MIA has no box score for 2026-01-18 (33.3% of 3 final games covered)');
+    expect(found[0]?.title).toBe('MIA has no box score for 2026-01-18 (33.3% of 3 final games covered)');
+    expect(found[0]?.facts.latest_missing).toBe(true);
   });
 
   it('the latest final date is the slate-wide one: a team that did not play then is judged on coverage', () => {
@@ -118,5 +119,64 @@ describe('boxscore_completeness evaluate', () => {
       final_before: new Date('2026-01-19T08:00:00Z'),
       now: ctx.now,
     });
+  });
+});
+
+describe('boxscore_completeness on DuckDB', () => {
+  let db: OpsWarehouse;
+
+  beforeAll(async () => {
+    db = await opsWarehouse({
+      'nba_raw.nbac_schedule': [
+        gameRow('2026-01-13', 'MIA', 'ORL'),
+        gameRow('2026-01-16', 'PHX', 'DAL'),
+        gameRow('2026-01-16', 'LAL', 'BOS'),
+        gameRow('2026-01-17', 'PHX', 'MIA'),
+        gameRow('2026-01-18', 'DEN', 'PHX'),
+        gameRow('2026-01-18', 'LAL', 'GSW'),
+        // Tonight's games: not final, or marked final in a later snapshot but not yet played at 06:00 ET.
+        gameRow('2026-01-19', 'PHX', 'SAC', { game_status: 1 }),
+        gameRow('2026-01-19', 'NYK', 'CHI'),
+      ],
+      'nba_raw.bdl_player_boxscores': [
+        bdlRow('2026-01-16', 'DAL'),
+        bdlRow('2026-01-16', 'LAL'),
+        bdlRow('2026-01-16', 'BOS'),
+        bdlRow('2026-01-17', 'MIA'),
+        bdlRow('2026-01-18', 'DEN'),
+        bdlRow('2026-01-18', 'LAL'),
+        bdlRow('2026-01-18', 'GSW', { processed_at: new Date('2026-01-19T13:00:00Z') }), // after now
+      ],
+    });
+  });
+  afterAll(() => db?.close());
+
+  it('judges final games by team as of now: PHX has none, GSW lacks last night, MIA and ORL are short', async () => {
+    const { rows, findings } = await db.run(boxscoreCompletenessCheck, ctx);
+    expect(rows).toHaveLength(12);
+    expect(rows.filter((r) => r.team === 'PHX').map((r) => [r.game_date, r.has_boxscore])).toEqual([
+      ['2026-01-16', false],
+      ['2026-01-17', false],
+      ['2026-01-18', false],
+    ]);
+    expect(findings.map((f) => [f.key, f.severity, f.facts.coverage_pct])).toEqual([
+      ['boxscore_completeness:GSW', 'critical', 0],
+      ['boxscore_completeness:MIA', 'error', 50],
+      ['boxscore_completeness:ORL', 'error', 0],
+      ['boxscore_completeness:PHX', 'critical', 0],
+    ]);
+    expect(findings[3]?.actions).toEqual([
+      { kind: 'backfill', scraper: 'bdl_player_box_scores', from: '2026-01-16', until: '2026-01-18' },
+    ]);
+  });
+
+  it('once GSW arrives, GSW is quiet', async () => {
+    const later = { ...ctx, now: new Date('2026-01-19T14:00:00Z') };
+    const { findings } = await db.run(boxscoreCompletenessCheck, later);
+    expect(findings.map((f) => f.key)).toEqual([
+      'boxscore_completeness:MIA',
+      'boxscore_completeness:ORL',
+      'boxscore_completeness:PHX',
+    ]);
   });
 });

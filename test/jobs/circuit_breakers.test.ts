@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckContext } from '../../src/jobs/check.js';
 import {
   type CircuitBreakersRow,
@@ -6,6 +6,7 @@ import {
   evaluateCircuitBreakers,
 } from '../../src/jobs/circuit_breakers.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+import { bdlRow, type OpsWarehouse, opsWarehouse, reprocessRow } from './ops-fixture.js';
 
 const ctx: CheckContext = {
   date: '2025-12-29',
@@ -108,5 +109,62 @@ describe('circuit_breakers evaluate', () => {
       through: '2025-12-30',
       now: ctx.now,
     });
+  });
+});
+
+describe('circuit_breakers on DuckDB', () => {
+  let db: OpsWarehouse;
+  const TEAM = 'upcoming_team_game_context';
+  const tripped = '2025-12-27T20:00:00Z';
+  const backfill = { processed_at: new Date('2025-12-29T06:00:00Z') };
+
+  beforeAll(async () => {
+    db = await opsWarehouse({
+      'nba_orchestration.reprocess_attempts': [
+        ...['denplayer', 'utaplayer', 'orlplayer', 'detplayer'].map((p) =>
+          reprocessRow(UPGC, p, '2025-12-27', tripped, 168),
+        ),
+        reprocessRow(TEAM, 'MEM', '2025-12-27', tripped, 168),
+        reprocessRow(UPGC, 'expiredplayer', '2025-12-26', '2025-12-26T20:00:00Z', 24), // lockout over
+        reprocessRow(UPGC, 'resetplayer', '2025-12-27', tripped, 168, { circuit_breaker_tripped: false }),
+        reprocessRow(UPGC, 'laterplayer', '2025-12-29', '2025-12-29T12:00:00Z', 24), // trips after now
+      ],
+      'nba_raw.bdl_player_boxscores': [
+        bdlRow('2025-12-26', 'DEN', backfill), // backfilled after the trip: candidate
+        bdlRow('2025-12-26', 'UTA'), // there before the trip: no reason to reset
+        bdlRow('2025-12-26', 'ORL', { processed_at: new Date('2025-12-29T12:00:00Z') }), // after now
+        bdlRow('2025-12-28', 'DET', backfill), // a game after the analysis date
+        bdlRow('2025-12-26', 'MEM', { player_lookup: 'jajamorant', ...backfill }), // the team's data is back
+      ],
+    });
+  });
+  afterAll(() => db?.close());
+
+  it('lists active breakers as of now with the entities whose data arrived since they tripped', async () => {
+    const { rows, findings } = await db.run(circuitBreakersCheck, ctx);
+    expect(rows.map((r) => [r.processor_name, r.entity_id, r.upstream_ready])).toEqual([
+      [UPGC, 'denplayer', true],
+      [UPGC, 'detplayer', false],
+      [UPGC, 'orlplayer', false],
+      [UPGC, 'utaplayer', false],
+      [TEAM, 'MEM', true],
+    ]);
+    expect(findings.map((f) => [f.key, f.facts.active_breakers, f.actions])).toEqual([
+      [
+        `circuit_breakers:${UPGC}`,
+        4,
+        [{ kind: 'reset_breaker', breaker: 'entity', processor: UPGC, entities: ['denplayer'] }],
+      ],
+      [
+        `circuit_breakers:${TEAM}`,
+        1,
+        [{ kind: 'reset_breaker', breaker: 'entity', processor: TEAM, entities: ['MEM'] }],
+      ],
+    ]);
+  });
+
+  it('after every lockout ends, nothing is active', async () => {
+    const later = { ...ctx, date: '2026-01-04', now: new Date('2026-01-04T12:00:00Z') };
+    expect((await db.run(circuitBreakersCheck, later)).findings).toEqual([]);
   });
 });

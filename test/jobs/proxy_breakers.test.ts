@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckContext } from '../../src/jobs/check.js';
 import {
   evaluateProxyBreakers,
@@ -6,6 +6,7 @@ import {
   proxyBreakersCheck,
 } from '../../src/jobs/proxy_breakers.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+import { type OpsWarehouse, opsWarehouse, proxyBreakerRow, proxyHealthRow } from './ops-fixture.js';
 
 const ctx: CheckContext = {
   date: '2026-01-22',
@@ -104,5 +105,60 @@ describe('proxy_breakers evaluate', () => {
       health_since: new Date('2026-01-21T15:00:00Z'),
       now: ctx.now,
     });
+  });
+});
+
+describe('proxy_breakers on DuckDB', () => {
+  let db: OpsWarehouse;
+  const asOf = (iso: string) => ({ ...ctx, date: iso.slice(0, 10), now: new Date(iso) });
+
+  beforeAll(async () => {
+    db = await opsWarehouse({
+      'nba_orchestration.proxy_circuit_breaker': [
+        proxyBreakerRow('proxyfuel', 'bettingpros.com', 'OPEN', '2026-01-13T15:00:00Z'),
+        proxyBreakerRow('decodo', 'nba.com', 'CLOSED', '2026-01-10T15:00:00Z'),
+        proxyBreakerRow('decodo', 'nba.com', 'HALF_OPEN', '2026-01-18T15:00:00Z'),
+        proxyBreakerRow('decodo', 'bettingpros.com', 'OPEN', '2026-01-19T10:00:00Z'),
+        // Current state only, written after the replayed times: open since the 14th, closed now.
+        proxyBreakerRow('proxyfuel', 'stats.nba.com', 'OPEN', '2026-01-25T17:00:00Z', {
+          opened_at: new Date('2026-01-14T09:00:00Z'),
+        }),
+        proxyBreakerRow('decodo', 'stats.nba.com', 'CLOSED', '2026-01-25T17:00:00Z'),
+      ],
+      // A third provider in use on the 15th only.
+      'nba_orchestration.proxy_health_metrics': [
+        proxyHealthRow('brightdata', 'nba.com', '2026-01-15T12:00:00Z'),
+      ],
+    });
+  });
+  afterAll(() => db?.close());
+
+  it('as of the 15th: the state per pair then, three providers in use, two OPEN pairs', async () => {
+    const { rows, findings } = await db.run(proxyBreakersCheck, asOf('2026-01-15T17:00:00Z'));
+    expect(rows.map((r) => [r.proxy_provider, r.target_host, r.circuit_state, r.providers_known])).toEqual([
+      ['decodo', 'bettingpros.com', 'CLOSED', 3], // opened only on the 19th
+      ['proxyfuel', 'bettingpros.com', 'OPEN', 3],
+      ['decodo', 'nba.com', 'CLOSED', 3],
+      ['decodo', 'stats.nba.com', 'CLOSED', 3],
+      ['proxyfuel', 'stats.nba.com', 'OPEN', 3], // already open then, by its opened_at
+    ]);
+    expect(findings.map((f) => [f.key, f.severity])).toEqual([
+      ['proxy_breakers:proxyfuel:bettingpros.com', 'warning'],
+      ['proxy_breakers:proxyfuel:stats.nba.com', 'warning'],
+    ]);
+  });
+
+  it('as of the 19th: both providers OPEN for bettingpros.com is critical; decodo → nba.com on trial', async () => {
+    const { findings } = await db.run(proxyBreakersCheck, asOf('2026-01-19T17:00:00Z'));
+    expect(findings.map((f) => [f.key, f.severity])).toEqual([
+      ['proxy_breakers:decodo:bettingpros.com', 'critical'],
+      ['proxy_breakers:proxyfuel:bettingpros.com', 'critical'],
+      ['proxy_breakers:decodo:nba.com', 'info'],
+      ['proxy_breakers:proxyfuel:stats.nba.com', 'warning'],
+    ]);
+  });
+
+  it('before anything opened, all is quiet', async () => {
+    expect((await db.run(proxyBreakersCheck, asOf('2026-01-12T17:00:00Z'))).findings).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckContext } from '../../src/jobs/check.js';
 import {
   evaluateScraperGaps,
@@ -7,6 +7,13 @@ import {
   scraperGapsCheck,
 } from '../../src/jobs/scraper_gaps.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+import {
+  gameRow,
+  type OpsWarehouse,
+  opsWarehouse,
+  scrapeEventRow,
+  scraperFailureRow,
+} from './ops-fixture.js';
 
 const ctx: CheckContext = {
   date: '2026-01-24',
@@ -151,5 +158,120 @@ describe('scraper_gaps evaluate', () => {
       report_date: '2026-01-24',
       now: ctx.now,
     });
+  });
+});
+
+describe('scraper_gaps on DuckDB', () => {
+  let db: OpsWarehouse;
+  const failed = (scraper: string, date: string, startedAt: string, over = {}) =>
+    scrapeEventRow(scraper, date, startedAt, {
+      status: 'failed',
+      error_type: 'api_error',
+      error_message: 'HTTP 500',
+      ...over,
+    });
+  const noData = { error_type: 'no_data_yet', error_message: 'No game found matching query' };
+
+  beforeAll(async () => {
+    const gameDays = [
+      '2026-01-15',
+      '2026-01-17',
+      '2026-01-18',
+      '2026-01-19',
+      '2026-01-21',
+      '2026-01-22',
+      '2026-01-23',
+      '2026-01-24',
+    ];
+    db = await opsWarehouse({
+      // 2026-01-20 is an off-day.
+      'nba_raw.nbac_schedule': gameDays.map((d) => gameRow(d, 'LAL', 'BOS')),
+      'nba_orchestration.scraper_failures': [
+        scraperFailureRow('bp_player_props', '2026-01-15'), // before the window
+        scraperFailureRow('bp_player_props', '2026-01-18', { retry_count: 2 }),
+        scraperFailureRow('bp_player_props', '2026-01-19'),
+        scraperFailureRow('bp_player_props', '2026-01-20'), // off-day: expected
+        scraperFailureRow('bp_player_props', '2026-01-21', {
+          error_type: 'api_error',
+          error_message: 'HTTP 403',
+        }),
+        // Backfilled before now: no gap. Backfilled only after now: still a gap as of now.
+        scraperFailureRow('bp_player_props', '2026-01-22', {
+          backfilled: true,
+          backfilled_at: new Date('2026-01-23T20:00:00Z'),
+        }),
+        scraperFailureRow('bp_player_props', '2026-01-23', {
+          backfilled: true,
+          backfilled_at: new Date('2026-01-24T20:00:00Z'),
+        }),
+      ],
+      'nba_monitoring.scrape_events': [
+        // nbac_gamebook: 01-21 succeeded before it failed (no backfill); 01-22 recovered by a later success.
+        scrapeEventRow('nbac_gamebook', '2026-01-21', '2026-01-22T06:00:00Z'),
+        failed('nbac_gamebook', '2026-01-21', '2026-01-22T09:00:00Z'),
+        failed('nbac_gamebook', '2026-01-22', '2026-01-23T09:00:00Z'),
+        scrapeEventRow('nbac_gamebook', '2026-01-22', '2026-01-23T13:00:00Z'),
+        failed('nbac_gamebook', '2026-01-23', '2026-01-24T18:00:00Z'), // after now
+        // bdb_pbp: no_data_yet beyond the 48 h grace on 17-19, inside it on 22-23.
+        ...['2026-01-17', '2026-01-18', '2026-01-19', '2026-01-22', '2026-01-23'].map((d) =>
+          failed(
+            'bdb_pbp',
+            d,
+            `${d.slice(0, 8)}${String(Number(d.slice(8)) + 1).padStart(2, '0')}T08:00:00Z`,
+            noData,
+          ),
+        ),
+        // A partial BDL scrape is source_discrepancy's business, not a gap.
+        ...['2026-01-18', '2026-01-19', '2026-01-21'].map((d) =>
+          failed('bdl_box_scores', d, `${d}T23:59:00Z`, { status: 'partial', error_type: 'api_incomplete' }),
+        ),
+      ],
+      'nba_orchestration.phase1_scraper_runs': [
+        {
+          run_id: 'r1',
+          scraper_name: 'nbac_gamebook',
+          workflow_name: null,
+          target_date: '2026-01-23',
+          started_at: new Date('2026-01-24T10:00:00Z'),
+          completed_at: new Date('2026-01-24T10:00:05Z'),
+          status: 'success',
+          records_scraped: 30,
+          error_message: null,
+          gcs_path: null,
+        },
+      ],
+    });
+  });
+  afterAll(() => db?.close());
+
+  it('returns open failure days as of now and finds the scrapers at the threshold', async () => {
+    const { rows, findings } = await db.run(scraperGapsCheck, ctx);
+    const open = rows.map((r) => `${r.scraper_name} ${r.game_date} ${r.error_type}`);
+    expect(open).toEqual([
+      'bdb_pbp 2026-01-17 no_data_yet',
+      'bdb_pbp 2026-01-18 no_data_yet',
+      'bdb_pbp 2026-01-19 no_data_yet',
+      'bdb_pbp 2026-01-22 no_data_yet',
+      'bdb_pbp 2026-01-23 no_data_yet',
+      'bp_player_props 2026-01-18 timeout',
+      'bp_player_props 2026-01-19 timeout',
+      'bp_player_props 2026-01-20 timeout',
+      'bp_player_props 2026-01-21 api_error',
+      'bp_player_props 2026-01-23 timeout',
+      'nbac_gamebook 2026-01-21 api_error',
+    ]);
+    expect(rows.find((r) => r.game_date === '2026-01-20')?.games).toBe(0);
+    expect(
+      rows.find((r) => r.scraper_name === 'bp_player_props' && r.game_date === '2026-01-18')?.attempts,
+    ).toBe(2);
+    expect(findings.map((f) => [f.key, f.facts.gap_dates, f.facts.expected_gaps])).toEqual([
+      ['scraper_gaps:bdb_pbp', ['2026-01-17', '2026-01-18', '2026-01-19'], 2],
+      ['scraper_gaps:bp_player_props', ['2026-01-18', '2026-01-19', '2026-01-21', '2026-01-23'], 1],
+    ]);
+  });
+
+  it('a week later the same failure days are out of the window', async () => {
+    const later = { ...ctx, date: '2026-02-02', now: new Date('2026-02-02T17:00:00Z') };
+    expect((await db.run(scraperGapsCheck, later)).findings).toEqual([]);
   });
 });

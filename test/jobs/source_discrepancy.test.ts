@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckContext } from '../../src/jobs/check.js';
 import {
   evaluateSourceDiscrepancy,
@@ -6,6 +6,7 @@ import {
   sourceDiscrepancyCheck,
 } from '../../src/jobs/source_discrepancy.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+import { bdlRow, gamebookRow, gameRow, type OpsWarehouse, opsWarehouse } from './ops-fixture.js';
 
 const ctx: CheckContext = {
   date: '2026-01-19',
@@ -98,5 +99,72 @@ describe('source_discrepancy evaluate', () => {
       report_date: '2026-01-19',
       now: ctx.now,
     });
+  });
+});
+
+describe('source_discrepancy on DuckDB', () => {
+  let db: OpsWarehouse;
+  const late = { processed_at: new Date('2026-01-19T20:00:00Z') }; // after ctx.now
+  const g17 = [
+    gameRow('2026-01-17', 'LAL', 'BOS'),
+    gameRow('2026-01-17', 'DEN', 'GSW'),
+    gameRow('2026-01-17', 'NYK', 'MIA'),
+  ];
+  const g18 = [
+    gameRow('2026-01-18', 'DAL', 'PHX'),
+    gameRow('2026-01-18', 'CHI', 'MIL'),
+    gameRow('2026-01-18', 'ATL', 'ORL'),
+  ];
+  const tonight = gameRow('2026-01-19', 'LAL', 'SAC', { game_status: 1 });
+  const both = (game: Record<string, unknown>, over = {}) => [
+    gamebookRow(game, game.home_team_tricode as string, over),
+    gamebookRow(game, game.away_team_tricode as string, over),
+  ];
+
+  beforeAll(async () => {
+    db = await opsWarehouse({
+      'nba_raw.nbac_schedule': [...g17, ...g18, tonight],
+      'nba_raw.nbac_gamebook_player_stats': [
+        ...g17.flatMap((g) => both(g)),
+        ...both(g18[0] as Record<string, unknown>),
+        ...both(g18[1] as Record<string, unknown>),
+        ...both(g18[2] as Record<string, unknown>, late), // NBA.com had not processed it yet
+      ],
+      'nba_raw.bdl_player_boxscores': [
+        bdlRow('2026-01-17', 'LAL', { game_id: 'bdl-1' }),
+        bdlRow('2026-01-17', 'BOS', { game_id: 'bdl-1' }),
+        bdlRow('2026-01-17', 'GSW', { game_id: 'bdl-2' }), // DEN's half missing; NYK-MIA missing
+        bdlRow('2026-01-18', 'CHI', { game_id: 'bdl-5' }),
+        bdlRow('2026-01-18', 'MIL', { game_id: 'bdl-5' }),
+        bdlRow('2026-01-18', 'DAL', { game_id: 'bdl-4', ...late }), // arrives after now
+        bdlRow('2026-01-18', 'PHX', { game_id: 'bdl-4', ...late }),
+        bdlRow('2026-01-18', 'ATL', { game_id: 'bdl-6', ...late }),
+        bdlRow('2026-01-18', 'ORL', { game_id: 'bdl-6', ...late }),
+      ],
+    });
+  });
+  afterAll(() => db?.close());
+
+  it('lists final gamebook games with BDL coverage by team as of now, and finds the short dates', async () => {
+    const { rows, findings } = await db.run(sourceDiscrepancyCheck, ctx);
+    expect(rows.map((r) => [r.game_date, r.home_team, r.bdl_home, r.bdl_away, r.bdl_games])).toEqual([
+      ['2026-01-17', 'LAL', true, true, 2],
+      ['2026-01-17', 'DEN', false, true, 2],
+      ['2026-01-17', 'NYK', false, false, 2],
+      ['2026-01-18', 'DAL', false, false, 1],
+      ['2026-01-18', 'CHI', true, true, 1],
+    ]);
+    expect(
+      findings.map((f) => [f.key, f.facts.nbac_games, f.facts.bdl_games, f.facts.missing_game_ids]),
+    ).toEqual([
+      ['source_discrepancy:bdl_box_scores:2026-01-17', 3, 2, [g17[1]?.game_id, g17[2]?.game_id]],
+      ['source_discrepancy:bdl_box_scores:2026-01-18', 2, 1, [g18[0]?.game_id]],
+    ]);
+  });
+
+  it('a day later BDL caught up on the 18th; the 17th is still short', async () => {
+    const next = { ...ctx, date: '2026-01-20', now: new Date('2026-01-20T17:00:00Z') };
+    const { findings } = await db.run(sourceDiscrepancyCheck, next);
+    expect(findings.map((f) => f.key)).toEqual(['source_discrepancy:bdl_box_scores:2026-01-17']);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckContext } from '../../src/jobs/check.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
 import {
@@ -6,6 +6,7 @@ import {
   type WorkflowFailuresRow,
   workflowFailuresCheck,
 } from '../../src/jobs/workflow_failures.js';
+import { type OpsWarehouse, opsWarehouse, workflowRow } from './ops-fixture.js';
 
 const ctx: CheckContext = {
   date: '2026-01-01',
@@ -96,5 +97,49 @@ describe('workflow_failures evaluate', () => {
       window_start: new Date('2025-12-31T22:45:00Z'),
       now: ctx.now,
     });
+  });
+});
+
+describe('workflow_failures on DuckDB', () => {
+  let db: OpsWarehouse;
+  const hour = (h: number) => new Date(Date.parse('2026-01-01T00:00:00Z') + h * 3_600_000).toISOString();
+
+  beforeAll(async () => {
+    db = await opsWarehouse({
+      'nba_orchestration.workflow_executions': [
+        // betting_lines: 7 of 10 failed in the 24 h, without messages (before the fix).
+        ...Array.from({ length: 7 }, (_, i) =>
+          workflowRow('betting_lines', hour(i), 'failed', { error_message: null }),
+        ),
+        ...Array.from({ length: 3 }, (_, i) => workflowRow('betting_lines', hour(10 + i), 'completed')),
+        workflowRow('betting_lines', hour(-2), 'failed'), // 24.75 h before now
+        workflowRow('betting_lines', hour(23), 'failed'), // after now
+        // injury_discovery: 2 of 8 failed, one with an empty message; the latest failure's message is reported.
+        ...Array.from({ length: 6 }, (_, i) => workflowRow('injury_discovery', hour(2 + i), 'completed')),
+        workflowRow('injury_discovery', hour(9), 'failed', { error_message: '' }),
+        workflowRow('injury_discovery', hour(21), 'failed', { error_message: 'nbac_injury_report: timeout' }),
+        // referee_discovery: 1 of 10 (10 %) is quiet.
+        ...Array.from({ length: 9 }, (_, i) => workflowRow('referee_discovery', hour(1 + i), 'completed')),
+        workflowRow('referee_discovery', hour(12), 'failed'),
+      ],
+    });
+  });
+  afterAll(() => db?.close());
+
+  it('counts the 24 h before now per workflow and finds the failing ones', async () => {
+    const { rows, findings } = await db.run(workflowFailuresCheck, ctx);
+    expect(rows.map((r) => [r.workflow_name, r.executions, r.failures, r.failures_without_message])).toEqual([
+      ['betting_lines', 10, 7, 7],
+      ['injury_discovery', 8, 2, 1],
+      ['referee_discovery', 10, 1, 0],
+    ]);
+    expect(rows[1]?.last_error).toBe('nbac_injury_report: timeout');
+    expect(rows[1]?.last_failed_at).toEqual(new Date(hour(21)));
+    expect(findings.map((f) => [f.key, f.severity])).toEqual([
+      ['workflow_failures:betting_lines', 'error'],
+      ['workflow_failures:injury_discovery', 'warning'],
+      ['workflow_failures:missing_error_message', 'warning'],
+    ]);
+    expect(findings[2]?.facts).toMatchObject({ failures_without_message: 8, failures: 10 });
   });
 });
