@@ -20,16 +20,16 @@ const asAny = <Row>(check: Check<Row>) => check as unknown as Check<unknown>;
 
 /** Every registered check, in the order `check all` runs them. */
 export const ALL_CHECKS: readonly Check<unknown>[] = [
-  asAny(scraperGapsCheck),
-  asAny(sourceDiscrepancyCheck),
-  asAny(boxscoreCompletenessCheck),
-  asAny(workflowFailuresCheck),
   asAny(phase3CompletionCheck),
   asAny(predictionVolumeCheck),
   asAny(predictionDuplicatesCheck),
   asAny(dataFreshnessCheck),
   asAny(gradingAccuracyCheck),
   asAny(gradingCoverageCheck),
+  asAny(scraperGapsCheck),
+  asAny(sourceDiscrepancyCheck),
+  asAny(boxscoreCompletenessCheck),
+  asAny(workflowFailuresCheck),
   asAny(circuitBreakersCheck),
   asAny(proxyBreakersCheck),
 ];
