@@ -14,6 +14,7 @@ import {
   WarehouseError,
 } from './port.js';
 import { RewriteError, rewriteForDuckDb } from './rewrite.js';
+import { validateRow } from './rows.js';
 import { loadSchema } from './schema.js';
 import { loadSqlFile, SQL_DIR } from './sql-files.js';
 
@@ -159,17 +160,7 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
         values.forEach((v, c) => {
           row[names[c] as string] = jsValue(v, types[c] as (typeof types)[number]);
         });
-        const parsed = def.row.safeParse(row);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          const column = issue?.path.join('.') || '(row)';
-          throw new WarehouseError(
-            `${def.file}: row ${r + 1}, column ${column}: ${issue?.message ?? 'invalid'} (value ${JSON.stringify(issue?.path.length ? row[String(issue.path[0])] : row)})`,
-            def.file,
-            { cause: parsed.error },
-          );
-        }
-        return parsed.data;
+        return validateRow(def, row, r);
       });
     },
     async execute(file: string, params: Params, options?: QueryOptions): Promise<number | null> {
