@@ -75,7 +75,13 @@ export function createDrivers(options: DriverOptions) {
   const team = () => ({ id: ws.team.id, domain: ws.team.domain });
   const responseUrl = (id: string) => `${options.sandboxUrl()}/response/${id}`;
 
-  async function send(kind: string, user: string, body: string, contentType: string): Promise<DriverResult> {
+  async function send(
+    kind: string,
+    user: string,
+    body: string,
+    contentType: string,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<DriverResult> {
     const ts = Math.floor(wall() / 1000);
     let result: DriverResult;
     try {
@@ -86,6 +92,7 @@ export function createDrivers(options: DriverOptions) {
           'x-slack-request-timestamp': String(ts),
           'x-slack-signature': signature(options.signingSecret, ts, body),
           'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+          ...extraHeaders,
         },
         body,
         signal: AbortSignal.timeout(options.ackTimeoutMs ?? 3000),
@@ -360,15 +367,22 @@ export function createDrivers(options: DriverOptions) {
     });
   }
 
-  /** An Events API callback, as Slack delivers it over HTTP. */
-  function sendEvent(event: Json, user: string): Promise<DriverResult> {
+  /**
+   * An Events API callback, as Slack delivers it over HTTP. `redelivery` sends it again the way Slack
+   * retries an event the bot did not ack in time: same event_id, with X-Slack-Retry-Num and -Reason.
+   */
+  function sendEvent(
+    event: Json,
+    user: string,
+    redelivery?: { eventId: string; retryNum: number; reason?: 'http_timeout' | 'http_error' },
+  ): Promise<DriverResult> {
     const envelope = {
       token: VERIFICATION_TOKEN,
       team_id: ws.team.id,
       api_app_id: ws.bot.appId,
       event: { ...event, event_ts: String(wall() / 1000) },
       type: 'event_callback',
-      event_id: newId(ws, 'Ev'),
+      event_id: redelivery?.eventId ?? newId(ws, 'Ev'),
       event_time: Math.floor(wall() / 1000),
       authorizations: [
         {
@@ -381,7 +395,13 @@ export function createDrivers(options: DriverOptions) {
       ],
       is_ext_shared_channel: false,
     };
-    return send(String(event.type), user, JSON.stringify(envelope), 'application/json');
+    const retryHeaders: Record<string, string> = redelivery
+      ? {
+          'x-slack-retry-num': String(redelivery.retryNum),
+          'x-slack-retry-reason': redelivery.reason ?? 'http_timeout',
+        }
+      : {};
+    return send(String(event.type), user, JSON.stringify(envelope), 'application/json', retryHeaders);
   }
 
   function openHome(user: string = defaultUser()): Promise<DriverResult> {

@@ -98,7 +98,8 @@ beforeAll(async () => {
     await ack();
     seen.push({ kind: 'submitted', detail: view.state.values });
   });
-  app.event('app_home_opened', async ({ event, client }) => {
+  app.event('app_home_opened', async ({ event, client, context, body }) => {
+    seen.push({ kind: 'home', detail: { retryNum: context.retryNum, eventId: body.event_id } });
     await client.views.publish({
       user_id: event.user,
       view: {
@@ -235,5 +236,20 @@ describe('drivers act as Slack toward a real Bolt app', () => {
     expect(result.status).toBe(200);
     const home = await until(() => sandbox.state.homes.get('U02BOB'));
     expect(JSON.stringify(home.view.blocks)).toContain('hi <@U02BOB>');
+    const first = seen.find((s) => s.kind === 'home')?.detail as { eventId: string; retryNum?: number };
+    expect(first.retryNum).toBeUndefined();
+    await sandbox.drivers.sendEvent(
+      { type: 'app_home_opened', user: 'U02BOB', channel: 'D02BOB', tab: 'home' },
+      'U02BOB',
+      {
+        eventId: first.eventId,
+        retryNum: 1,
+      },
+    );
+    const again = await until(() => seen.filter((s) => s.kind === 'home')[1]?.detail);
+    expect(again).toEqual({ retryNum: 1, eventId: first.eventId });
+    // Let the redelivery's views.publish land before the sandbox closes.
+    const firstHash = home.hash;
+    await until(() => sandbox.state.homes.get('U02BOB')?.hash !== firstHash);
   });
 });

@@ -282,6 +282,10 @@ describe('sandbox server', () => {
     const html = await page.text();
     expect(html).toContain('<div id="main">');
     expect(html).toContain("new EventSource('/events')");
+    // The script is written inside a TypeScript template string: make sure its escapes left valid JS.
+    const script = html.match(/<script>([\s\S]*)<\/script>/)?.[1] ?? '';
+    expect(script.length).toBeGreaterThan(1000);
+    expect(() => new Function(script)).not.toThrow();
     expect((await fetch(`${sandbox.url}/archives/C01ALERTS/p1768800000000100`)).status).toBe(200);
 
     const controller = new AbortController();
