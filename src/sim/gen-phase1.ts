@@ -216,6 +216,14 @@ export function generatePhase1(ctx: SimContext, date: string, out: RowBuffer): v
   for (const f of log.result(date, fallback, ctx.now)) out.push(TABLES.scraperFailures, scraperFailureRow(f));
 }
 
+/** When BigDataBall publishes a date's play-by-play (the first draw of the date's 'bdb' stream). */
+export function bdbPublishedAt(ctx: SimContext, date: string): number | undefined {
+  const games = ctx.schedule.gamesOn(date);
+  if (games.length === 0) return undefined;
+  const [lo, hi] = ctx.idx.bdbDelayHours(date);
+  return Math.max(...games.map(gameEnd)) + rngFor(ctx.seed, 'bdb', date).between(lo, hi) * HOUR;
+}
+
 /**
  * BigDataBall publishes play-by-play hours to days after the last game ends (seed 001): attempts every 6 h
  * from 02:00 ET the next day get `no_data_yet` until then. Expected, not an incident.
@@ -230,7 +238,7 @@ function generateBdb(
 ): void {
   const rng = rngFor(ctx.seed, 'bdb', date);
   const [lo, hi] = ctx.idx.bdbDelayHours(date);
-  const publishedAt = lastEnd + rng.between(lo, hi) * HOUR;
+  const publishedAt = lastEnd + rng.between(lo, hi) * HOUR; // the same draw as bdbPublishedAt
   const first = etMs(date, 26 * 60 + 15);
   for (let k = 0; k < 16; k++) {
     const at = first + k * 6 * HOUR + rng.int(0, 120) * 1000;
