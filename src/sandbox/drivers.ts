@@ -166,7 +166,12 @@ export function createDrivers(options: DriverOptions) {
       response_url: responseUrl(issueResponseUrl(ws, { channel: channel.id, user })),
       trigger_id: issueTrigger(ws, user),
     });
-    applyCommandAck(channel.id, user, result);
+    if (result.status === 200) applyCommandAck(channel.id, user, result);
+    else {
+      // What Slack tells the user when the app did not answer the command in time or failed.
+      const why = result.error ?? (result.status === 401 ? 'invalid_signature' : `http_${result.status}`);
+      postEphemeral(ws, { channel: channel.id, user, text: `${command} failed with the error "${why}"` });
+    }
     return result;
   }
 

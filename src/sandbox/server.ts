@@ -158,7 +158,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       }
       try {
         const result = await runAction(drivers, JSON.parse(await readBody(req)) as PageAction);
-        return sendJson(res, 200, { ok: !result?.error, result: result ?? null });
+        const ok = result === undefined || (!result.error && result.status >= 200 && result.status < 300);
+        return sendJson(res, 200, { ok, result: result ?? null });
       } catch (error) {
         return sendJson(res, 400, {
           ok: false,

@@ -7,6 +7,7 @@ import { validateMessage, validateView } from '../views/validate.js';
 import { type Args, bool, INVALID_JSON, jsonArg, str } from './http-util.js';
 import {
   consumeTrigger,
+  deleteMessage,
   findChannel,
   findMessage,
   history,
@@ -223,6 +224,17 @@ export const METHODS: Readonly<Record<string, Method>> = {
       text: updated.text,
       message: messageJson(ctx.ws, updated, false),
     };
+  },
+
+  'chat.delete': (ctx, args) => {
+    const channel = channelArg(ctx, args);
+    if (isError(channel)) return channel;
+    const ts = str(args.ts) ?? '';
+    const existing = findMessage(ctx.ws, channel.id, ts);
+    if (!existing) return fail('message_not_found');
+    if (existing.user !== ctx.ws.bot.userId) return fail('cant_delete_message');
+    deleteMessage(ctx.ws, channel.id, ts);
+    return { ok: true, channel: channel.id, ts };
   },
 
   'chat.postEphemeral': (ctx, args) => {

@@ -324,6 +324,8 @@ describe('sandbox server', () => {
     const out = (await res.json()) as { ok: boolean; result: { status: number; error?: string } };
     expect(out.ok).toBe(false);
     expect(out.result.status).toBe(0);
+    // As in Slack, the user is told the command failed.
+    expect(sandbox.state.ephemerals.at(-1)?.text).toMatch(/^\/scrape-status failed with the error "/);
     const missing = await fetch(`${sandbox.url}/sandbox/act`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

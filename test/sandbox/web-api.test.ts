@@ -91,6 +91,12 @@ describe('sandbox Web API through the real WebClient', () => {
     expect(noMeta.messages?.[0]?.metadata).toBeUndefined();
     const later = await c.conversations.history({ channel: 'C01ALERTS', oldest: ts });
     expect(later.messages).toHaveLength(0);
+
+    expect(await c.chat.delete({ channel: 'C01ALERTS', ts: nested.ts as string })).toMatchObject({
+      ok: true,
+    });
+    const after = await c.conversations.replies({ channel: 'C01ALERTS', ts });
+    expect(after.messages?.map((m) => m.text)).toEqual(['resolved', 'scheduled']);
   });
 
   it("returns Slack's error codes", async () => {
