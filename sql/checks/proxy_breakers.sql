@@ -2,7 +2,8 @@
 -- 3 failures → OPEN → 5 min cooldown → HALF_OPEN). Per pair, the latest row written by @now is the state
 -- then. The table normally holds only the current state, so a replay of an earlier @now may find just a
 -- row written later: an OPEN or HALF_OPEN one opened by @now was already open then (it has stayed open
--- since), anything else is taken as CLOSED (nothing says otherwise).
+-- since), anything else is taken as CLOSED (nothing says otherwise); such a row's counters and times
+-- are from later, so they are left out (NULL).
 -- `providers_known` counts every provider in the breaker table or in proxy_health_metrics since
 -- @health_since: a provider with no breaker row for a target has never tripped there (CLOSED), so
 -- "every provider OPEN" is judged against all of them.
@@ -17,9 +18,9 @@ WITH ranked AS (
       WHEN circuit_state IN ('OPEN', 'HALF_OPEN') AND opened_at <= @now THEN circuit_state
       ELSE 'CLOSED'
     END AS circuit_state,
-    failure_count,
-    last_failure_at,
-    last_success_at,
+    CASE WHEN updated_at <= @now THEN failure_count END AS failure_count,
+    CASE WHEN updated_at <= @now THEN last_failure_at END AS last_failure_at,
+    CASE WHEN updated_at <= @now THEN last_success_at END AS last_success_at,
     opened_at,
     updated_at
   FROM nba_orchestration.proxy_circuit_breaker

@@ -15,7 +15,8 @@ WITH failures AS (
     last_failed_at AS last_at,
     error_type,
     error_message,
-    retry_count AS attempts,
+    'backfiller' AS source,
+    retry_count + 1 AS attempts,
     backfilled AND (backfilled_at IS NULL OR backfilled_at <= @now) AS marked_backfilled
   FROM nba_orchestration.scraper_failures
   WHERE game_date BETWEEN @window_start AND @report_date
@@ -28,6 +29,7 @@ WITH failures AS (
     started_at AS last_at,
     error_type,
     error_message,
+    'event' AS source,
     1 AS attempts,
     FALSE AS marked_backfilled
   FROM nba_monitoring.scrape_events
@@ -41,7 +43,11 @@ failure_days AS (
     game_date,
     MIN(failed_at) AS first_failed_at,
     MAX(last_at) AS last_failed_at,
-    SUM(attempts) AS attempts,
+    -- The backfiller's row and the event log record the same failures: the larger count, not the sum.
+    GREATEST(
+      COALESCE(SUM(CASE WHEN source = 'backfiller' THEN attempts END), 0),
+      COUNTIF(source = 'event')
+    ) AS attempts,
     COUNTIF(marked_backfilled) AS marked_backfilled
   FROM failures
   GROUP BY scraper_name, game_date

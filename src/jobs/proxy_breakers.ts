@@ -12,7 +12,8 @@ const row = z.object({
   proxy_provider: z.string(),
   target_host: z.string(),
   circuit_state: z.string(),
-  failure_count: z.number().int(),
+  /** NULL when only a later row exists (a replay of an earlier time): its counters are not those of then. */
+  failure_count: z.number().int().nullable(),
   last_failure_at: z.date().nullable(),
   last_success_at: z.date().nullable(),
   opened_at: z.date().nullable(),

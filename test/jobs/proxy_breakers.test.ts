@@ -142,6 +142,9 @@ describe('proxy_breakers on DuckDB', () => {
       ['decodo', 'stats.nba.com', 'CLOSED', 3],
       ['proxyfuel', 'stats.nba.com', 'OPEN', 3], // already open then, by its opened_at
     ]);
+    // Its counters are from the later row, not from then.
+    expect(rows[4]).toMatchObject({ failure_count: null, last_failure_at: null, last_success_at: null });
+    expect(rows[1]?.failure_count).toBe(3);
     expect(findings.map((f) => [f.key, f.severity])).toEqual([
       ['proxy_breakers:proxyfuel:bettingpros.com', 'warning'],
       ['proxy_breakers:proxyfuel:stats.nba.com', 'warning'],

@@ -221,6 +221,7 @@ describe('scraper_gaps on DuckDB', () => {
             noData,
           ),
         ),
+        failed('bp_player_props', '2026-01-18', '2026-01-19T10:00:00Z'),
         // A partial BDL scrape is source_discrepancy's business, not a gap.
         ...['2026-01-18', '2026-01-19', '2026-01-21'].map((d) =>
           failed('bdl_box_scores', d, `${d}T23:59:00Z`, { status: 'partial', error_type: 'api_incomplete' }),
@@ -261,9 +262,10 @@ describe('scraper_gaps on DuckDB', () => {
       'nbac_gamebook 2026-01-21 api_error',
     ]);
     expect(rows.find((r) => r.game_date === '2026-01-20')?.games).toBe(0);
+    // The backfiller's first failure and 2 retries; the event log's copy of one of them is not added on top.
     expect(
       rows.find((r) => r.scraper_name === 'bp_player_props' && r.game_date === '2026-01-18')?.attempts,
-    ).toBe(2);
+    ).toBe(3);
     expect(findings.map((f) => [f.key, f.facts.gap_dates, f.facts.expected_gaps])).toEqual([
       ['scraper_gaps:bdb_pbp', ['2026-01-17', '2026-01-18', '2026-01-19'], 2],
       ['scraper_gaps:bp_player_props', ['2026-01-18', '2026-01-19', '2026-01-21', '2026-01-23'], 1],
