@@ -209,6 +209,8 @@ export function proxyHealthRow(
 export interface OpsWarehouse {
   /** Run a check's real query against the fixture rows and evaluate them. */
   run<R>(check: Check<R>, ctx: CheckContext): Promise<{ rows: R[]; findings: Finding[] }>;
+  /** Add more rows (e.g. simulated stretches) after opening. */
+  insert(tables: TableRows): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -221,6 +223,7 @@ export async function opsWarehouse(tables: TableRows): Promise<OpsWarehouse> {
       const rows = await warehouse.query(check.query, check.params(ctx));
       return { rows, findings: check.evaluate(rows, ctx) };
     },
+    insert: (more) => warehouse.insertRows(more),
     async close() {
       await warehouse.close();
       rmSync(dir, { recursive: true, force: true });
