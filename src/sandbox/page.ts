@@ -22,6 +22,8 @@ export interface UiQuery {
   readonly channel: string;
   /** The thread open in the side pane. */
   readonly thread: string;
+  /** A line from the host shown above the channel (e.g. the demo's simulated time); plain text. */
+  readonly info?: string;
 }
 
 export interface Ui {
@@ -34,6 +36,7 @@ export interface Ui {
   readonly title: string;
   readonly thread: string;
   readonly modal: string;
+  readonly info: string;
 }
 
 /** The newest top-level messages shown; older ones stay in the state (and conversations.history). */
@@ -142,6 +145,7 @@ export function renderUi(ws: Workspace, query: UiQuery): Ui {
     main: channel === 'home' ? homeHtml(ctx, user) : channelHtml(ctx, channel, user),
     thread: channel !== 'home' && query.thread ? threadHtml(ctx, channel, query.thread, user) : '',
     modal: modalHtml(ctx, user),
+    info: escapeHtml(query.info ?? ''),
   };
 }
 
@@ -154,7 +158,8 @@ const CSS = `
 #side a.chan.active{background:#1164a3;color:#fff}
 #side label{display:block;padding:12px 16px 0;font-size:12px}#side select{width:100%}
 #center{flex:1;display:flex;flex-direction:column;min-width:0}
-#title{padding:10px 20px;border-bottom:1px solid #ddd;font-weight:700;font-size:16px}
+#top{display:flex;justify-content:space-between;align-items:center;padding:10px 20px;border-bottom:1px solid #ddd}
+#title{font-weight:700;font-size:16px}#info{color:#616061;font-size:13px}
 #main{flex:1;overflow:auto;padding:8px 0}
 #thread{width:420px;border-left:1px solid #ddd;overflow:auto;flex:none}#thread:empty{display:none}
 .pane-head{padding:10px 16px;font-weight:700;border-bottom:1px solid #ddd;display:flex;justify-content:space-between}
@@ -196,6 +201,7 @@ const SCRIPT = `
   let focusTs = m ? m[2].slice(0, -6) + '.' + m[2].slice(-6) : '';
   let timer = 0;
   let lastModal = '';
+  let ticking = 0;
   const formKey = (el) => el.dataset.blockId + '/' + el.dataset.actionId;
   /** Swap the modal in, keeping what the user typed when it is the same view (e.g. after input errors). */
   function showModal(html) {
@@ -227,6 +233,8 @@ const SCRIPT = `
     sel.value = data.user;
     $('#side-links').innerHTML = data.sidebar;
     $('#title').textContent = data.title;
+    $('#info').innerHTML = data.info;
+    if (data.info && !ticking) ticking = setInterval(refresh, 5000);
     const main = $('#main');
     const atBottom = main.scrollTop + main.clientHeight >= main.scrollHeight - 30;
     main.innerHTML = data.main;
@@ -316,7 +324,7 @@ export const PAGE_HTML = `<!doctype html>
 <body>
 <nav id="side"><div class="ws">Sandbox workspace</div><div id="side-links"></div>
 <label>Acting as <select id="user"></select></label></nav>
-<section id="center"><div id="title"></div><div id="main"></div>
+<section id="center"><div id="top"><div id="title"></div><div id="info"></div></div><div id="main"></div>
 <form id="cmd" autocomplete="off"><input placeholder="/scrape-status  (slash command)" aria-label="Slash command"><button class="btn" type="submit">Send</button></form>
 <div id="status"></div></section>
 <aside id="thread"></aside>

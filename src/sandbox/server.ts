@@ -35,6 +35,8 @@ export interface SandboxOptions {
   readonly usergroups?: readonly SandboxUsergroup[];
   readonly onCall?: WebApiOptions['onCall'];
   readonly ackTimeoutMs?: number;
+  /** A status line for the page (e.g. the demo's simulated time), refreshed every few seconds. */
+  readonly info?: () => string;
 }
 
 export interface Sandbox {
@@ -148,6 +150,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           user: u.searchParams.get('user') ?? '',
           channel: u.searchParams.get('channel') ?? '',
           thread: u.searchParams.get('thread') ?? '',
+          ...(options.info ? { info: options.info() } : {}),
         }),
       );
     }

@@ -272,6 +272,7 @@ describe('sandbox server', () => {
       port: 0,
       botEventsUrl: 'http://127.0.0.1:9/slack/events',
       signingSecret: 's',
+      info: () => 'Simulated <time> 2026-01-19 09:00 ET',
     });
   });
   afterAll(() => sandbox.close());
@@ -305,8 +306,10 @@ describe('sandbox server', () => {
 
     const ui = (await (await fetch(`${sandbox.url}/sandbox/ui?user=U01ALICE&channel=C01ALERTS`)).json()) as {
       main: string;
+      info: string;
     };
     expect(ui.main).toContain('live');
+    expect(ui.info).toBe('Simulated &lt;time&gt; 2026-01-19 09:00 ET');
   });
 
   it('takes page actions as JSON only and reports a bot that cannot be reached', async () => {
