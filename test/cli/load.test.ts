@@ -1,0 +1,170 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, describe, expect, it } from 'vitest';
+import { registerLoadCommand } from '../../src/cli/load.js';
+import { openDuckDbWarehouse } from '../../src/warehouse/duckdb.js';
+import { parseCsv } from '../../src/warehouse/load-rows.js';
+
+const root = mkdtempSync(join(tmpdir(), 'shotclock-load-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function run(args: string[], db: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const program = new Command().exitOverride();
+  registerLoadCommand(program, {
+    openWarehouse: (path) => openDuckDbWarehouse({ path: path ?? db }),
+    stdout: { write: (s) => out.push(s) },
+    stderr: { write: (s) => err.push(s) },
+  });
+  let exitCode = 0;
+  try {
+    await program.parseAsync(['node', 'shotclock', 'load', ...args]);
+  } catch (e) {
+    exitCode = (e as { exitCode?: number }).exitCode ?? -1;
+  }
+  return { out: out.join(''), err: err.join(''), exitCode };
+}
+
+async function contents(db: string) {
+  const w = await openDuckDbWarehouse({ path: db });
+  const c = await w.connect();
+  const read = async (sql: string) => (await c.runAndReadAll(sql)).getRowObjectsJS();
+  const result = {
+    schedule: await read(
+      'SELECT game_id, CAST(game_date AS VARCHAR) AS d, game_start_time, season_year FROM nba_raw.nbac_schedule ORDER BY game_id',
+    ),
+    events: await read(
+      'SELECT event_id, records_expected, CAST(error_details AS VARCHAR) AS details FROM nba_monitoring.scrape_events ORDER BY event_id',
+    ),
+  };
+  c.closeSync();
+  await w.close();
+  return result;
+}
+
+const SCHEDULE = [
+  // BigQuery's JSON export: INT64 as strings, timestamps as "YYYY-MM-DD HH:MM:SS[.ffffff] UTC".
+  '{"game_id":"g1","game_date":"2026-01-10","season_year":"2025","season_type":"Regular Season","game_start_time":"2026-01-11 00:30:00 UTC","game_status":"3","home_team_tricode":"LAL","away_team_tricode":"BOS","updated_at":"2026-01-11T03:00:00.123456Z"}',
+  '',
+  '{"game_id":"g2","game_date":"2026-01-10","season_year":2025,"season_type":"Regular Season","game_start_time":"2026-01-11T01:00:00Z","game_status":1,"home_team_tricode":"NYK","away_team_tricode":"MIA","arena_name":null,"updated_at":"2026-01-11T03:00:00Z"}',
+].join('\n');
+const EVENTS =
+  '{"event_id":"e1","scraper_name":"bdl_box_scores","target_date":"2026-01-10","started_at":"2026-01-11 05:00:00 UTC","status":"failed","records_expected":"12","error_details":"{\\"code\\":429}"}\n';
+
+describe('shotclock load', () => {
+  it('loads a directory of <dataset>.<table>.jsonl files in BigQuery export format', async () => {
+    const dir = join(root, 'export');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'nba_raw.nbac_schedule.jsonl'), SCHEDULE);
+    writeFileSync(join(dir, 'nba_monitoring.scrape_events.jsonl'), EVENTS);
+    writeFileSync(join(dir, 'README.txt'), 'not loaded');
+    const db = join(root, 'dir.duckdb');
+    const result = await run([dir, '--db', db], join(root, 'unused.duckdb'));
+    expect(result).toMatchObject({ exitCode: 0, err: '' });
+    expect(result.out).toContain('loaded 2 rows into nba_raw.nbac_schedule');
+    expect(result.out).toContain('loaded 1 rows into nba_monitoring.scrape_events');
+    const { schedule, events } = await contents(db);
+    expect(schedule).toEqual([
+      {
+        game_id: 'g1',
+        d: '2026-01-10',
+        game_start_time: new Date('2026-01-11T00:30:00Z'),
+        season_year: 2025n,
+      },
+      {
+        game_id: 'g2',
+        d: '2026-01-10',
+        game_start_time: new Date('2026-01-11T01:00:00Z'),
+        season_year: 2025n,
+      },
+    ]);
+    expect(events).toEqual([{ event_id: 'e1', records_expected: 12n, details: '{"code":429}' }]);
+  });
+
+  it('aborts on a corrupt line with file:line and leaves the database as it was', async () => {
+    const db = join(root, 'corrupt.duckdb');
+    const good = join(root, 'good');
+    mkdirSync(good);
+    writeFileSync(join(good, 'nba_raw.nbac_schedule.jsonl'), SCHEDULE);
+    expect((await run([good, '--db', db], db)).exitCode).toBe(0);
+    const before = await contents(db);
+
+    const bad = join(root, 'bad');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'nba_monitoring.scrape_events.jsonl'), EVENTS);
+    writeFileSync(
+      join(bad, 'nba_raw.nbac_schedule.jsonl'),
+      `${SCHEDULE.replaceAll('g1', 'g3').replaceAll('g2', 'g4')}\n{"game_id": "g5",`,
+    );
+    const result = await run([bad, '--db', db], db);
+    expect(result.exitCode).toBe(1);
+    expect(result.err).toMatch(
+      new RegExp(`${join(bad, 'nba_raw.nbac_schedule.jsonl')}:4: malformed JSON.*nothing was loaded`),
+    );
+    expect(await contents(db)).toEqual(before);
+  });
+
+  it('names unknown columns and tables, bad values and missing required columns with file:line', async () => {
+    const db = join(root, 'errors.duckdb');
+    const file = join(root, 'e.jsonl');
+    const cases: [string, RegExp][] = [
+      [
+        '{"event_id":"e1","colour":"red","shade":1}',
+        /e\.jsonl:1: unknown columns colour, shade in nba_monitoring\.scrape_events/,
+      ],
+      [
+        `${EVENTS}{"event_id":"e2","scraper_name":"s","target_date":"2026-02-30","started_at":"2026-01-01T00:00:00Z","status":"failed"}`,
+        /e\.jsonl:2: column target_date: expected DATE/,
+      ],
+      [
+        '{"event_id":"e3","scraper_name":"s","target_date":"2026-01-01","status":"failed"}',
+        /e\.jsonl:1: column started_at is required/,
+      ],
+      ['[1, 2]', /e\.jsonl:1: expected one JSON object per line/],
+    ];
+    for (const [text, expected] of cases) {
+      writeFileSync(file, text);
+      const result = await run(['nba_monitoring.scrape_events', file, '--db', db], db);
+      expect(result.exitCode).toBe(1);
+      expect(result.err).toMatch(expected);
+    }
+    const unknownTable = await run(['nba_raw.nope', file, '--db', db], db);
+    expect(unknownTable.err).toMatch(/unknown table nba_raw\.nope/);
+    expect((await contents(db)).events).toEqual([]);
+  });
+
+  it('loads a CSV file into a named table (quoted commas and newlines, empty = NULL)', async () => {
+    const db = join(root, 'csv.duckdb');
+    const file = join(root, 'events.csv');
+    writeFileSync(
+      file,
+      'event_id,scraper_name,target_date,started_at,status,records_expected,error_details,error_message\r\n' +
+        'e1,s,2026-01-10,2026-01-11 05:00:00 UTC,failed,,"{""code"":429}","line one\nline, two"\r\n',
+    );
+    const result = await run(['nba_monitoring.scrape_events', file, '--db', db], db);
+    expect(result).toMatchObject({ exitCode: 0, err: '' });
+    expect((await contents(db)).events).toEqual([
+      { event_id: 'e1', records_expected: null, details: '{"code":429}' },
+    ]);
+  });
+
+  it('parses CSV with the line of each record', () => {
+    expect(parseCsv('f.csv', 'a,b\n1,"x\ny"\n\n2,\n')).toEqual({
+      rows: [
+        { a: '1', b: 'x\ny' },
+        { a: '2', b: null },
+      ],
+      lines: [2, 5],
+    });
+    expect(() => parseCsv('f.csv', 'a,b\n1\n')).toThrow('f.csv:2: 1 fields, but the header has 2');
+  });
+
+  it('says what it does in --help', async () => {
+    const result = await run(['--help'], join(root, 'help.duckdb'));
+    expect(result.out).toMatch(/Load rows into the embedded DuckDB warehouse, all or nothing/);
+    expect(result.out).toMatch(/--db <PATH>/);
+  });
+});
