@@ -104,9 +104,9 @@ describe('gap, source, boxscore, workflow and breaker checks on the simulated se
     const upgc = findings.find((f) => f.key === 'circuit_breakers:upcoming_player_game_context');
     expect(upgc?.facts.auto_reset_candidates).toBeGreaterThan(0);
     expect(upgc?.actions[0]).toMatchObject({ kind: 'reset_breaker', breaker: 'entity' });
-    expect((upgc?.actions[0] as { entities?: string[] }).entities?.length).toBe(
-      upgc?.facts.auto_reset_candidates,
-    );
+    const reset = upgc?.actions[0];
+    const entities = reset?.kind === 'reset_breaker' ? reset.entities : undefined;
+    expect(entities?.length).toBe(upgc?.facts.auto_reset_candidates);
   });
 
   it('seeds 000 and 003 on the demo date: bp_player_props gaps, BDL short, proxies, breakers', async () => {
