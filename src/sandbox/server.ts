@@ -2,6 +2,15 @@
  * The local Slack sandbox on one HTTP server: the Web API at /api/, response_url targets at /response/,
  * the page at /, its live event stream at /events, and /sandbox/act where the page's clicks and commands
  * enter the same drivers tests use.
+ *
+ * Wiring (both on port 0 works: the bot's URL is read when a driver sends):
+ *   let botUrl = '';
+ *   const sandbox = await startSandbox({ port: 3000, botEventsUrl: () => botUrl, signingSecret, botToken });
+ *   const app = new App({ signingSecret, token: botToken, botId: BOT.botId, botUserId: BOT.userId,
+ *                         clientOptions: { slackApiUrl: sandbox.apiUrl } });
+ *   const server = await app.start({ port: 0, host: '127.0.0.1' });
+ *   botUrl = `http://127.0.0.1:${server.address().port}/slack/events`;
+ * Operators: DEFAULT_USERGROUPS' S01ONCALL holds alice (U01ALICE); bob (U02BOB) is not an operator.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
