@@ -24,13 +24,18 @@ export function generatePredictions(ctx: SimContext, date: string, out: RowBuffe
   if (createdBase > ctx.now) return;
   const rng = rngFor(ctx.seed, 'predictions', date);
   const locked = lockedPlayers(ctx, date);
-  // Players who will play (props are only posted for rotation players) and are not locked out.
-  const pool = games
+  // Players who will play and are not locked out; props go to rotation players first, and reach
+  // further down the bench only on a small slate (1-2 games).
+  const active = games
     .flatMap((g) => gameLines(ctx.seed, g, ctx.rosters))
-    .filter((l) => l.status === 'active' && l.player.rank <= 9 && !locked.has(l.player.lookup));
+    .filter((l) => l.status === 'active' && !locked.has(l.player.lookup));
   const thin = ctx.idx.thinSlate(date);
-  const count = Math.min(pool.length, thin ? thin.players : rng.int(24, 28));
-  const chosen = rng.shuffle(pool).slice(0, count);
+  const target = thin ? thin.players : rng.int(24, 28);
+  const ordered = [
+    ...rng.shuffle(active.filter((l) => l.player.rank <= 9)),
+    ...rng.shuffle(active.filter((l) => l.player.rank > 9)),
+  ];
+  const chosen = ordered.slice(0, Math.min(target, ordered.length));
   const collapse = ctx.idx.gradingCollapse(date);
   const dup = ctx.idx.duplicates(date);
   const gradedAt = Math.max(etMs(date, 30 * 60), Math.max(...games.map(gameEnd)) + 60 * MIN);

@@ -124,3 +124,27 @@ describe('simulate: off-days and clean dates', () => {
     expect(rowsOf(rows, TABLES.proxyBreaker).every((r) => r.circuit_state === 'CLOSED')).toBe(true);
   });
 });
+
+describe('simulate: a whole season', () => {
+  it('runs well under the budget, with slate volumes inside the ranges', () => {
+    const started = performance.now();
+    const rows = simulate({ from: schedule.firstDate, until: schedule.lastDate, scenario });
+    expect(performance.now() - started).toBeLessThan(20_000);
+    const preds = rowsOf(rows, TABLES.predictions);
+    const perDate = new Map<string, Set<string>>();
+    for (const p of preds) {
+      const set = perDate.get(p.game_date as string) ?? new Set<string>();
+      set.add(keyOf(p));
+      perDate.set(p.game_date as string, set);
+    }
+    const incidentDates = new Set(scenario.incidents.flatMap((i) => ('date' in i ? [i.date] : [])));
+    for (const [date, keys] of perDate) {
+      if (incidentDates.has(date)) continue;
+      // A one-game slate (the Cup final) has only ~22 players: fewer props, still above the 200 floor.
+      const oneGame = schedule.gamesOn(date).length === 1;
+      expect(keys.size, date).toBeGreaterThanOrEqual(oneGame ? 200 : 280);
+      expect(keys.size, date).toBeLessThanOrEqual(340);
+    }
+    expect(perDate.size).toBe(new Set(schedule.games.map((g) => g.game_date)).size);
+  });
+});
