@@ -13,7 +13,7 @@ import {
   type Warehouse,
   WarehouseError,
 } from './port.js';
-import { RewriteError, rewriteForDuckDb } from './rewrite.js';
+import { DUCKDB_SESSION_SETTINGS, RewriteError, rewriteForDuckDb } from './rewrite.js';
 import { validateRow } from './rows.js';
 import { loadSchema } from './schema.js';
 import { loadSqlFile, SQL_DIR } from './sql-files.js';
@@ -70,8 +70,14 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
   try {
     const setup = await instance.connect();
     try {
-      // Global, so that every connection (store, task queue, each query) runs in the same zone.
-      await setup.run(`SET GLOBAL TimeZone = '${(options.timeZone ?? 'UTC').replaceAll("'", "''")}'`);
+      // Global, so that every connection (store, task queue, each query) runs with them.
+      const settings = {
+        ...DUCKDB_SESSION_SETTINGS,
+        ...(options.timeZone ? { TimeZone: options.timeZone } : {}),
+      };
+      for (const [name, value] of Object.entries(settings)) {
+        await setup.run(`SET GLOBAL ${name} = '${value.replaceAll("'", "''")}'`);
+      }
       await createSchema(setup, tables);
     } finally {
       setup.closeSync();

@@ -18,6 +18,16 @@ export class RewriteError extends Error {
   }
 }
 
+/**
+ * Session settings the rewritten SQL relies on, run as `SET GLOBAL` when the warehouse opens so every
+ * connection has them: BigQuery's default time zone, and its NULL ordering (first when ascending, last when
+ * descending; DuckDB's default puts them last both ways), which also applies to window and aggregate ORDER BY.
+ */
+export const DUCKDB_SESSION_SETTINGS: Readonly<Record<string, string>> = {
+  TimeZone: 'UTC',
+  default_null_order: 'nulls_first_on_asc_last_on_desc',
+};
+
 type Range = readonly [number, number];
 
 /** BigQuery column/param type → DuckDB type. */

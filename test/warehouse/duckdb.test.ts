@@ -92,6 +92,9 @@ describe('openDuckDbWarehouse', () => {
     expect(tables.map((r) => r[0])).toEqual(loadSchema(sqlDir).map((t) => t.fullName));
     const zone = (await c.runAndReadAll("SELECT current_setting('TimeZone')")).getRows();
     expect(zone[0]?.[0]).toBe('UTC');
+    // BigQuery's NULL order (first ascending, last descending), on every connection.
+    const order = await c.runAndReadAll('SELECT x FROM (VALUES (1), (NULL)) AS t(x) ORDER BY x');
+    expect(order.getRows().map((r) => r[0])).toEqual([null, 1]);
     c.closeSync();
     expect(await warehouse.query(events, params)).toHaveLength(1);
   });

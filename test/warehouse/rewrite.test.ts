@@ -1,6 +1,6 @@
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RewriteError, rewriteForDuckDb } from '../../src/warehouse/rewrite.js';
+import { DUCKDB_SESSION_SETTINGS, RewriteError, rewriteForDuckDb } from '../../src/warehouse/rewrite.js';
 
 describe('rewriteForDuckDb (text)', () => {
   it('turns @params into $params but leaves literals and comments alone', () => {
@@ -82,6 +82,12 @@ const SEMANTICS: [string, unknown][] = [
   ["REGEXP_CONTAINS('bdl_box_scores', r'^bdl_')", true],
   ['JSON_VALUE(JSON \'{"a": {"b": 7}}\', \'$.a.b\')', '7'],
   ["IF(1 > 2, 'x', 'y')", 'y'],
+  // BigQuery sorts NULLs first ascending and last descending (a session setting on DuckDB).
+  ['x FROM UNNEST([2, NULL, 1]) AS x ORDER BY x LIMIT 1', null],
+  ['x FROM UNNEST([2, NULL, 1]) AS x ORDER BY x DESC LIMIT 1 OFFSET 2', null],
+  ['ROW_NUMBER() OVER (ORDER BY x) FROM UNNEST([2, NULL, 1]) AS x ORDER BY x DESC LIMIT 1 OFFSET 2', 1],
+  ["EXTRACT(DAYOFYEAR FROM DATE '2026-02-01')", 32],
+  ["EXTRACT(QUARTER FROM DATE '2026-05-01')", 2],
 ];
 
 describe('rewriteForDuckDb (same results as BigQuery, run on DuckDB)', () => {
@@ -90,7 +96,8 @@ describe('rewriteForDuckDb (same results as BigQuery, run on DuckDB)', () => {
   beforeAll(async () => {
     instance = await DuckDBInstance.create(':memory:');
     connection = await instance.connect();
-    await connection.run("SET TimeZone='UTC'");
+    for (const [name, value] of Object.entries(DUCKDB_SESSION_SETTINGS))
+      await connection.run(`SET ${name} = '${value}'`);
   });
   afterAll(() => {
     connection.closeSync();
