@@ -12,7 +12,8 @@ import {
   modalStack,
   replies,
   type SandboxMessage,
-  threadSummary,
+  type ThreadSummary,
+  threadSummaries,
   type Workspace,
 } from './state.js';
 
@@ -56,8 +57,7 @@ function body(ctx: RenderContext, m: { text: string; blocks?: unknown[] }): stri
     : `<div class="text">${mrkdwn(m.text, ctx)}</div>`;
 }
 
-function messageHtml(ctx: RenderContext, m: SandboxMessage, withThread: boolean): string {
-  const summary = withThread ? threadSummary(ctx.ws, m.channel, m.ts) : undefined;
+function messageHtml(ctx: RenderContext, m: SandboxMessage, summary?: ThreadSummary): string {
   const thread =
     summary && summary.replyCount > 0
       ? `<a href="#" class="replies" data-thread="${escapeHtml(m.ts)}">${summary.replyCount} ${summary.replyCount === 1 ? 'reply' : 'replies'}</a>`
@@ -76,9 +76,10 @@ ${body(ctx, m)}</div>`;
 
 function channelHtml(ctx: RenderContext, channel: string, user: string): string {
   const top = history(ctx.ws, channel).slice(0, SHOWN_MESSAGES).reverse();
+  const summaries = threadSummaries(ctx.ws, channel);
   const ephemerals = ephemeralsFor(ctx.ws, user, channel).filter((e) => !e.threadTs);
   const items: { ts: string; html: string }[] = [
-    ...top.map((m) => ({ ts: m.ts, html: messageHtml(ctx, m, true) })),
+    ...top.map((m) => ({ ts: m.ts, html: messageHtml(ctx, m, summaries.get(m.ts)) })),
     ...ephemerals.map((e) => ({ ts: e.ts, html: ephemeralHtml(ctx, e) })),
   ].sort((a, b) => Number(a.ts) - Number(b.ts));
   if (items.length === 0) return '<div class="empty">No messages yet.</div>';
@@ -91,11 +92,11 @@ function threadHtml(ctx: RenderContext, channel: string, ts: string, user: strin
   const [parent, ...rest] = thread;
   const ephemerals = ephemeralsFor(ctx.ws, user, channel).filter((e) => e.threadTs === parent?.ts);
   const items = [
-    ...rest.map((m) => ({ ts: m.ts, html: messageHtml(ctx, m, false) })),
+    ...rest.map((m) => ({ ts: m.ts, html: messageHtml(ctx, m) })),
     ...ephemerals.map((e) => ({ ts: e.ts, html: ephemeralHtml(ctx, e) })),
   ].sort((a, b) => Number(a.ts) - Number(b.ts));
   return `<div class="pane-head">Thread <a href="#" class="close-thread" data-close-thread="1">×</a></div>
-${parent ? messageHtml(ctx, parent, false) : ''}<div class="reply-count">${rest.length} ${rest.length === 1 ? 'reply' : 'replies'}</div>
+${parent ? messageHtml(ctx, parent) : ''}<div class="reply-count">${rest.length} ${rest.length === 1 ? 'reply' : 'replies'}</div>
 ${items.map((i) => i.html).join('\n')}`;
 }
 

@@ -290,6 +290,20 @@ export function threadSummary(ws: Workspace, channel: string, ts: string): Threa
   };
 }
 
+/** Every thread of a channel summarized in one pass (the page shows many parents at once). */
+export function threadSummaries(ws: Workspace, channel: string): Map<string, ThreadSummary> {
+  const out = new Map<string, { replyCount: number; latestReply?: string; replyUsers: string[] }>();
+  for (const m of ws.messages.get(channel) ?? []) {
+    if (m.threadTs === undefined || m.threadTs === m.ts) continue;
+    const entry = out.get(m.threadTs) ?? { replyCount: 0, replyUsers: [] };
+    entry.replyCount += 1;
+    entry.latestReply = m.ts;
+    if (!entry.replyUsers.includes(m.user)) entry.replyUsers.push(m.user);
+    out.set(m.threadTs, entry);
+  }
+  return out;
+}
+
 /** Top-level messages, newest first (conversations.history's order). */
 export function history(ws: Workspace, channel: string): SandboxMessage[] {
   return (ws.messages.get(channel) ?? []).filter(isTopLevel).reverse();
