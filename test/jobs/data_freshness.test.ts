@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckContext } from '../../src/jobs/check.js';
 import {
   type DataFreshnessRow,
@@ -6,6 +6,7 @@ import {
   evaluateDataFreshness,
 } from '../../src/jobs/data_freshness.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+import { type FixtureWarehouse, fixtureWarehouse, predictionRow, runRow } from './pipeline-fixture.js';
 
 const ctx: CheckContext = {
   date: '2026-01-18',
@@ -81,5 +82,71 @@ describe('data_freshness evaluate', () => {
       phase3_since: '2026-01-15',
       now: ctx.now,
     });
+  });
+});
+
+describe('data_freshness on DuckDB', () => {
+  let db: FixtureWarehouse;
+  const t = (iso: string) => new Date(iso);
+  const done = (iso: string) => ({ started_at: t(iso), completed_at: t(iso) });
+  const asOf = (date: string, now: string) => ({ ...ctx, date, now: t(now) });
+
+  beforeAll(async () => {
+    db = await fixtureWarehouse({
+      'nba_reference.processor_run_history': [
+        // 2026-01-18: team context failed that morning; its last success is the day before (the seed 004 stale phase 3).
+        runRow('upcoming_player_game_context', '2026-01-18', done('2026-01-18T10:00:00Z')),
+        runRow('upcoming_team_game_context', '2026-01-17', done('2026-01-17T10:00:00Z')),
+        runRow('upcoming_team_game_context', '2026-01-18', {
+          ...done('2026-01-18T10:00:00Z'),
+          status: 'failed',
+        }),
+        runRow('upcoming_team_game_context', '2026-01-18', done('2026-01-18T16:00:00Z')), // after the predictions
+        runRow('player_game_summary', '2026-01-18', done('2026-01-18T14:30:00Z')), // not what predictions read
+        // 2026-01-19: both ran 13 h before the predictions.
+        runRow('upcoming_player_game_context', '2026-01-19', done('2026-01-19T10:00:00Z')),
+        runRow('upcoming_team_game_context', '2026-01-19', done('2026-01-19T10:00:00Z')),
+        // 2026-01-20: fresh.
+        runRow('upcoming_player_game_context', '2026-01-20', done('2026-01-20T10:00:00Z')),
+        runRow('upcoming_team_game_context', '2026-01-20', done('2026-01-20T10:30:00Z')),
+      ],
+      'nba_predictions.player_prop_predictions': [
+        predictionRow('2026-01-18', 'catboost_v8', 'a', {
+          created_at: t('2026-01-18T13:00:00Z'),
+          is_active: false,
+        }),
+        predictionRow('2026-01-18', 'catboost_v8', 'a', { created_at: t('2026-01-18T15:00:00Z') }),
+        predictionRow('2026-01-18', 'catboost_v8', 'b', { created_at: t('2026-01-18T15:30:00Z') }),
+        predictionRow('2026-01-19', 'catboost_v8', 'a', { created_at: t('2026-01-19T23:00:00Z') }),
+        predictionRow('2026-01-20', 'catboost_v8', 'a', { created_at: t('2026-01-20T12:00:00Z') }),
+      ],
+    });
+  });
+  afterAll(() => db?.close());
+
+  it('the stale team context behind 2026-01-18 predictions is an error with its retry', async () => {
+    const { rows, findings } = await db.run(dataFreshnessCheck, asOf('2026-01-18', '2026-01-18T20:00:00Z'));
+    expect(rows.map((r) => [r.processor_name, r.last_data_date, r.last_success_at?.toISOString()])).toEqual([
+      ['upcoming_player_game_context', '2026-01-18', '2026-01-18T10:00:00.000Z'],
+      ['upcoming_team_game_context', '2026-01-17', '2026-01-17T10:00:00.000Z'],
+    ]);
+    expect(findings.map((f) => [f.key, f.severity, f.facts.hours_after_phase3])).toEqual([
+      ['data_freshness:2026-01-18', 'error', 29],
+    ]);
+    expect(findings[0]?.actions).toEqual([
+      { kind: 'retry', processor: 'upcoming_team_game_context', date: '2026-01-18' },
+    ]);
+  });
+
+  it('13 h is a warning, a fresh date and a date without predictions yet are quiet', async () => {
+    const warn = await db.run(dataFreshnessCheck, asOf('2026-01-19', '2026-01-20T01:00:00Z'));
+    expect(warn.findings.map((f) => [f.severity, f.facts.hours_after_phase3])).toEqual([['warning', 13]]);
+    expect((await db.run(dataFreshnessCheck, asOf('2026-01-20', '2026-01-20T14:00:00Z'))).findings).toEqual(
+      [],
+    );
+    // before 2026-01-19's predictions were made
+    const early = await db.run(dataFreshnessCheck, asOf('2026-01-19', '2026-01-19T14:00:00Z'));
+    expect(early.rows).toEqual([]);
+    expect(early.findings).toEqual([]);
   });
 });

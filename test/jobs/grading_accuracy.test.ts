@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckContext } from '../../src/jobs/check.js';
 import {
   evaluateGradingAccuracy,
@@ -6,6 +6,7 @@ import {
   gradingAccuracyCheck,
 } from '../../src/jobs/grading_accuracy.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+import { type FixtureWarehouse, fixtureWarehouse, gradedRow, players } from './pipeline-fixture.js';
 
 // The 11:00 grading run the morning after the 2026-01-18 slate.
 const ctx: CheckContext = {
@@ -136,5 +137,60 @@ describe('grading_accuracy evaluate', () => {
       report_date: '2026-01-19',
       now: ctx.now,
     });
+  });
+});
+
+describe('grading_accuracy on DuckDB: the 2026-01-18 incident', () => {
+  let db: FixtureWarehouse;
+  const SYSTEMS = ['catboost_v8', 'ensemble_v1', 'moving_average'];
+  const NEXT_MORNING = { graded_at: new Date('2026-01-19T09:00:00Z') };
+
+  /** `correct` right and `graded - correct` wrong OVER/UNDER picks for one system and date. */
+  function picks(date: string, system: string, correct: number, graded: number, over = {}) {
+    return players(graded).map((p, i) => gradedRow(date, system, p, i < correct, over));
+  }
+
+  beforeAll(async () => {
+    const baseline = SYSTEMS.flatMap(
+      (s) => Array.from({ length: 14 }, (_, i) => picks(day(-14 + i), s, 22, 40)).flat(), // 55 % for 14 days
+    );
+    db = await fixtureWarehouse({
+      'nba_predictions.prediction_accuracy': [
+        ...baseline,
+        ...picks(day(-15), 'catboost_v8', 0, 40), // 15 days back: outside the baseline
+        ...picks('2026-01-18', 'catboost_v8', 9, 48, NEXT_MORNING), // 18.75 %
+        ...picks('2026-01-18', 'ensemble_v1', 27, 48, NEXT_MORNING), // 56.25 %
+        ...picks('2026-01-18', 'moving_average', 25, 48, NEXT_MORNING), // 52.1 %: -2.9 pts, normal
+        // Not picks, or not verdicts, or graded after "now": none of these count.
+        ...picks('2026-01-18', 'catboost_v8', 0, 20, { ...NEXT_MORNING, recommendation: 'PASS' }),
+        ...picks('2026-01-18', 'catboost_v8', 0, 20, { ...NEXT_MORNING, prediction_correct: null }),
+        ...picks('2026-01-18', 'catboost_v8', 0, 20, { graded_at: new Date('2026-01-19T18:00:00Z') }),
+      ],
+    });
+  });
+  afterAll(() => db?.close());
+
+  it('catboost_v8 at 9/48 against its 55 % is the one error of the morning-after run', async () => {
+    const { rows, findings } = await db.run(gradingAccuracyCheck, ctx);
+    expect(rows.filter((r) => r.game_date === '2026-01-18')).toEqual([
+      { game_date: '2026-01-18', system_id: 'catboost_v8', graded: 48, correct: 9 },
+      { game_date: '2026-01-18', system_id: 'ensemble_v1', graded: 48, correct: 27 },
+      { game_date: '2026-01-18', system_id: 'moving_average', graded: 48, correct: 25 },
+    ]);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      key: 'grading_accuracy:catboost_v8:2026-01-18',
+      severity: 'error',
+      facts: { accuracy_pct: 18.8, baseline_pct: 55, baseline_graded: 14 * 40, delta_pts: -36.3 },
+    });
+  });
+
+  it('before grading landed (2026-01-18 afternoon) there is nothing to judge', async () => {
+    const { findings } = await db.run(gradingAccuracyCheck, {
+      ...ctx,
+      date: '2026-01-18',
+      now: new Date('2026-01-18T16:00:00Z'),
+    });
+    expect(findings).toEqual([]);
   });
 });

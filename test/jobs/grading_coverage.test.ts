@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckContext } from '../../src/jobs/check.js';
 import {
   evaluateGradingCoverage,
@@ -7,6 +7,14 @@ import {
   gradingCoverageCheck,
 } from '../../src/jobs/grading_coverage.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+import {
+  type FixtureWarehouse,
+  fixtureWarehouse,
+  gradedRow,
+  players,
+  predictionRow,
+  scheduleRow,
+} from './pipeline-fixture.js';
 
 const ctx: CheckContext = {
   date: '2026-01-19',
@@ -92,5 +100,67 @@ describe('grading_coverage evaluate', () => {
       report_date: '2026-01-19',
       now: ctx.now,
     });
+  });
+});
+
+describe('grading_coverage on DuckDB', () => {
+  let db: FixtureWarehouse;
+  const t = (iso: string) => new Date(iso);
+
+  beforeAll(async () => {
+    const slate = (date: string, system: string, n: number) =>
+      players(n).map((p) => predictionRow(date, system, p));
+    const graded = (date: string, system: string, n: number, over = {}) =>
+      players(n).map((p) => gradedRow(date, system, p, true, { graded_at: t(`${date}T12:00:00Z`), ...over }));
+    db = await fixtureWarehouse({
+      'nba_raw.nbac_schedule': [
+        scheduleRow('2026-01-17', { game_status: 3, game_start_time: t('2026-01-18T03:00:00Z') }),
+        scheduleRow('2026-01-18', { game_status: 3 }),
+        scheduleRow('2026-01-18', { game_status: 3, game_start_time: t('2026-01-19T03:00:00Z') }),
+        scheduleRow('2026-01-19'),
+      ],
+      'nba_predictions.player_prop_predictions': [
+        ...slate('2026-01-17', 'catboost_v8', 100),
+        // 2026-01-18: catboost written twice (duplicates must not change coverage), ensemble once.
+        ...slate('2026-01-18', 'catboost_v8', 100),
+        ...slate('2026-01-18', 'catboost_v8', 100),
+        ...slate('2026-01-18', 'ensemble_v1', 100),
+        ...slate('2026-01-19', 'catboost_v8', 100),
+      ],
+      'nba_predictions.prediction_accuracy': [
+        ...graded('2026-01-17', 'catboost_v8', 100, { graded_at: t('2026-01-18T09:00:00Z') }),
+        ...graded('2026-01-18', 'catboost_v8', 100, { graded_at: t('2026-01-19T09:00:00Z') }),
+        ...graded('2026-01-18', 'ensemble_v1', 60, { graded_at: t('2026-01-19T09:00:00Z') }),
+        // graded after "now": not yet there
+        ...graded('2026-01-18', 'ensemble_v1', 100, { graded_at: t('2026-01-19T18:00:00Z') }).slice(60),
+      ],
+    });
+  });
+  afterAll(() => db?.close());
+
+  it('2026-01-18 at 160 of 200 graded is an error the morning after; today is not due', async () => {
+    const { rows, findings } = await db.run(gradingCoverageCheck, ctx);
+    expect(rows.map((r) => [r.game_date, r.system_id, r.predictions, r.graded])).toEqual([
+      ['2026-01-18', 'catboost_v8', 100, 100],
+      ['2026-01-18', 'ensemble_v1', 100, 60],
+      ['2026-01-19', 'catboost_v8', 100, 0],
+    ]);
+    expect(findings.map((f) => [f.key, f.severity, f.facts.coverage_pct])).toEqual([
+      ['grading_coverage:2026-01-18', 'error', 80],
+    ]);
+  });
+
+  it('as of 2026-01-18 afternoon the slate is not final yet and 2026-01-17 is fully graded: quiet', async () => {
+    const { rows, findings } = await db.run(gradingCoverageCheck, {
+      ...ctx,
+      date: '2026-01-18',
+      now: t('2026-01-18T16:00:00Z'),
+    });
+    expect(rows.map((r) => [r.game_date, r.predictions, r.graded])).toEqual([
+      ['2026-01-17', 100, 100],
+      ['2026-01-18', 100, 0],
+      ['2026-01-18', 100, 0],
+    ]);
+    expect(findings).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckContext } from '../../src/jobs/check.js';
 import {
   evaluatePhase3Completion,
@@ -6,6 +6,7 @@ import {
   phase3CompletionCheck,
 } from '../../src/jobs/phase3_completion.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+import { type FixtureWarehouse, fixtureWarehouse, runRow, scheduleRow } from './pipeline-fixture.js';
 
 const NOW = new Date('2026-01-18T14:00:00Z'); // 09:00 ET, the morning health run
 const ctx: CheckContext = { date: '2026-01-18', now: NOW, thresholds: DEFAULT_THRESHOLDS };
@@ -156,5 +157,99 @@ describe('phase3_completion evaluate', () => {
       report_date: '2026-01-18',
       now: NOW,
     });
+  });
+});
+
+describe('phase3_completion on DuckDB', () => {
+  const CRITICAL = ['upcoming_player_game_context', 'upcoming_team_game_context'];
+  const OPTIONAL = ['player_game_summary', 'team_defense_game_summary', 'team_offense_game_summary'];
+  let db: FixtureWarehouse;
+
+  beforeAll(async () => {
+    db = await fixtureWarehouse({
+      'nba_raw.nbac_schedule': [
+        scheduleRow('2026-01-17', { game_status: 3 }),
+        scheduleRow('2026-01-17', { game_status: 3, game_start_time: at('2026-01-18T03:00:00Z') }),
+        scheduleRow('2026-01-18'),
+        scheduleRow('2026-01-18', { game_start_time: at('2026-01-19T03:00:00Z') }),
+        scheduleRow('2026-01-19'),
+      ],
+      'nba_reference.processor_run_history': [
+        // 2026-01-17: all good but one game summary, which failed twice after the games.
+        ...CRITICAL.map((p) => runRow(p, '2026-01-17')),
+        ...['player_game_summary', 'team_offense_game_summary'].map((p) =>
+          runRow(p, '2026-01-17', {
+            started_at: at('2026-01-18T08:00:00Z'),
+            completed_at: at('2026-01-18T08:10:00Z'),
+          }),
+        ),
+        ...[8, 9].map((h) =>
+          runRow('team_defense_game_summary', '2026-01-17', {
+            started_at: at(`2026-01-18T0${h}:00:00Z`),
+            completed_at: at(`2026-01-18T0${h}:01:00Z`),
+            status: 'failed',
+            error_message: `timeout #${h}`,
+          }),
+        ),
+        runRow('precompute_features', '2026-01-17', { phase: 4, started_at: at('2026-01-17T10:20:00Z') }),
+        // 2026-01-18: player context failed then succeeded; team context finished only at 15:00.
+        runRow('upcoming_player_game_context', '2026-01-18', {
+          status: 'failed',
+          completed_at: at('2026-01-18T09:05:00Z'),
+          started_at: at('2026-01-18T09:00:00Z'),
+        }),
+        runRow('upcoming_player_game_context', '2026-01-18'),
+        runRow('upcoming_team_game_context', '2026-01-18', {
+          started_at: at('2026-01-18T13:00:00Z'),
+          completed_at: at('2026-01-18T15:00:00Z'),
+        }),
+        runRow('precompute_features', '2026-01-18', { phase: 4, started_at: at('2026-01-18T15:20:00Z') }),
+        // 2026-01-19: phase 3 done at 10:05, phase 4 only at 11:00.
+        ...CRITICAL.map((p) => runRow(p, '2026-01-19')),
+        runRow('precompute_features', '2026-01-19', { phase: 4, started_at: at('2026-01-19T11:00:00Z') }),
+        // 2026-01-21 has no games: a failed run there is nobody's business.
+        runRow('upcoming_player_game_context', '2026-01-21', { status: 'failed' }),
+        // A phase 2 run with a phase 3 name does not count as phase 3.
+        runRow('upcoming_team_game_context', '2026-01-21', { phase: 2 }),
+      ],
+    });
+  });
+  afterAll(() => db?.close());
+
+  it('flags the failed summary of a final date and the critical context still running, nothing else', async () => {
+    const { rows, findings } = await db.run(phase3CompletionCheck, ctx);
+    expect(rows).toHaveLength(2 * (CRITICAL.length + OPTIONAL.length));
+    expect(findings.map((f) => [f.key, f.severity, f.facts.last_status])).toEqual([
+      ['phase3_completion:team_defense_game_summary:2026-01-17', 'warning', 'failed'],
+      ['phase3_completion:upcoming_team_game_context:2026-01-18', 'critical', 'running'],
+    ]);
+    expect(findings[0]?.facts).toMatchObject({ attempts: 2, last_error: 'timeout #9' });
+  });
+
+  it('sees phase 4 late as of 10:40 the next day, and started as of 11:30', async () => {
+    const late = await db.run(phase3CompletionCheck, {
+      ...ctx,
+      date: '2026-01-19',
+      now: at('2026-01-19T10:40:00Z'),
+    });
+    expect(late.findings.map((f) => [f.key, f.severity, f.facts.minutes_waiting])).toEqual([
+      ['phase3_completion:phase4_not_started:2026-01-19', 'error', 35],
+    ]);
+    const started = await db.run(phase3CompletionCheck, {
+      ...ctx,
+      date: '2026-01-19',
+      now: at('2026-01-19T11:30:00Z'),
+    });
+    expect(started.findings).toEqual([]);
+  });
+
+  it('a date without games yields no rows', async () => {
+    const { rows, findings } = await db.run(phase3CompletionCheck, {
+      ...ctx,
+      date: '2026-01-21',
+      now: at('2026-01-21T14:00:00Z'),
+    });
+    expect(rows).toEqual([]);
+    expect(findings).toEqual([]);
   });
 });

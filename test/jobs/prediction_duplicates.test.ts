@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckContext } from '../../src/jobs/check.js';
 import {
   evaluatePredictionDuplicates,
   type PredictionDuplicatesRow,
+  predictionDuplicatesCheck,
 } from '../../src/jobs/prediction_duplicates.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+import { type FixtureWarehouse, fixtureWarehouse, predictionRow } from './pipeline-fixture.js';
 
 const ctx: CheckContext = {
   date: '2026-01-19',
@@ -64,5 +66,46 @@ describe('prediction_duplicates evaluate', () => {
   it('single copies are not duplicates; nothing found is nothing said', () => {
     expect(evaluatePredictionDuplicates([dup('lebronjames', 1)], ctx)).toEqual([]);
     expect(evaluatePredictionDuplicates([], ctx)).toEqual([]);
+  });
+});
+
+describe('prediction_duplicates on DuckDB', () => {
+  let db: FixtureWarehouse;
+  const at = (iso: string) => ({ created_at: new Date(iso) });
+
+  beforeAll(async () => {
+    const copies = (n: number, date: string, system: string, player: string, over = {}) =>
+      Array.from({ length: n }, () => predictionRow(date, system, player, over));
+    db = await fixtureWarehouse({
+      'nba_predictions.player_prop_predictions': [
+        ...copies(5, '2026-01-19', 'catboost_v8', 'lebronjames'),
+        ...copies(2, '2026-01-19', 'catboost_v8', 'stephencurry', { prop_type: 'rebounds' }),
+        ...copies(1, '2026-01-19', 'catboost_v8', 'stephencurry'), // other prop: its own key
+        ...copies(1, '2026-01-19', 'ensemble_v1', 'lebronjames'), // other system: its own key
+        ...copies(3, '2026-01-19', 'ensemble_v1', 'nikolajokic', { is_active: false }),
+        ...copies(1, '2026-01-19', 'ensemble_v1', 'nikolajokic'),
+        ...copies(1, '2026-01-19', 'moving_average', 'lukadoncic'),
+        ...copies(1, '2026-01-19', 'moving_average', 'lukadoncic', at('2026-01-19T20:00:00Z')), // after now
+        ...copies(1, '2026-01-18', 'catboost_v8', 'jaysontatum'),
+        ...copies(1, '2026-01-20', 'catboost_v8', 'jaysontatum'), // other date: its own key
+      ],
+    });
+  });
+  afterAll(() => db?.close());
+
+  it('finds the keys with more than one active row as of now', async () => {
+    const { rows, findings } = await db.run(predictionDuplicatesCheck, ctx);
+    expect(rows).toEqual([
+      { system_id: 'catboost_v8', player_lookup: 'lebronjames', prop_type: 'points', copies: 5 },
+      { system_id: 'catboost_v8', player_lookup: 'stephencurry', prop_type: 'rebounds', copies: 2 },
+    ]);
+    expect(
+      findings.map((f) => [f.key, f.facts.duplicate_keys, f.facts.max_copies, f.facts.extra_rows]),
+    ).toEqual([['prediction_duplicates:2026-01-19', 2, 5, 5]]);
+  });
+
+  it('a clean date is quiet', async () => {
+    const clean = await db.run(predictionDuplicatesCheck, { ...ctx, date: '2026-01-18' });
+    expect(clean.findings).toEqual([]);
   });
 });

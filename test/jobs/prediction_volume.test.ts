@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckContext } from '../../src/jobs/check.js';
 import {
   evaluatePredictionVolume,
@@ -6,6 +6,13 @@ import {
   predictionVolumeCheck,
 } from '../../src/jobs/prediction_volume.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+import {
+  type FixtureWarehouse,
+  fixtureWarehouse,
+  players,
+  predictionRow,
+  scheduleRow,
+} from './pipeline-fixture.js';
 
 const ctx: CheckContext = {
   date: '2026-01-19',
@@ -63,5 +70,50 @@ describe('prediction_volume evaluate', () => {
 
   it('queries the date as of now', () => {
     expect(predictionVolumeCheck.params(ctx)).toEqual({ report_date: '2026-01-19', now: ctx.now });
+  });
+});
+
+describe('prediction_volume on DuckDB', () => {
+  let db: FixtureWarehouse;
+  const NOW = new Date('2026-01-18T14:00:00Z');
+  const slate = (date: string, systems: string[], n: number, over = {}) =>
+    systems.flatMap((s) => players(n).map((p) => predictionRow(date, s, p, over)));
+
+  beforeAll(async () => {
+    db = await fixtureWarehouse({
+      'nba_raw.nbac_schedule': [
+        ...['2026-01-18', '2026-01-18', '2026-01-18', '2026-01-18'].map((d) => scheduleRow(d)),
+        scheduleRow('2026-01-19'),
+        scheduleRow('2026-01-21'),
+      ],
+      'nba_predictions.player_prop_predictions': [
+        // 2026-01-18: 3 systems x 60 = 180 predictions; one system written three times over.
+        ...slate('2026-01-18', ['catboost_v8', 'ensemble_v1', 'moving_average'], 60),
+        ...slate('2026-01-18', ['catboost_v8'], 60),
+        ...slate('2026-01-18', ['catboost_v8'], 60),
+        // Superseded rows and rows written after "now" do not count.
+        ...slate('2026-01-18', ['xgboost_v1'], 50, { is_active: false }),
+        ...slate('2026-01-18', ['xgboost_v1'], 50, { created_at: new Date('2026-01-18T15:00:00Z') }),
+        // 2026-01-21: a full slate.
+        ...slate('2026-01-21', ['catboost_v8', 'ensemble_v1', 'moving_average'], 70),
+      ],
+    });
+  });
+  afterAll(() => db?.close());
+
+  it('counts distinct active predictions as of now: 180 of them is an error despite 300 rows', async () => {
+    const { rows, findings } = await db.run(predictionVolumeCheck, { ...ctx, date: '2026-01-18', now: NOW });
+    expect(rows).toEqual([{ games: 4, predictions: 180, active_rows: 300, systems: 3, players: 60 }]);
+    expect(findings.map((f) => [f.key, f.severity])).toEqual([['prediction_volume:2026-01-18', 'error']]);
+  });
+
+  it('a game date with none is critical, a date without games is quiet, a full slate is quiet', async () => {
+    const on = (date: string) =>
+      db.run(predictionVolumeCheck, { ...ctx, date, now: new Date(`${date}T14:00:00Z`) });
+    expect((await on('2026-01-19')).findings.map((f) => f.severity)).toEqual(['critical']);
+    expect((await on('2026-01-20')).findings).toEqual([]);
+    const full = await on('2026-01-21');
+    expect(full.rows[0]?.predictions).toBe(210);
+    expect(full.findings).toEqual([]);
   });
 });
