@@ -108,7 +108,13 @@ export function isJobName(name: string): name is JobName {
 
 /** The job's checks that are registered, in the job's order (pending ones are skipped until they land). */
 export function jobChecks(job: JobName): Check<unknown>[] {
-  return JOBS[job].checks.map(findCheck).filter((c): c is Check<unknown> => c !== undefined);
+  return JOBS[job].checks.flatMap((name) => {
+    const check = findCheck(name);
+    if (check) return [check];
+    // A misspelt name in JOBS would otherwise drop a check from its schedule without a word.
+    if (!PENDING_CHECKS.includes(name)) throw new Error(`job ${job} names unknown check ${name}`);
+    return [];
+  });
 }
 
 /** The job's cron expressions: config's when it sets them, else the job's defaults. */
