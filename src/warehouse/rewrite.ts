@@ -169,7 +169,7 @@ class Rewriter {
       first === undefined ||
       last === undefined ||
       !isWord(this.toks[first], 'INTERVAL') ||
-      idx.length < 3
+      this.sig([first + 1, last]).length === 0
     ) {
       throw new RewriteError(`${fn}: the second argument must be INTERVAL n UNIT`);
     }

@@ -99,6 +99,15 @@ describe('openDuckDbWarehouse', () => {
     expect(await warehouse.query(events, params)).toHaveLength(1);
   });
 
+  it('refuses to open a file this process already has open', async () => {
+    const w = await open('twice');
+    await expect(openDuckDbWarehouse({ path: w.path, sqlDir })).rejects.toThrow(
+      /already open in this process/,
+    );
+    await w.close();
+    warehouse = await openDuckDbWarehouse({ path: w.path, sqlDir }); // free again once closed
+  });
+
   it('round-trips rows with the port types (DATE string, TIMESTAMP Date, INT64 number, JSON value)', async () => {
     const w = await open('roundtrip');
     await w.insertRows({
