@@ -4,11 +4,12 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { isIsoDate } from '../jobs/time.js';
-import { ALL_TABLES, mergeRows } from '../sim/context.js';
+import { ALL_TABLES } from '../sim/context.js';
 import { dateRange } from '../sim/et.js';
-import { countRows, DEFAULT_SEED, defaultNow, simulateChunks } from '../sim/generate.js';
+import { DEFAULT_SEED, defaultNow } from '../sim/generate.js';
+import { loadSimulation } from '../sim/load.js';
 import { DEFAULT_SCENARIO_FILE, loadScenario, type Scenario, ScenarioError } from '../sim/scenario.js';
-import type { RowSink, TableRows } from '../warehouse/port.js';
+import type { RowSink } from '../warehouse/port.js';
 import type { Output } from './check.js';
 
 export interface SimCommandDeps {
@@ -22,8 +23,6 @@ export interface SimCommandDeps {
 
 const USAGE = 2;
 const MAX_DAYS = 366;
-/** Dates per insert: one transaction per week keeps a season's load fast without holding it all. */
-const DATES_PER_INSERT = 7;
 const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export interface SimArgs {
@@ -81,32 +80,6 @@ export function formatCounts(counts: Readonly<Record<string, number>>): string {
   return `${lines.join('\n')}\n${'total'.padEnd(width)}  ${String(total).padStart(8)}\n`;
 }
 
-/** Simulate and write; returns rows per table. Exported for tests and the demo. */
-export async function runSim(
-  args: SimArgs & { scenario: Scenario },
-  sink: RowSink,
-  onDate: (done: number, total: number, date: string) => void = () => {},
-): Promise<Record<string, number>> {
-  const total = dateRange(args.from, args.until).length;
-  const counts: Record<string, number> = Object.fromEntries(ALL_TABLES.map((t) => [t, 0]));
-  let pending: TableRows[] = [];
-  let done = 0;
-  const flush = async () => {
-    if (pending.length === 0) return;
-    const rows = mergeRows(pending);
-    pending = [];
-    await sink.insertRows(rows);
-    for (const [t, n] of Object.entries(countRows(rows))) counts[t] = (counts[t] ?? 0) + n;
-  };
-  for (const chunk of simulateChunks({ ...args, scenario: args.scenario })) {
-    pending.push(chunk.rows);
-    if (chunk.date !== 'state') onDate(++done, total, chunk.date);
-    if (pending.length >= DATES_PER_INSERT) await flush();
-  }
-  await flush();
-  return counts;
-}
-
 export function registerSimCommand(program: Command, deps: SimCommandDeps): Command {
   return program
     .command('sim')
@@ -160,8 +133,10 @@ export function registerSimCommand(program: Command, deps: SimCommandDeps): Comm
           : undefined;
         try {
           bar?.start(dateRange(from, until).length, 0, { date: from });
-          const counts = await runSim({ ...parsed.args, scenario }, sink, (done, _total, date) =>
-            bar?.update(done, { date }),
+          const counts = await loadSimulation(
+            { from, until, seed, now, scenario },
+            sink,
+            (done, _total, date) => bar?.update(done, { date }),
           );
           bar?.stop();
           deps.stdout.write(formatCounts(counts));
