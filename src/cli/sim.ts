@@ -8,7 +8,14 @@ import { ALL_TABLES } from '../sim/context.js';
 import { dateRange } from '../sim/et.js';
 import { DEFAULT_SEED, defaultNow } from '../sim/generate.js';
 import { loadSimulation } from '../sim/load.js';
-import { DEFAULT_SCENARIO_FILE, loadScenario, type Scenario, ScenarioError } from '../sim/scenario.js';
+import {
+  assertScenarioFits,
+  DEFAULT_SCENARIO_FILE,
+  loadScenario,
+  type Scenario,
+  ScenarioError,
+} from '../sim/scenario.js';
+import { loadSchedule } from '../sim/schedule.js';
 import type { RowSink } from '../warehouse/port.js';
 import type { Output } from './check.js';
 
@@ -112,6 +119,7 @@ export function registerSimCommand(program: Command, deps: SimCommandDeps): Comm
         let scenario: Scenario;
         try {
           scenario = loadScenario(parsed.args.scenarioFile);
+          assertScenarioFits(scenario, loadSchedule(), parsed.args.scenarioFile);
         } catch (err) {
           if (!(err instanceof ScenarioError)) throw err;
           cmd.error(`error: ${err.message}`, { exitCode: USAGE, code: 'shotclock.usage' });

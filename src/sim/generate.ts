@@ -9,7 +9,7 @@ import { generatePhase1 } from './gen-phase1.js';
 import { generatePredictions } from './gen-predictions.js';
 import { generateProcessors } from './gen-processors.js';
 import { generateProxyMetrics, proxyBreakerRows } from './gen-proxy.js';
-import type { Scenario } from './scenario.js';
+import { assertScenarioFits, type Scenario } from './scenario.js';
 import { loadSchedule, type Schedule } from './schedule.js';
 
 export const DEFAULT_SEED = 20252026;
@@ -28,11 +28,13 @@ export const defaultNow = (until: string): Date => new Date(etMs(addDays(until, 
 
 export function simContext(opts: SimulateOptions): SimContext {
   if (opts.until < opts.from) throw new RangeError(`until ${opts.until} is before from ${opts.from}`);
+  const schedule = opts.schedule ?? loadSchedule();
+  assertScenarioFits(opts.scenario, schedule);
   return createContext({
     seed: opts.seed ?? DEFAULT_SEED,
     now: opts.now ?? defaultNow(opts.until),
     scenario: opts.scenario,
-    schedule: opts.schedule ?? loadSchedule(),
+    schedule,
   });
 }
 

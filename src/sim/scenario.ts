@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { isIsoDate } from '../jobs/time.js';
 import { PROCESSORS, PROXY_PROVIDERS, PROXY_TARGETS, SCRAPERS, WORKFLOWS } from './catalog.js';
 import { addDays } from './et.js';
+import type { Schedule } from './schedule.js';
 
 export const DEFAULT_SCENARIO_FILE = resolve(
   dirname(fileURLToPath(import.meta.url)),
@@ -230,6 +231,36 @@ export function loadScenario(file: string = DEFAULT_SCENARIO_FILE): Scenario {
     throw new ScenarioError(`cannot read scenario ${file}: ${(err as Error).message}`);
   }
   return parseScenario(text, file);
+}
+
+/**
+ * What the schema cannot know: teams must play in the schedule, and a BDL shortfall cannot miss more games
+ * than the date has. Returns problems naming the incident (empty when fine).
+ */
+export function scenarioProblems(scenario: Scenario, schedule: Schedule): string[] {
+  const problems: string[] = [];
+  const teams = new Set(schedule.teams);
+  scenario.incidents.forEach((inc, i) => {
+    if (inc.kind === 'missing_team_boxscores') {
+      inc.teams.forEach((t, j) => {
+        if (!teams.has(t)) problems.push(`  incidents[${i}].teams[${j}]: no team ${t} in the schedule`);
+      });
+    }
+    if (inc.kind === 'bdl_shortfall') {
+      for (const [date, missing] of Object.entries(inc.dates)) {
+        const games = schedule.gamesOn(date).length;
+        if (missing > games)
+          problems.push(`  incidents[${i}].dates.${date}: ${missing} missing but only ${games} games`);
+      }
+    }
+  });
+  return problems;
+}
+
+/** Throws a ScenarioError listing scenarioProblems, if any. */
+export function assertScenarioFits(scenario: Scenario, schedule: Schedule, source = scenario.name): void {
+  const problems = scenarioProblems(scenario, schedule);
+  if (problems.length > 0) throw new ScenarioError(`invalid scenario ${source}:\n${problems.join('\n')}`);
 }
 
 const inRange = (d: string, from: string, until: string | undefined) =>

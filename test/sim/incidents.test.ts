@@ -217,3 +217,19 @@ describe('demo date 2026-01-19: several incidents active at noon ET', () => {
     expect(share).toBeCloseTo(0.25, 2);
   });
 });
+
+describe('2026-01-08: injury report validation errors', () => {
+  it('fails every injury_discovery run with a message (after the seed 001 fix), backfilled on 01-09', () => {
+    const rows = range('2026-01-08', '2026-01-08', etNoon('2026-01-10'));
+    const runs = rowsOf(rows, TABLES.workflows).filter((r) => r.workflow_name === 'injury_discovery');
+    expect(runs).toHaveLength(16);
+    for (const r of runs) {
+      expect(r.status).toBe('failed');
+      expect(r.error_message).toMatch(/^nbac_injury_report: Injury report PDF failed validation/);
+    }
+    const events = rowsOf(rows, TABLES.scrapeEvents).filter((r) => r.scraper_name === 'nbac_injury_report');
+    expect(new Set(events.map((e) => e.error_type))).toEqual(new Set(['validation_error']));
+    const [gap] = rowsOf(rows, TABLES.scraperFailures).filter((r) => r.scraper_name === 'nbac_injury_report');
+    expect(gap).toMatchObject({ backfilled: true, retry_count: 15, error_type: 'validation_error' });
+  });
+});

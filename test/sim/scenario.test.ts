@@ -54,3 +54,21 @@ incidents:
     expect(() => parseScenario('name: [unclosed')).toThrow(/not YAML/);
   });
 });
+
+describe('scenario against the schedule', () => {
+  it('names teams not in the schedule and shortfalls larger than the slate', async () => {
+    const { loadSchedule } = await import('../../src/sim/schedule.js');
+    const { scenarioProblems } = await import('../../src/sim/scenario.js');
+    const s = parseScenario(`
+name: x
+incidents:
+  - { kind: missing_team_boxscores, from: '2026-01-16', until: '2026-01-17', teams: [WAS, XYZ] }
+  - { kind: bdl_shortfall, dates: { '2026-01-18': 7 } }
+`);
+    expect(scenarioProblems(s, loadSchedule())).toEqual([
+      '  incidents[0].teams[1]: no team XYZ in the schedule',
+      '  incidents[1].dates.2026-01-18: 7 missing but only 6 games',
+    ]);
+    expect(scenarioProblems(loadScenario(), loadSchedule())).toEqual([]);
+  });
+});
