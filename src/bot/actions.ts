@@ -1,0 +1,457 @@
+// Clicks on an alert's buttons and the two modals behind the destructive ones. Every listener acks first
+// (Slack gives 3 s), reads the element with parseAction (a forged or stale value changes nothing), checks
+// the operator for Backfill / Reset Breaker, acts through src/recovery or the incident store, audits the
+// click (who, what, when, outcome), shows it in the incident's thread and answers the clicker ephemerally.
+import type { App, RespondFn, webApi } from '@slack/bolt';
+import { addDays, etDate, etInstant } from '../jobs/time.js';
+import { startBackfill } from '../recovery/backfill.js';
+import type { Logger as RecoveryLogger } from '../recovery/ports.js';
+import { requestRetry } from '../recovery/request-retry.js';
+import { resetBreaker } from '../recovery/reset-breaker.js';
+import { replyInThread } from '../recovery/thread.js';
+import * as audit from '../store/audit.js';
+import * as incidents from '../store/incidents.js';
+import {
+  ACTION_ID_PATTERNS,
+  ACTION_KINDS,
+  type ActionKind,
+  type ActionValue,
+  MODALS,
+  parseAction,
+  type SnoozeDuration,
+} from '../views/action-ids.js';
+import {
+  backfillModal,
+  readBackfillSubmission,
+  readResetBreakerSubmission,
+  resetBreakerModal,
+  type ViewStateValues,
+} from '../views/modals.js';
+import { auditReply, notAllowedEphemeral, unreadableActionEphemeral } from '../views/thread.js';
+import type { Surface } from './app.js';
+import type { BotDeps } from './deps.js';
+
+const HOUR_MS = 3_600_000;
+
+/** One click as the handlers need it, whatever element (button, overflow) it came from. */
+interface Click {
+  readonly user: string;
+  readonly actionId: string;
+  readonly value: string | undefined;
+  readonly actionTs: string;
+  readonly triggerId: string;
+}
+
+interface Answer {
+  readonly text: string;
+  readonly blocks?: readonly unknown[];
+}
+
+/** When a snooze ends: 1 h, 4 h, or tomorrow 06:00 ET (pure). */
+export function snoozeUntil(duration: SnoozeDuration, now: Date): Date {
+  switch (duration) {
+    case '1h':
+      return new Date(now.getTime() + HOUR_MS);
+    case '4h':
+      return new Date(now.getTime() + 4 * HOUR_MS);
+    case 'tomorrow':
+      return etInstant(addDays(etDate(now), 1), '06:00');
+  }
+}
+
+/** A number the finding gives as the records that mean "recovered", when it names one. */
+function expectedOf(facts: Readonly<Record<string, unknown>>): number | null {
+  for (const name of ['expected_records', 'expected_games', 'expected']) {
+    const v = facts[name];
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+  }
+  return null;
+}
+
+const recoveryLog =
+  (deps: BotDeps): RecoveryLogger =>
+  (line, fields) =>
+    deps.log.info(line, fields);
+
+const operatorsHint = (deps: BotDeps) =>
+  deps.operatorMentions.length ? { operatorsHint: deps.operatorMentions.join(' ') } : {};
+
+/** Audit a click once (Slack may redeliver it: the id is the click's own) and show it in the thread. */
+async function auditClick(
+  deps: BotDeps,
+  click: Click,
+  entry: Omit<audit.AuditEntry, 'who' | 'at'>,
+  inThread: boolean,
+): Promise<void> {
+  const id = `click:${click.user}:${click.actionTs}:${click.actionId}`;
+  const stored = await audit.append(deps.store, { ...entry, who: click.user, at: deps.clock.now() }, id);
+  if (!inThread || !entry.incident_id) return;
+  const view = auditReply(stored, { now: deps.clock.now(), fmt: deps.fmt });
+  await replyInThread(deps, entry.incident_id, `audit:${stored.id}`, view);
+}
+
+async function refresh(deps: BotDeps, incidentId: string): Promise<void> {
+  try {
+    await deps.refreshAlert(incidentId);
+  } catch (error) {
+    // The change is stored; the next run re-renders the alert anyway.
+    deps.log.warn('alert refresh failed', { incidentId, error: String(error) });
+  }
+}
+
+const ephemeral = (respond: RespondFn, answer: Answer) =>
+  respond({
+    response_type: 'ephemeral',
+    replace_original: false,
+    text: answer.text,
+    // biome-ignore lint/suspicious/noExplicitAny: Block Kit built and validated by src/views.
+    ...(answer.blocks ? { blocks: answer.blocks as any } : {}),
+  });
+
+/** An answer to someone who submitted a modal (no response_url): ephemeral in the incident's channel. */
+async function tellUser(
+  deps: BotDeps,
+  client: webApi.WebClient,
+  incidentId: string,
+  user: string,
+  answer: Answer,
+): Promise<void> {
+  const incident = await incidents.get(deps.store, incidentId);
+  const channel = incident?.message?.channel ?? deps.alertChannel;
+  try {
+    await client.chat.postEphemeral({
+      channel,
+      user,
+      text: answer.text,
+      // biome-ignore lint/suspicious/noExplicitAny: see ephemeral()
+      ...(answer.blocks ? { blocks: answer.blocks as any } : {}),
+    });
+  } catch (error) {
+    deps.log.warn('ephemeral answer failed', { user, channel, error: String(error) });
+  }
+}
+
+type Handler<K extends ActionKind> = (
+  deps: BotDeps,
+  click: Click,
+  value: Extract<ActionValue, { a: K }>,
+  io: { respond: RespondFn; client: webApi.WebClient },
+) => Promise<Answer | undefined>;
+
+const onRetry: Handler<'retry'> = async (deps, click, value) => {
+  const incident = await incidents.get(deps.store, value.incidentId);
+  const name = value.scraper ?? value.processor ?? '';
+  const result = await requestRetry(
+    {
+      store: deps.store,
+      chat: deps.chat,
+      clock: deps.clock,
+      tasks: deps.tasks,
+      fmt: deps.fmt,
+      backoffHours: deps.config.recovery.backoffHours,
+      log: recoveryLog(deps),
+    },
+    {
+      incidentId: value.incidentId,
+      kind: value.scraper !== undefined ? 'scraper' : 'processor',
+      name,
+      date: value.date,
+      requestedBy: { user: click.user },
+      reason: incident?.finding.title ?? `Retry of ${name} ${value.date} from Slack`,
+      expected: incident ? expectedOf(incident.finding.facts) : null,
+      auditId: `click:${click.user}:${click.actionTs}:${click.actionId}`,
+    },
+  );
+  await refresh(deps, value.incidentId);
+  return result.ephemeral;
+};
+
+/** Backfill and Reset Breaker: operators only; a refused click is audited and changes nothing else. */
+async function refuseNonOperator(
+  deps: BotDeps,
+  click: Click,
+  kind: 'backfill' | 'reset_breaker',
+  incidentId: string,
+): Promise<Answer | undefined> {
+  if (await deps.isOperator(click.user)) return undefined;
+  await auditClick(
+    deps,
+    click,
+    { action: kind, target: null, incident_id: incidentId, outcome: 'denied', details: { step: 'click' } },
+    true,
+  );
+  deps.log.info('operator-only action refused', { user: click.user, action: kind, incidentId });
+  return notAllowedEphemeral({
+    action: kind,
+    ...(deps.operatorMentions.length ? { operators: deps.operatorMentions.join(' ') } : {}),
+  });
+}
+
+const onBackfill: Handler<'backfill'> = async (deps, click, value, { client }) => {
+  const refused = await refuseNonOperator(deps, click, 'backfill', value.incidentId);
+  if (refused) return refused;
+  await client.views.open({
+    trigger_id: click.triggerId,
+    view: backfillModal({ action: value, maxRangeDays: deps.config.recovery.backfillMaxDays }),
+  });
+  await auditClick(
+    deps,
+    click,
+    {
+      action: 'backfill',
+      target: `${value.scraper} ${value.from}..${value.until}`,
+      incident_id: value.incidentId,
+      outcome: 'ok',
+      details: { step: 'modal_opened' },
+    },
+    false,
+  );
+  return undefined;
+};
+
+const onResetBreaker: Handler<'reset_breaker'> = async (deps, click, value, { client }) => {
+  const refused = await refuseNonOperator(deps, click, 'reset_breaker', value.incidentId);
+  if (refused) return refused;
+  await client.views.open({ trigger_id: click.triggerId, view: resetBreakerModal({ action: value }) });
+  await auditClick(
+    deps,
+    click,
+    {
+      action: 'reset_breaker',
+      target: value.processor ?? (value.provider ? `${value.provider}→${value.target ?? '?'}` : null),
+      incident_id: value.incidentId,
+      outcome: 'ok',
+      details: { step: 'modal_opened' },
+    },
+    false,
+  );
+  return undefined;
+};
+
+/** ack / snooze / pause: one incident change, audited and threaded, then the alert is re-rendered. */
+async function changeIncident(
+  deps: BotDeps,
+  click: Click,
+  kind: 'ack' | 'snooze' | 'pause_autoheal',
+  incidentId: string,
+  change: (incident: incidents.Incident) => incidents.IncidentPatch | undefined,
+  details: audit.AuditEntry['details'],
+  done: string,
+): Promise<Answer> {
+  const incident = await incidents.get(deps.store, incidentId);
+  const base = { action: kind, target: incidentId, incident_id: incident ? incidentId : null, details };
+  if (incident?.status !== 'open') {
+    await auditClick(deps, click, { ...base, outcome: 'ignored' }, false);
+    return { text: 'This incident is no longer open. Nothing was changed.' };
+  }
+  const patch = change(incident);
+  if (!patch) {
+    await auditClick(deps, click, { ...base, outcome: 'ignored' }, true);
+    return { text: 'Already done. Nothing was changed.' };
+  }
+  await incidents.update(deps.store, incidentId, patch);
+  await auditClick(deps, click, { ...base, outcome: 'ok' }, true);
+  await refresh(deps, incidentId);
+  return { text: done };
+}
+
+const onAck: Handler<'ack'> = (deps, click, value) =>
+  changeIncident(
+    deps,
+    click,
+    'ack',
+    value.incidentId,
+    (i) => (i.ack ? undefined : { ack: { user: click.user, at: deps.clock.now() } }),
+    {},
+    'Acknowledged.',
+  );
+
+const onSnooze: Handler<'snooze'> = (deps, click, value) => {
+  const until = snoozeUntil(value.duration, deps.clock.now());
+  return changeIncident(
+    deps,
+    click,
+    'snooze',
+    value.incidentId,
+    () => ({ snooze_until: until }),
+    { until, duration: value.duration },
+    `Snoozed until ${deps.fmt.dateTime(until)}: no re-notifications, it still resolves.`,
+  );
+};
+
+const onPause: Handler<'pause_autoheal'> = (deps, click, value) =>
+  changeIncident(
+    deps,
+    click,
+    'pause_autoheal',
+    value.incidentId,
+    (i) => (i.auto_heal_paused ? undefined : { auto_heal_paused: true }),
+    {},
+    'Auto-heal paused for this incident.',
+  );
+
+const HANDLERS: { [K in ActionKind]: Handler<K> } = {
+  retry: onRetry,
+  backfill: onBackfill,
+  reset_breaker: onResetBreaker,
+  ack: onAck,
+  snooze: onSnooze,
+  pause_autoheal: onPause,
+};
+
+function dispatch<K extends ActionKind>(
+  deps: BotDeps,
+  kind: K,
+  click: Click,
+  value: ActionValue,
+  io: { respond: RespondFn; client: webApi.WebClient },
+) {
+  return (HANDLERS[kind] as Handler<K>)(deps, click, value as Extract<ActionValue, { a: K }>, io);
+}
+
+/** The element's value: a button's value, or the chosen option of an overflow / select. */
+function elementValue(action: unknown): string | undefined {
+  const a = action as { value?: unknown; selected_option?: { value?: unknown } };
+  if (typeof a.value === 'string') return a.value;
+  return typeof a.selected_option?.value === 'string' ? a.selected_option.value : undefined;
+}
+
+function registerActions(app: App, deps: BotDeps) {
+  for (const kind of ACTION_KINDS) {
+    app.action(ACTION_ID_PATTERNS[kind], async ({ ack, body, action, respond, client }) => {
+      await ack();
+      const a = action as { action_id: string; action_ts?: string };
+      const b = body as { user: { id: string }; trigger_id?: string };
+      const click: Click = {
+        user: b.user.id,
+        actionId: a.action_id,
+        value: elementValue(action),
+        actionTs: a.action_ts ?? String(deps.clock.now().getTime() / 1000),
+        triggerId: b.trigger_id ?? '',
+      };
+      const parsed = parseAction(click.actionId, click.value);
+      if (!parsed.ok) {
+        deps.log.warn('unreadable action', { user: click.user, actionId: click.actionId, ...parsed.error });
+        await auditClick(
+          deps,
+          click,
+          {
+            action: kind,
+            target: null,
+            incident_id: null,
+            outcome: 'ignored',
+            details: { error: parsed.error.code },
+          },
+          false,
+        );
+        await ephemeral(respond, unreadableActionEphemeral(parsed.error));
+        return;
+      }
+      let answer: Answer | undefined;
+      try {
+        answer = await dispatch(deps, kind, click, parsed.value, { respond, client });
+      } catch (error) {
+        deps.log.error('action failed', { kind, user: click.user, error: String(error) });
+        answer = { text: `:warning: ${kind} failed: ${String(error).slice(0, 300)}` };
+      }
+      if (answer) await ephemeral(respond, answer);
+    });
+  }
+}
+
+function registerModals(app: App, deps: BotDeps) {
+  app.view(MODALS.backfill.callbackId, async ({ ack, body, view, client }) => {
+    const read = readBackfillSubmission(
+      view.state.values as ViewStateValues,
+      view.private_metadata,
+      deps.config.recovery.backfillMaxDays,
+    );
+    if (!read.ok) {
+      const errors =
+        'errors' in read
+          ? read.errors
+          : { [MODALS.backfill.from.blockId]: 'This form could not be read. Nothing was changed.' };
+      await ack({ response_action: 'errors', errors });
+      if ('metadataError' in read) deps.log.warn('unreadable backfill modal', { ...read.metadataError });
+      return;
+    }
+    await ack();
+    const r = read.value;
+    const result = await startBackfill(
+      {
+        store: deps.store,
+        chat: deps.chat,
+        clock: deps.clock,
+        tasks: deps.tasks,
+        isOperator: deps.isOperator,
+        maxDays: deps.config.recovery.backfillMaxDays,
+        ...operatorsHint(deps),
+        log: recoveryLog(deps),
+      },
+      {
+        incidentId: r.incidentId,
+        scraper: r.scraper,
+        from: r.from,
+        until: r.until,
+        requestedBy: { user: body.user.id },
+        requestId: view.id,
+      },
+    );
+    await refresh(deps, r.incidentId);
+    await tellUser(deps, client, r.incidentId, body.user.id, result.ephemeral);
+  });
+
+  app.view(MODALS.reset_breaker.callbackId, async ({ ack, body, view, client }) => {
+    const read = readResetBreakerSubmission(view.state.values as ViewStateValues, view.private_metadata);
+    if (!read.ok) {
+      const errors =
+        'errors' in read
+          ? read.errors
+          : { [MODALS.reset_breaker.reason.blockId]: 'This form could not be read. Nothing was changed.' };
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    await ack();
+    const { action, reason } = read.value;
+    const result = await resetBreaker(
+      {
+        store: deps.store,
+        chat: deps.chat,
+        clock: deps.clock,
+        warehouse: deps.warehouse,
+        isOperator: deps.isOperator,
+        ...operatorsHint(deps),
+        log: recoveryLog(deps),
+      },
+      {
+        incidentId: action.incidentId,
+        requestedBy: { user: body.user.id },
+        reason,
+        breaker: {
+          kind: 'reset_breaker',
+          breaker: action.breaker,
+          ...(action.processor !== undefined && { processor: action.processor }),
+          ...(action.entities !== undefined && { entities: action.entities }),
+          ...(action.provider !== undefined && { provider: action.provider }),
+          ...(action.target !== undefined && { target: action.target }),
+        },
+        requestId: view.id,
+      },
+    );
+    if (result.outcome === 'reset') await refresh(deps, action.incidentId);
+    await tellUser(
+      deps,
+      client,
+      action.incidentId,
+      body.user.id,
+      result.ephemeral ?? { text: 'Breaker reset; the thread has the details.' },
+    );
+  });
+}
+
+export function actionsSurface(deps: BotDeps): Surface {
+  return (app: App) => {
+    registerActions(app, deps);
+    registerModals(app, deps);
+  };
+}

@@ -1,0 +1,79 @@
+// The four slash commands. Slack gives a command 3 s: ack comes first, then parsing, the query and the
+// answer through response_url (ephemeral), so a slow warehouse never shows the user a timeout.
+import type { App, RespondFn } from '@slack/bolt';
+import { etDate } from '../jobs/time.js';
+import {
+  breakersView,
+  COMMANDS,
+  type Command,
+  type CommandRequest,
+  commandErrorView,
+  helpView,
+  parseCommand,
+  pipelineHealthView,
+  retryQueueView,
+  scrapeStatusView,
+} from '../views/commands.js';
+import type { MessageView } from '../views/types.js';
+import type { Surface } from './app.js';
+import type { BotDeps } from './deps.js';
+
+type CommandDeps = Pick<BotDeps, 'data' | 'clock' | 'fmt' | 'log'>;
+
+/** What a parsed request shows (help and errors need no data). */
+export async function answerCommand(
+  deps: CommandDeps,
+  command: Command,
+  request: CommandRequest,
+): Promise<MessageView> {
+  const now = deps.clock.now();
+  const ctx = { now, fmt: deps.fmt };
+  switch (request.kind) {
+    case 'help':
+      return helpView(command);
+    case 'error':
+      return commandErrorView(command, request.message);
+    case 'scrape-status':
+      return scrapeStatusView(await deps.data.scraperStatus(now), ctx, request.scraper);
+    case 'pipeline-health':
+      return pipelineHealthView(await deps.data.pipelineHealth(request.date, now));
+    case 'breakers':
+      return breakersView(await deps.data.breakers(now), ctx);
+    case 'retry-queue':
+      return retryQueueView(await deps.data.retryQueue(request.status), ctx, request.status);
+  }
+}
+
+/** A failed query is answered, never silent: the user learns what failed and that it is logged. */
+export function dataErrorView(command: Command, error: unknown): MessageView {
+  const why = error instanceof Error ? error.message : String(error);
+  const text = `:warning: ${command} could not read its data: ${why.slice(0, 500)}. This was logged; try again in a minute.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+async function handle(deps: CommandDeps, command: Command, text: string, respond: RespondFn) {
+  const request = parseCommand(command, text, etDate(deps.clock.now()));
+  let view: MessageView;
+  try {
+    view = await answerCommand(deps, command, request);
+  } catch (error) {
+    deps.log.error('slash command query failed', {
+      command,
+      text,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    view = dataErrorView(command, error);
+  }
+  await respond({ response_type: 'ephemeral', text: view.text, blocks: view.blocks });
+}
+
+export function commandsSurface(deps: BotDeps): Surface {
+  return (app: App) => {
+    for (const command of COMMANDS) {
+      app.command(command, async ({ ack, command: body, respond }) => {
+        await ack();
+        await handle(deps, command, body.text ?? '', respond);
+      });
+    }
+  };
+}
