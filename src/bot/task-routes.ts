@@ -1,0 +1,41 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { BACKFILL_ROUTE, RETRY_ROUTE } from '../recovery/ports.js';
+import { handleRecoveryTask, type RecoveryTaskDeps } from '../recovery/task-routes.js';
+import type { Logger } from '../runtime/logger.js';
+import type { CallerCheck } from '../tasks/verify.js';
+import { type HttpRoute, readJson, sendJson } from './http.js';
+
+export interface TaskRouteDeps {
+  /** OIDC (Cloud Tasks) or the local queue's shared secret; decided by the runtime. */
+  readonly verifyCaller: (headers: IncomingHttpHeaders) => CallerCheck | Promise<CallerCheck>;
+  readonly recovery: RecoveryTaskDeps;
+  readonly log: Logger;
+}
+
+/**
+ * /tasks/retry and /tasks/backfill: only verified callers get in (401/403, nothing changed); the body and
+ * the task name go to recovery, whose status tells the queue what to do (200 done, 503 deliver again later).
+ */
+export function taskRoutes(deps: TaskRouteDeps): HttpRoute[] {
+  return [RETRY_ROUTE, BACKFILL_ROUTE].map((route) => ({
+    path: route,
+    method: 'POST' as const,
+    async handler(req, res) {
+      const caller = await deps.verifyCaller(req.headers);
+      if (!caller.ok) {
+        deps.log.warn('task caller refused', { route, status: caller.status, reason: caller.reason });
+        sendJson(res, caller.status, { ok: false, error: caller.reason });
+        return;
+      }
+      const body = await readJson(req);
+      const taskName = String(req.headers['x-cloudtasks-taskname'] ?? '');
+      if (!taskName) {
+        sendJson(res, 400, { ok: false, error: 'missing X-CloudTasks-TaskName header' });
+        return;
+      }
+      const result = await handleRecoveryTask(deps.recovery, { route, body, taskName });
+      deps.log.info(`task ${route} → ${result.status}`, { task: taskName, ...result.body });
+      sendJson(res, result.status, result.body);
+    },
+  }));
+}

@@ -1,0 +1,251 @@
+import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App } from '@slack/bolt';
+import { createBoltApp, type Surface, startBoltApp } from '../bot/app.js';
+import { SlackChat } from '../bot/chat.js';
+import type { BotDeps, DashboardData } from '../bot/deps.js';
+import { healthRoutes } from '../bot/health.js';
+import type { HttpRoute } from '../bot/http.js';
+import { refreshAlert, resolveRecovered } from '../bot/incident-messages.js';
+import { createOperatorCheck } from '../bot/operators.js';
+import { createIncidentRenderer } from '../bot/render.js';
+import { taskRoutes } from '../bot/task-routes.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { JobName } from '../jobs/registry.js';
+import { createClockScheduler, createCronScheduler, type Scheduler } from '../jobs/scheduler.js';
+import type { ProcessorService, ScraperService } from '../recovery/ports.js';
+import { createWarehouseVerifier } from '../recovery/warehouse-verifier.js';
+import type { DocumentStore } from '../store/port.js';
+import type { TaskQueue } from '../tasks/port.js';
+import type { CallerCheck } from '../tasks/verify.js';
+import { zonedFormatter } from '../views/format.js';
+import type { Warehouse } from '../warehouse/port.js';
+import { describeResult, type JobDeps, runCheckJob, runDigest, scheduledJobs } from './jobs.js';
+import type { Logger } from './logger.js';
+import { createSlotLeases } from './slot-lease.js';
+
+/** A task queue with a lifecycle: the local queue polls and must be stopped; Cloud Tasks only closes. */
+export type ManagedTaskQueue = TaskQueue & { start?(): void; stop?(): Promise<void> };
+
+/** The mode-specific pieces (embedded demo, self-hosted, cloud); everything else is the same code. */
+export interface Adapters {
+  readonly warehouse: Warehouse;
+  readonly store: DocumentStore;
+  readonly clock: Clock;
+  readonly scraper: ScraperService;
+  readonly processor: ProcessorService;
+  /** Built once the bot's own URL is known: the local queue delivers to it. */
+  makeTasks(botUrl: string): Promise<ManagedTaskQueue>;
+  verifyTaskCaller(headers: IncomingHttpHeaders): CallerCheck | Promise<CallerCheck>;
+  readonly slack: {
+    readonly transport: 'http' | 'socket';
+    readonly botToken: string;
+    readonly signingSecret?: string;
+    readonly appToken?: string;
+    readonly slackApiUrl?: string;
+    readonly botId?: string;
+    readonly botUserId?: string;
+  };
+  readonly alertChannel: string;
+  /** Real time (node-cron) or the injected clock (demo, tests). */
+  readonly scheduler: 'cron' | 'clock';
+  /** A retry attempt's in-flight window in the clock's time. */
+  readonly inFlightMs: number;
+  readonly extraRoutes?: readonly HttpRoute[];
+  /** An instance id for slot leases (hostname + pid in production). */
+  readonly instanceId: string;
+  close(): Promise<void>;
+}
+
+/** The UI pieces: built from BotDeps (kept apart so tests can swap them). */
+export interface Ui {
+  createData(adapters: Adapters): DashboardData;
+  surfaces(deps: BotDeps): Surface[];
+}
+
+export interface RunningBot {
+  readonly url: string;
+  readonly app: App;
+  readonly deps: BotDeps;
+  /** Run a job now (the demo's first pass, tests, `shotclock run`). */
+  runJob(job: JobName | 'digest', at?: Date): Promise<string>;
+  /** Graceful stop: no new slots, wait for running jobs and task deliveries, release leases, close. */
+  stop(): Promise<void>;
+}
+
+export async function startShotclock(
+  config: Config,
+  adapters: Adapters,
+  ui: Ui,
+  log: Logger,
+  listen: { port: number; host: string },
+): Promise<RunningBot> {
+  const fmt = zonedFormatter();
+  const { store, warehouse, clock } = adapters;
+  let realTasks: ManagedTaskQueue | undefined;
+  // Listeners are registered before the server knows its URL; the queue exists before the first click lands.
+  const tasks: TaskQueue = {
+    enqueue: (task) => {
+      if (!realTasks) throw new Error('task queue not started yet');
+      return realTasks.enqueue(task);
+    },
+    close: async () => realTasks?.close(),
+  };
+  let app: App | undefined;
+  const chatClient = () => {
+    if (!app) throw new Error('Slack app not started');
+    return app.client;
+  };
+  const chat = new SlackChat(
+    new Proxy({} as App['client'], { get: (_t, prop) => Reflect.get(chatClient(), prop) }),
+    { onRateLimited: (method, s) => log.warn(`slack ${method} rate limited, waiting ${s} s`) },
+  );
+  const messageDeps = { store, chat, clock, fmt };
+  const mentions = [
+    ...config.alerts.operatorUserIds.map((u) => `<@${u}>`),
+    ...(config.alerts.operatorGroupId ? [`<!subteam^${config.alerts.operatorGroupId}>`] : []),
+  ];
+  const deps: BotDeps = {
+    config,
+    store,
+    warehouse,
+    tasks,
+    chat,
+    clock,
+    fmt,
+    log,
+    data: ui.createData(adapters),
+    isOperator: createOperatorCheck(
+      { userIds: config.alerts.operatorUserIds, groupId: config.alerts.operatorGroupId },
+      {
+        usergroups: {
+          users: { list: (args: { usergroup: string }) => chatClient().usergroups.users.list(args) },
+        },
+      } as never,
+    ),
+    operatorMentions: mentions,
+    alertChannel: adapters.alertChannel,
+    onRecovered: (id) => resolveRecovered(messageDeps, id),
+    refreshAlert: (id) => refreshAlert(messageDeps, id),
+  };
+  const verifier = createWarehouseVerifier(warehouse, { timeoutMs: 60_000 });
+  const recoveryLog = (line: string, fields?: Record<string, unknown>) => log.info(line, fields);
+  const routes: HttpRoute[] = [
+    ...healthRoutes([
+      { name: 'store', check: () => store.ping() },
+      { name: 'warehouse', check: () => warehouse.ping() },
+    ]),
+    ...taskRoutes({
+      verifyCaller: (h) => adapters.verifyTaskCaller(h),
+      log,
+      recovery: {
+        retry: {
+          store,
+          chat,
+          clock,
+          tasks,
+          scraper: adapters.scraper,
+          processor: adapters.processor,
+          verifier,
+          backoffHours: config.recovery.backoffHours,
+          serviceTimeoutMs: config.recovery.scraperTimeoutMs,
+          inFlightMs: adapters.inFlightMs,
+          fmt,
+          operatorMentions: mentions,
+          onRecovered: (id) => deps.onRecovered(id),
+          onExhausted: (id) => deps.refreshAlert(id),
+          log: recoveryLog,
+        },
+        backfill: {
+          store,
+          chat,
+          clock,
+          scraper: adapters.scraper,
+          verifier,
+          serviceTimeoutMs: config.recovery.scraperTimeoutMs,
+          inFlightMs: adapters.inFlightMs,
+          log: recoveryLog,
+        },
+      },
+    }),
+    ...(adapters.extraRoutes ?? []),
+  ];
+  app = createBoltApp({
+    ...adapters.slack,
+    port: listen.port,
+    host: listen.host,
+    routes,
+    surfaces: ui.surfaces(deps),
+    log,
+  });
+  const server = await startBoltApp(app, { ...listen, transport: adapters.slack.transport });
+  const address = server?.address() as AddressInfo | null | undefined;
+  const port = address?.port ?? listen.port;
+  const url = `http://${listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host}:${port}`;
+  realTasks = await adapters.makeTasks(url);
+  realTasks.start?.();
+
+  const jobDeps: JobDeps = {
+    config,
+    warehouse,
+    store,
+    chat,
+    tasks,
+    clock,
+    fmt,
+    render: createIncidentRenderer(fmt),
+    routing: {
+      defaultChannel: adapters.alertChannel,
+      criticalChannel: config.alerts.criticalChannel,
+      criticalMention: config.alerts.criticalMention
+        ? `<!subteam^${config.alerts.criticalMention}>`
+        : undefined,
+    },
+    data: deps.data,
+    log,
+    inFlightMs: adapters.inFlightMs,
+  };
+  const leases = createSlotLeases(store, adapters.instanceId, clock);
+  const hooks = {
+    gate: leases.gate,
+    onResult: (job: string, slot: Date, result: unknown, error?: unknown) => {
+      if (error) log.error(`job ${job} failed`, { slot: slot.toISOString(), error });
+      else log.info(describeResult(job, result), { job, slot: slot.toISOString() });
+      void leases
+        .finished(job, slot)
+        .catch((e: unknown) => log.warn('lease finish failed', { job, error: e }));
+    },
+  };
+  const jobs = scheduledJobs(jobDeps);
+  const scheduler: Scheduler =
+    adapters.scheduler === 'cron'
+      ? createCronScheduler(jobs, hooks)
+      : createClockScheduler(jobs, clock, hooks);
+  scheduler.start();
+
+  let stopped = false;
+  return {
+    url,
+    app,
+    deps,
+    async runJob(job, at = clock.now()) {
+      const result = job === 'digest' ? await runDigest(jobDeps, at) : await runCheckJob(jobDeps, job, at);
+      const line = describeResult(job, result);
+      log.info(line, { job });
+      return line;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await scheduler.stop();
+      await realTasks?.stop?.();
+      await leases.releaseAll();
+      await app?.stop();
+      await realTasks?.close();
+      await adapters.close();
+    },
+  };
+}
+
+export type { Server };
