@@ -1,0 +1,55 @@
+// `npm run bench`: each case measures a user-felt figure against a baseline taken in the same run,
+// prints one table and writes bench/results.json. Not part of `npm test` (timing depends on the machine).
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchCheckSuite } from './check-suite.js';
+import { type CaseOutcome, formatTable, isSkipped, log, passes } from './lib.js';
+
+type Case = { readonly name: string; run(): Promise<CaseOutcome[]> };
+
+const CASES: readonly Case[] = [{ name: 'check suite', run: benchCheckSuite }];
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const outcomes: CaseOutcome[] = [];
+  const started = performance.now();
+  for (const c of CASES) {
+    if (only.length > 0 && !only.some((o) => c.name.includes(o))) continue;
+    log(`# ${c.name}`);
+    const t = performance.now();
+    try {
+      outcomes.push(...(await c.run()));
+    } catch (error) {
+      // One broken case must not hide the others' figures.
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      log(`  ${c.name} FAILED: ${message}`);
+      outcomes.push({ case: c.name, skipped: `error: ${String(error).slice(0, 200)}` });
+    }
+    log(`  (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  }
+  log('');
+  log(formatTable(outcomes));
+  for (const o of outcomes) {
+    if (!isSkipped(o)) for (const note of o.notes ?? []) log(`  ${o.case}: ${note}`);
+  }
+  const total = (performance.now() - started) / 1000;
+  log(`\nbench done in ${total.toFixed(1)} s`);
+  const out = join(dirname(fileURLToPath(import.meta.url)), 'results.json');
+  writeFileSync(
+    out,
+    `${JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        node: process.version,
+        seconds: total,
+        results: outcomes.map((o) => (isSkipped(o) ? o : { ...o, pass: passes(o) })),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  log(`wrote ${out}`);
+}
+
+await main();
