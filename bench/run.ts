@@ -3,12 +3,16 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchAlertStorm } from './alert-storm.js';
 import { benchCheckSuite } from './check-suite.js';
 import { type CaseOutcome, formatTable, isSkipped, log, passes } from './lib.js';
 
 type Case = { readonly name: string; run(): Promise<CaseOutcome[]> };
 
-const CASES: readonly Case[] = [{ name: 'check suite', run: benchCheckSuite }];
+const CASES: readonly Case[] = [
+  { name: 'check suite', run: benchCheckSuite },
+  { name: 'alert storm', run: benchAlertStorm },
+];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
