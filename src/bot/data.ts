@@ -1,0 +1,285 @@
+// DashboardData on the Warehouse and the Store: what /scrape-status, /pipeline-health, /breakers,
+// /retry-queue, App Home and the digest show. Queries take every instant as a parameter (a replay "as of"
+// a past time sees what it would have seen then); the decisions live in data-rules.ts.
+import { z } from 'zod';
+import { proxyBreakersCheck } from '../jobs/proxy_breakers.js';
+import { scraperGapsCheck } from '../jobs/scraper_gaps.js';
+import type { Thresholds } from '../jobs/thresholds.js';
+import { addDays, etDate } from '../jobs/time.js';
+import * as audit from '../store/audit.js';
+import * as incidents from '../store/incidents.js';
+import * as leases from '../store/leases.js';
+import type { DocumentStore } from '../store/port.js';
+import { listByStatus, RETRY_STATUSES, type RetryItem, type RetryStatus } from '../store/retry-queue.js';
+import type { BreakerRow } from '../views/types.js';
+import { defineQuery, type Warehouse } from '../warehouse/port.js';
+import {
+  activeFirst,
+  dateCoverage,
+  gapTrend,
+  healedRows,
+  missingRows,
+  pipelinePhases,
+  realGaps,
+  recoveryByAttempt,
+  scraperStatusRows,
+} from './data-rules.js';
+import type { DashboardData } from './deps.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Entity breakers looked back over: lockouts were 7 days before seed 002's fix (as circuit_breakers). */
+const BREAKER_LOOKBACK_DAYS = 14;
+const TREND_DAYS = 14;
+const RECOVERY_DAYS = 30;
+/** Retry items read for recovery-by-attempt: a month of retries is far below this. */
+const FINISHED_ITEMS_LIMIT = 1000;
+
+const scrapersQuery = defineQuery(
+  'status/scrapers.sql',
+  z.object({
+    scraper_name: z.string(),
+    last_success_at: z.date().nullable(),
+    error_at: z.date().nullable(),
+    error_text: z.string().nullable(),
+    runs_24h: z.number().int(),
+    successes_24h: z.number().int(),
+    failures_24h: z.number().int(),
+    unexpected_failures_24h: z.number().int(),
+    partial_24h: z.number().int(),
+  }),
+);
+
+const coverageQuery = defineQuery(
+  'status/game_coverage.sql',
+  z.object({
+    game_date: z.string(),
+    game_id: z.string(),
+    home_team: z.string(),
+    away_team: z.string(),
+    due: z.boolean(),
+    gamebook_home: z.boolean(),
+    gamebook_away: z.boolean(),
+    bdl_home: z.boolean(),
+    bdl_away: z.boolean(),
+  }),
+);
+
+const runsQuery = defineQuery(
+  'status/pipeline_runs.sql',
+  z.object({
+    processor_name: z.string(),
+    phase: z.number().int(),
+    attempts: z.number().int(),
+    successes: z.number().int(),
+    last_status: z.string().nullable(),
+    last_records_processed: z.number().int().nullable(),
+    last_records_expected: z.number().int().nullable(),
+    last_error: z.string().nullable(),
+  }),
+);
+
+const predictionsQuery = defineQuery(
+  'status/predictions.sql',
+  z.object({ predictions: z.number().int(), active_rows: z.number().int(), graded: z.number().int() }),
+);
+
+const entityBreakersQuery = defineQuery(
+  'status/entity_breakers.sql',
+  z.object({
+    processor_name: z.string(),
+    entity_id: z.string(),
+    analysis_date: z.string(),
+    attempt_count: z.number().int(),
+    skip_reason: z.string().nullable(),
+    circuit_breaker_until: z.date(),
+    upstream_ready: z.boolean(),
+    notes: z.string().nullable(),
+  }),
+);
+
+export interface DashboardDataDeps {
+  readonly warehouse: Warehouse;
+  readonly store: DocumentStore;
+  readonly thresholds: Thresholds;
+}
+
+export function createDashboardData({ warehouse, store, thresholds }: DashboardDataDeps): DashboardData {
+  /** Gap rows of the scraper_gaps check over [from, through] as of now, expected gaps left out. */
+  const gaps = async (from: string, through: string, now: Date) =>
+    realGaps(
+      await warehouse.query(scraperGapsCheck.query, { window_start: from, report_date: through, now }),
+      now,
+      through,
+      thresholds,
+    );
+
+  const coverage = (from: string, through: string, now: Date) =>
+    warehouse.query(coverageQuery, {
+      window_start: from,
+      report_date: through,
+      due_before: new Date(now.getTime() - thresholds.discrepancyGraceHours * HOUR_MS),
+      now,
+    });
+
+  const scraperStatus: DashboardData['scraperStatus'] = async (now) => {
+    const today = etDate(now);
+    const from = addDays(today, -thresholds.gapLookbackDays);
+    const [activity, gapRows] = await Promise.all([
+      warehouse.query(scrapersQuery, { window_start: from, now }),
+      gaps(from, today, now),
+    ]);
+    return scraperStatusRows(activity, gapRows, thresholds);
+  };
+
+  const breakers: DashboardData['breakers'] = async (now) => {
+    const today = etDate(now);
+    const [entities, proxies] = await Promise.all([
+      warehouse.query(entityBreakersQuery, {
+        since: addDays(today, -BREAKER_LOOKBACK_DAYS),
+        through: addDays(today, 1),
+        now,
+      }),
+      warehouse.query(proxyBreakersCheck.query, { health_since: new Date(now.getTime() - DAY_MS), now }),
+    ]);
+    const rows: BreakerRow[] = entities.map((e) => ({
+      kind: 'entity',
+      processor: e.processor_name,
+      entity: e.entity_id,
+      date: e.analysis_date,
+      attempts: e.attempt_count,
+      trippedUntil: e.circuit_breaker_until,
+      ...(e.notes || e.skip_reason ? { reason: [e.skip_reason, e.notes].filter(Boolean).join(': ') } : {}),
+      dataArrived: e.upstream_ready,
+    }));
+    for (const p of proxies) {
+      if (p.circuit_state !== 'OPEN' && p.circuit_state !== 'HALF_OPEN') continue;
+      rows.push({
+        kind: 'proxy',
+        provider: p.proxy_provider,
+        target: p.target_host,
+        state: p.circuit_state,
+        failures: p.failure_count ?? 0,
+        openedAt: p.opened_at,
+      });
+    }
+    return rows;
+  };
+
+  const retryQueue: DashboardData['retryQueue'] = (status?: RetryStatus) =>
+    listByStatus(store, status ?? RETRY_STATUSES);
+
+  const finishedRetries = async (now: Date) => {
+    const items = await listByStatus(store, ['recovered', 'exhausted'], FINISHED_ITEMS_LIMIT);
+    return recoveryByAttempt(items, now, RECOVERY_DAYS);
+  };
+
+  /** The audit trail that explains an item: its incident's, else the entries that name it. */
+  const itemTrail = async (item: RetryItem) => {
+    if (item.incident_id) return audit.listByIncident(store, item.incident_id);
+    const docs = await store.query(audit.AUDIT_LOG, { where: [['target', '==', item.doc_id]] });
+    return docs.map((d) => audit.auditEntrySchema.parse(d.data));
+  };
+
+  const healed24h = async (now: Date) => {
+    const since = new Date(now.getTime() - DAY_MS);
+    const [resolved, recovered] = await Promise.all([
+      incidents.listResolvedSince(store, since),
+      listByStatus(store, 'recovered'),
+    ]);
+    const inWindow = (d: Date | null) => d !== null && d.getTime() >= since.getTime() && d <= now;
+    const resolvedRows = await Promise.all(
+      resolved
+        .filter((i) => inWindow(i.resolved_at))
+        .map(async (incident) => ({ incident, trail: await audit.listByIncident(store, incident.id) })),
+    );
+    const recoveredRows = await Promise.all(
+      recovered
+        .filter((i) => inWindow(i.recovered_at))
+        .map(async (item) => ({ item, trail: await itemTrail(item) })),
+    );
+    return healedRows(resolvedRows, recoveredRows);
+  };
+
+  /** When a scheduled job slot last finished (slot leases), as a cheap "checks last ran". */
+  const lastRunAt = async (now: Date): Promise<Date | null> => {
+    const docs = await store.query(leases.LEASES, {
+      where: [['finished_at', '<=', now]],
+      orderBy: [{ field: 'finished_at', direction: 'desc' }],
+      limit: 1,
+    });
+    const finished = docs[0]?.data.finished_at;
+    return finished instanceof Date ? finished : null;
+  };
+
+  return {
+    scraperStatus,
+    breakers,
+    retryQueue,
+
+    async pipelineHealth(date, now) {
+      const [games, runs, predictions] = await Promise.all([
+        coverage(date, date, now),
+        warehouse.query(runsQuery, { report_date: date, now }),
+        warehouse.query(predictionsQuery, { report_date: date, now }),
+      ]);
+      const c = dateCoverage(games, date);
+      const phases = pipelinePhases({
+        coverage: c,
+        missing: missingRows(games),
+        runs,
+        predictions: predictions[0] ?? { predictions: 0, active_rows: 0, graded: 0 },
+        thresholds,
+      });
+      return { date, phases, gamesScheduled: c.scheduled };
+    },
+
+    async home(now) {
+      const [openIncidents, scrapers, breakerRows, retryItems, healed, byAttempt, lastRun] =
+        await Promise.all([
+          incidents.listOpen(store),
+          scraperStatus(now),
+          breakers(now),
+          retryQueue(),
+          healed24h(now),
+          finishedRetries(now),
+          lastRunAt(now),
+        ]);
+      return {
+        openIncidents,
+        scrapers,
+        breakers: breakerRows,
+        retryItems: activeFirst(retryItems),
+        healed24h: healed,
+        recoveryByAttempt: byAttempt,
+        lastRunAt: lastRun,
+      };
+    },
+
+    async digest(now) {
+      const date = addDays(etDate(now), -1);
+      const windowStart = addDays(date, -(thresholds.boxscoreWindowDays - 1));
+      const [games, gapRows, breakerRows, openIncidents, recoveries, byAttempt] = await Promise.all([
+        coverage(windowStart, date, now),
+        gaps(addDays(date, -(TREND_DAYS - 1)), date, now),
+        breakers(now),
+        incidents.listOpen(store),
+        healed24h(now),
+        finishedRetries(now),
+      ]);
+      const c = dateCoverage(games, date);
+      return {
+        date,
+        games: c.games,
+        boxscores: c.boxscores,
+        gamebooks: c.gamebooks,
+        missing: missingRows(games),
+        breakers: breakerRows,
+        openIncidents,
+        recoveries24h: recoveries,
+        gapTrend: gapTrend(gapRows, date, TREND_DAYS),
+        recoveryByAttempt: byAttempt,
+      };
+    },
+  };
+}
