@@ -185,7 +185,7 @@ function processorPhase(
   const notes = [
     ...bad.map(
       (r) =>
-        `${r.processor_name}: ${r.successes === 0 ? `no success in ${r.attempts} run${r.attempts === 1 ? '' : 's'}` : `last run ${r.last_status}`}` +
+        `${r.processor_name}: ${r.successes === 0 ? `no success in ${r.attempts} run${r.attempts === 1 ? '' : 's'}` : r.last_status === 'success' ? 'short' : `last run ${r.last_status}`}` +
         (r.last_records_expected !== null && r.last_records_processed !== null
           ? ` (${r.last_records_processed}/${r.last_records_expected} records)`
           : '') +
@@ -220,8 +220,8 @@ export interface PhaseInput {
  * coverage minimum or when a phase 2 processor never succeeded, yellow when short or a processor's last run
  * was not clean. Phases 3 and 4: per processor (red: ran and never succeeded; yellow: partial, short of its
  * expected records, or a required processor with no run). Phase 5: red below the prediction volume minimum
- * (or none at all), yellow below the expected volume, or graded share under the grading minimum once every
- * game is final. An off-day (no games) is green throughout.
+ * once phase 5 ran (none before that is yellow: pending), yellow below the expected volume, or a graded share
+ * under the grading minimum once every game is final. An off-day (no games) is green throughout.
  */
 export function pipelinePhases(input: PhaseInput): PhaseHealthRow[] {
   const { coverage: c, runs, thresholds: t } = input;
@@ -258,7 +258,12 @@ export function pipelinePhases(input: PhaseInput): PhaseHealthRow[] {
   const gradedShare = p.predictions > 0 ? p.graded / p.predictions : 1;
   let predState: Light = 'green';
   const predNotes: string[] = [];
-  if (!off) {
+  // Before the coordinator has run for the date, missing predictions are pending, not failed.
+  const coordinated = runs.some((r) => r.phase === 5);
+  if (!off && !coordinated && p.predictions === 0) {
+    predState = 'yellow';
+    predNotes.push('no predictions yet (phase 5 has not run)');
+  } else if (!off) {
     if (p.predictions < t.predictionVolumeMin) {
       predState = 'red';
       predNotes.push(`${p.predictions} predictions, minimum ${t.predictionVolumeMin}`);
