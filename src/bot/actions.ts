@@ -99,14 +99,45 @@ async function refresh(deps: BotDeps, incidentId: string): Promise<void> {
   }
 }
 
-const ephemeral = (respond: RespondFn, answer: Answer) =>
-  respond({
+/** Answer the clicker through the click's response_url; a click in a view (no response_url) in the alert channel. */
+async function answerClick(
+  deps: BotDeps,
+  io: { respond: RespondFn | undefined; client: webApi.WebClient },
+  user: string,
+  answer: Answer,
+): Promise<void> {
+  if (!io.respond) {
+    await postEphemeral(deps, io.client, deps.alertChannel, user, answer);
+    return;
+  }
+  await io.respond({
     response_type: 'ephemeral',
     replace_original: false,
     text: answer.text,
     // biome-ignore lint/suspicious/noExplicitAny: Block Kit built and validated by src/views.
     ...(answer.blocks ? { blocks: answer.blocks as any } : {}),
   });
+}
+
+async function postEphemeral(
+  deps: BotDeps,
+  client: webApi.WebClient,
+  channel: string,
+  user: string,
+  answer: Answer,
+): Promise<void> {
+  try {
+    await client.chat.postEphemeral({
+      channel,
+      user,
+      text: answer.text,
+      // biome-ignore lint/suspicious/noExplicitAny: see answerClick()
+      ...(answer.blocks ? { blocks: answer.blocks as any } : {}),
+    });
+  } catch (error) {
+    deps.log.warn('ephemeral answer failed', { user, channel, error: String(error) });
+  }
+}
 
 /** An answer to someone who submitted a modal (no response_url): ephemeral in the incident's channel. */
 async function tellUser(
@@ -117,25 +148,14 @@ async function tellUser(
   answer: Answer,
 ): Promise<void> {
   const incident = await incidents.get(deps.store, incidentId);
-  const channel = incident?.message?.channel ?? deps.alertChannel;
-  try {
-    await client.chat.postEphemeral({
-      channel,
-      user,
-      text: answer.text,
-      // biome-ignore lint/suspicious/noExplicitAny: see ephemeral()
-      ...(answer.blocks ? { blocks: answer.blocks as any } : {}),
-    });
-  } catch (error) {
-    deps.log.warn('ephemeral answer failed', { user, channel, error: String(error) });
-  }
+  await postEphemeral(deps, client, incident?.message?.channel ?? deps.alertChannel, user, answer);
 }
 
 type Handler<K extends ActionKind> = (
   deps: BotDeps,
   click: Click,
   value: Extract<ActionValue, { a: K }>,
-  io: { respond: RespondFn; client: webApi.WebClient },
+  io: { client: webApi.WebClient },
 ) => Promise<Answer | undefined>;
 
 const onRetry: Handler<'retry'> = async (deps, click, value) => {
@@ -304,7 +324,7 @@ function dispatch<K extends ActionKind>(
   kind: K,
   click: Click,
   value: ActionValue,
-  io: { respond: RespondFn; client: webApi.WebClient },
+  io: { client: webApi.WebClient },
 ) {
   return (HANDLERS[kind] as Handler<K>)(deps, click, value as Extract<ActionValue, { a: K }>, io);
 }
@@ -344,17 +364,17 @@ function registerActions(app: App, deps: BotDeps) {
           },
           false,
         );
-        await ephemeral(respond, unreadableActionEphemeral(parsed.error));
+        await answerClick(deps, { respond, client }, click.user, unreadableActionEphemeral(parsed.error));
         return;
       }
       let answer: Answer | undefined;
       try {
-        answer = await dispatch(deps, kind, click, parsed.value, { respond, client });
+        answer = await dispatch(deps, kind, click, parsed.value, { client });
       } catch (error) {
         deps.log.error('action failed', { kind, user: click.user, error: String(error) });
         answer = { text: `:warning: ${kind} failed: ${String(error).slice(0, 300)}` };
       }
-      if (answer) await ephemeral(respond, answer);
+      if (answer) await answerClick(deps, { respond, client }, click.user, answer);
     });
   }
 }

@@ -262,6 +262,50 @@ describe('alert actions', () => {
     expect(await incidents.get(h.store, id)).toMatchObject({ ack: null, snooze_until: null });
   });
 
+  it('a backfill submission a non-operator forged without the modal is refused at submit, audited', async () => {
+    h = await start();
+    const { id } = await h.seedIncident();
+    const ids = MODALS.backfill;
+    const metadata = encodeActionValue({
+      a: 'backfill',
+      incidentId: id,
+      scraper: 'bdl_box_scores',
+      from: '2026-01-17',
+      until: '2026-01-19',
+    }).value;
+    const payload = {
+      type: 'view_submission',
+      team: { id: 'T0SANDBOX', domain: 'sandbox' },
+      user: { id: BOB, username: 'bob', name: 'bob', team_id: 'T0SANDBOX' },
+      api_app_id: 'A0SHOTCLOCK',
+      trigger_id: '1.2.3',
+      view: {
+        id: 'VFORGED1',
+        type: 'modal',
+        callback_id: ids.callbackId,
+        private_metadata: metadata,
+        state: {
+          values: {
+            [ids.from.blockId]: { [ids.from.actionId]: { type: 'datepicker', selected_date: '2026-01-17' } },
+            [ids.until.blockId]: {
+              [ids.until.actionId]: { type: 'datepicker', selected_date: '2026-01-19' },
+            },
+            [ids.confirm.blockId]: {
+              [ids.confirm.actionId]: { type: 'checkboxes', selected_options: [{ value: 'confirmed' }] },
+            },
+          },
+        },
+      },
+    };
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    expect((await postSigned(h.eventsUrl, body, { secret: SECRET })).status).toBe(200);
+    await eventually(() =>
+      expect(lastEphemeral(h as Harness, BOB)).toContain('Only operators can use Backfill'),
+    );
+    expect(h.tasks.tasks).toEqual([]);
+    expect(await trailOf(h, id)).toEqual([`${BOB} backfill denied`]);
+  });
+
   it('a request with a forged signature is refused with 401 and changes nothing', async () => {
     h = await start();
     const { id, ts } = await h.seedIncident();
