@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardData } from '../../src/bot/data.js';
+import { type ScraperActivity, scraperLight } from '../../src/bot/data-rules.js';
 import type { DashboardData } from '../../src/bot/deps.js';
 import type { Finding } from '../../src/jobs/finding.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
@@ -15,6 +16,7 @@ import { loadScenario, loadSimulation } from '../../src/sim/index.js';
 import * as audit from '../../src/store/audit.js';
 import { createDuckDbStore } from '../../src/store/duckdb.js';
 import * as incidents from '../../src/store/incidents.js';
+import * as leases from '../../src/store/leases.js';
 import type { DocumentStore } from '../../src/store/port.js';
 import * as queue from '../../src/store/retry-queue.js';
 import { pipelineHealthView } from '../../src/views/commands.js';
@@ -152,6 +154,34 @@ describe('scraperStatus', () => {
   });
 });
 
+describe('scraperLight', () => {
+  const activity = (over: Partial<ScraperActivity>): ScraperActivity => ({
+    scraper_name: 's',
+    last_success_at: null,
+    error_at: null,
+    error_text: null,
+    runs_24h: 4,
+    successes_24h: 4,
+    failures_24h: 0,
+    unexpected_failures_24h: 0,
+    partial_24h: 0,
+    ...over,
+  });
+  const t = DEFAULT_THRESHOLDS;
+  it('red at the gap threshold, or when it ran in 24 h and only failed for real', () => {
+    expect(scraperLight(t.gapAlertThreshold, activity({}), t)).toBe('red');
+    const failing = { successes_24h: 0, failures_24h: 4, unexpected_failures_24h: 4 };
+    expect(scraperLight(0, activity(failing), t)).toBe('red');
+  });
+  it('yellow on a gap, a real failure or a short run; no_data_yet only is green', () => {
+    expect(scraperLight(t.gapAlertThreshold - 1, activity({}), t)).toBe('yellow');
+    expect(scraperLight(0, activity({ successes_24h: 3, unexpected_failures_24h: 1 }), t)).toBe('yellow');
+    expect(scraperLight(0, activity({ partial_24h: 1 }), t)).toBe('yellow');
+    expect(scraperLight(0, activity({ successes_24h: 0, failures_24h: 4 }), t)).toBe('green');
+    expect(scraperLight(0, undefined, t)).toBe('green');
+  });
+});
+
 describe('breakers', () => {
   it('WAS and LAC entity breakers are active, proxyfuel→bettingpros.com OPEN, decodo→nba.com HALF_OPEN', async () => {
     const rows = await data.breakers(NOW);
@@ -221,6 +251,7 @@ describe('digest', () => {
     expect(digest.gapTrend.find((t) => t.date === '2026-01-14')?.gaps).toBe(0);
     expect(digest.breakers.some((b) => b.kind === 'proxy' && b.state === 'OPEN')).toBe(true);
     expect(digest.openIncidents.map((i) => i.finding.title)).toEqual(['bp_player_props has 5 gap days']);
+    expect(digest.recoveries24h.map((r) => r.policy ?? null)).toEqual([null, 'auto-retry-discrepancy']);
     const view = buildDigest({ ...digest, now: NOW, fmt });
     expect(validateMessage(view)).toEqual([]);
     expect(view.text).toContain('4/9');
@@ -268,6 +299,15 @@ describe('home and the retry queue', () => {
     const home = await data.home(later);
     expect(home.healed24h).toEqual([]);
     expect(home.recoveryByAttempt).toEqual({ byAttempt: [0, 0, 0], exhausted: 0 });
+  });
+
+  it('lastRunAt is the latest job slot finished by now', async () => {
+    const slot = 'job:health:2026-01-20T11:00:00.000Z';
+    const ranAt = new Date(NOW.getTime() - HOUR);
+    await leases.acquire(store, { name: slot, holder: 'h1', ttlMs: HOUR, now: ranAt });
+    await leases.finish(store, slot, 'h1', new Date(ranAt.getTime() + 60_000));
+    expect((await data.home(NOW)).lastRunAt).toEqual(new Date(ranAt.getTime() + 60_000));
+    expect((await data.home(ranAt)).lastRunAt).toBeNull();
   });
 
   it('retryQueue lists by status, newest first', async () => {
