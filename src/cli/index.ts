@@ -1,4 +1,11 @@
 import { Command } from 'commander';
+import { ConfigError } from '../config.js';
+import { configFromEnv } from '../main.js';
+import { openDuckDbWarehouse } from '../warehouse/duckdb.js';
+import { registerCheckCommand } from './check.js';
+import { registerLoadCommand } from './load.js';
+import { registerSimCommand } from './sim.js';
+import { registerStartCommand } from './start.js';
 
 // Each subcommand lives in its own file under src/cli and registers itself here.
 const program = new Command()
@@ -9,5 +16,32 @@ const program = new Command()
     // commander already printed the message; usage errors exit 2 like other CLIs.
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
+
+/** Config is read when a command needs it, so `--help` works in a half-configured shell. */
+function config() {
+  try {
+    return configFromEnv();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const openEmbeddedWarehouse = (db?: string) => openDuckDbWarehouse({ path: db ?? config().embedded.dbPath });
+const io = { stdout: process.stdout, stderr: process.stderr };
+
+registerStartCommand(program, { config, ...io });
+registerCheckCommand(program, {
+  ...io,
+  get thresholds() {
+    return config().thresholds;
+  },
+  openWarehouse: openEmbeddedWarehouse,
+});
+registerSimCommand(program, { ...io, openSink: openEmbeddedWarehouse });
+registerLoadCommand(program, { ...io, openWarehouse: openEmbeddedWarehouse });
 
 await program.parseAsync(process.argv);

@@ -15,7 +15,10 @@ import { type RunningBot, startShotclock, type Ui } from './start.js';
 
 /** Days of pipeline history simulated before the demo date: the checks look back up to 14 + 14 days. */
 const HISTORY_DAYS = 35;
-/** The demo starts just before the 06:00 ET completeness run, so the morning's jobs play out in order. */
+/**
+ * The demo replays the morning after the demo date's games, from just before the 06:00 ET completeness run,
+ * so the overnight collection's problems are there and the morning's jobs play out in order.
+ */
 const DEMO_START_ET = '05:50';
 const DEMO_SIGNING_SECRET = 'shotclock-demo-signing-secret';
 const DEMO_BOT_TOKEN = 'xoxb-shotclock-demo';
@@ -59,7 +62,8 @@ export async function startDemo(baseConfig: Config, ui: Ui, options: DemoOptions
     say(`reset: removed ${dbPath}`);
   }
   const embedded = await openEmbedded(dbPath);
-  const simStart = etInstant(demoDate, DEMO_START_ET);
+  const morningAfter = addDays(demoDate, 1);
+  const simStart = etInstant(morningAfter, DEMO_START_ET);
   const scenario = loadScenario(DEFAULT_SCENARIO_FILE);
   await seedOnce(embedded.admin, { demoDate, demoSeed }, async () => {
     const from = addDays(demoDate, -HISTORY_DAYS);

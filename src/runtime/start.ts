@@ -60,7 +60,7 @@ export interface Adapters {
 
 /** The UI pieces: built from BotDeps (kept apart so tests can swap them). */
 export interface Ui {
-  createData(adapters: Adapters): DashboardData;
+  createData(adapters: Adapters, config: Config): DashboardData;
   surfaces(deps: BotDeps): Surface[];
 }
 
@@ -115,7 +115,7 @@ export async function startShotclock(
     clock,
     fmt,
     log,
-    data: ui.createData(adapters),
+    data: ui.createData(adapters, config),
     isOperator: createOperatorCheck(
       { userIds: config.alerts.operatorUserIds, groupId: config.alerts.operatorGroupId },
       {

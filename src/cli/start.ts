@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import type { Config } from '../config.js';
+import { startDemo } from '../runtime/demo.js';
+import { createLogger } from '../runtime/logger.js';
+import { cloudAdapters, selfHostedAdapters } from '../runtime/production.js';
+import { type RunningBot, startShotclock } from '../runtime/start.js';
+import { defaultUi } from '../runtime/ui.js';
+import type { Output } from './check.js';
+
+export interface StartCommandDeps {
+  config(): Config;
+  readonly stdout: Output;
+  readonly stderr: Output;
+}
+
+/** Stop within this long on SIGTERM/Ctrl-C (Cloud Run gives 10 s before SIGKILL). */
+const SHUTDOWN_DEADLINE_MS = 8_000;
+
+export function registerStartCommand(program: Command, deps: StartCommandDeps): Command {
+  return program
+    .command('start')
+    .description(
+      'Run the bot. With no Slack or Google Cloud configuration: the embedded demo with a local Slack sandbox.',
+    )
+    .option('--reset', 'demo: delete the embedded database and start fresh')
+    .option('--port <PORT>', 'port of the HTTP server (demo: the sandbox page); default $PORT or 3000')
+    .action(async (opts: { reset?: boolean; port?: string }) => {
+      const config = deps.config();
+      const log = createLogger({
+        level: config.server.logLevel,
+        format: config.server.logFormat,
+        secrets: config.secrets,
+      });
+      const port = opts.port === undefined ? config.server.port : Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        deps.stderr.write(`error: --port must be a port number, got '${opts.port}'\n`);
+        process.exit(2);
+      }
+      let stop: () => Promise<void>;
+      if (config.mode === 'demo') {
+        const demo = await startDemo(config, defaultUi, {
+          reset: opts.reset === true,
+          port,
+          host: '127.0.0.1',
+          log,
+          say: (line) => void deps.stdout.write(`${line}\n`),
+        });
+        stop = () => demo.stop();
+      } else {
+        const adapters =
+          config.mode === 'cloud'
+            ? await cloudAdapters(config)
+            : await selfHostedAdapters(
+                config,
+                log,
+                config.embedded.localTasksSecret ?? randomBytes(24).toString('hex'),
+              );
+        const bot: RunningBot = await startShotclock(config, adapters, defaultUi, log, {
+          port,
+          host: config.server.host,
+        });
+        log.info(`shotclock ${config.mode} listening on ${bot.url}`);
+        stop = () => bot.stop();
+      }
+      let stopping = false;
+      const shutdown = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info(`${signal}: stopping (finishing running jobs and task deliveries)`);
+        const deadline = setTimeout(() => {
+          log.error(`did not stop within ${SHUTDOWN_DEADLINE_MS} ms; exiting`);
+          process.exit(1);
+        }, SHUTDOWN_DEADLINE_MS);
+        deadline.unref();
+        stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            log.error('shutdown failed', { error });
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+    });
+}
