@@ -6,16 +6,24 @@ import { fileURLToPath } from 'node:url';
 import { benchAlertStorm } from './alert-storm.js';
 import { benchCheckSuite } from './check-suite.js';
 import { type CaseOutcome, formatTable, isSkipped, log, passes } from './lib.js';
+import { benchRetryThroughput, FULL_ITEMS } from './retry-throughput.js';
+
+/** `npm run bench -- --full`: the issue's full counts where the default run scales down (slow, minutes). */
+const FULL = process.argv.includes('--full');
 
 type Case = { readonly name: string; run(): Promise<CaseOutcome[]> };
 
 const CASES: readonly Case[] = [
   { name: 'check suite', run: benchCheckSuite },
   { name: 'alert storm', run: benchAlertStorm },
+  {
+    name: 'retry throughput',
+    run: () => benchRetryThroughput(FULL ? { items: FULL_ITEMS, budgetMs: Number.POSITIVE_INFINITY } : {}),
+  },
 ];
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const outcomes: CaseOutcome[] = [];
   const started = performance.now();
   for (const c of CASES) {
