@@ -53,6 +53,17 @@ const cronList = z.string().transform((v, ctx) => {
 });
 const url = z.url();
 
+/** Schemas inside the embedded DuckDB file: its file name may not equal one of them. */
+const EMBEDDED_SCHEMAS = [
+  'shotclock',
+  'nba_raw',
+  'nba_reference',
+  'nba_orchestration',
+  'nba_predictions',
+  'nba_monitoring',
+  'main',
+];
+
 export const VARS = {
   // Slack: all of the group or none of it (readConfig checks the group, so each variable is optional on its own).
   SLACK_BOT_TOKEN: {
@@ -202,13 +213,23 @@ export const VARS = {
   // Embedded default (demo, tests, single VM).
   SHOTCLOCK_DB_PATH: {
     group: 'embedded',
-    description: 'DuckDB file of the embedded warehouse, store and task queue.',
-    example: '.data/shotclock.duckdb',
-    schema: str.default('.data/shotclock.duckdb'),
+    description:
+      'DuckDB file of the embedded warehouse, store and task queue (its name may not be a schema name such as shotclock or nba_raw).',
+    example: '.data/pipeline.duckdb',
+    // DuckDB names the database after the file: a file called shotclock.duckdb would make `shotclock.x`
+    // ambiguous between that database and the bot's own `shotclock` schema.
+    schema: str
+      .default('.data/pipeline.duckdb')
+      .refine(
+        (path) =>
+          !EMBEDDED_SCHEMAS.includes((path.split(/[\\/]/).pop() ?? '').replace(/\.[^.]*$/, '').toLowerCase()),
+        { message: `the file name may not be one of the database's schema names` },
+      ),
   },
   DEMO_DATE: {
     group: 'embedded',
-    description: 'Pipeline date the demo starts on (inside the seeded incidents).',
+    description:
+      'Game date the demo replays: it starts at 05:50 ET the morning after (inside the seeded incidents).',
     example: '2026-01-19',
     schema: isoDate.default('2026-01-19'),
   },

@@ -35,7 +35,7 @@ describe('readConfig', () => {
     expect(config.mode).toBe('demo');
     expect(config.slack).toBeUndefined();
     expect(config.gcp).toBeUndefined();
-    expect(config.embedded.dbPath).toBe('.data/shotclock.duckdb');
+    expect(config.embedded.dbPath).toBe('.data/pipeline.duckdb');
     expect(config.embedded.demoDate).toBe('2026-01-19');
     expect(config.recovery.backoffHours).toEqual([4, 12, 24]);
     expect(config.thresholds).toEqual(DEFAULT_THRESHOLDS);
