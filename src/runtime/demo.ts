@@ -149,7 +149,7 @@ export async function startDemo(baseConfig: Config, ui: Ui, options: DemoOptions
   botUrl = bot.url;
   say(`shotclock demo: open ${sandbox.url} (local Slack sandbox; bot at ${bot.url})`);
   say(
-    `simulated time starts ${demoDate} ${DEMO_START_ET} ET, ${secondsPerSimHour} s per simulated hour; Ctrl-C stops`,
+    `simulated time starts ${morningAfter} ${DEMO_START_ET} ET (the morning after ${demoDate}'s games), ${secondsPerSimHour} s per simulated hour; Ctrl-C stops`,
   );
   // The overnight gaps check runs at once, so the first alerts are there when the page opens.
   void bot.runJob('gaps').catch((error: unknown) => log.error('first gaps run failed', { error }));

@@ -108,6 +108,10 @@ export function describeResult(job: string, result: unknown): string {
     const r = result as { date: string; posted: boolean };
     return `job ${job}: digest for ${r.date} ${r.posted ? 'posted' : 'already posted'}`;
   }
+  if (result && typeof result === 'object' && 'overdue' in result) {
+    const r = result as { overdue: unknown[]; interrupted: unknown[] };
+    return `job ${job}: re-enqueued ${r.overdue.length} overdue and ${r.interrupted.length} interrupted retries`;
+  }
   return `job ${job} done`;
 }
 

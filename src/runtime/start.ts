@@ -211,6 +211,7 @@ export async function startShotclock(
     gate: leases.gate,
     onResult: (job: string, slot: Date, result: unknown, error?: unknown) => {
       if (error) log.error(`job ${job} failed`, { slot: slot.toISOString(), error });
+      else if (isIdleSweep(result)) log.debug(describeResult(job, result), { job, slot: slot.toISOString() });
       else log.info(describeResult(job, result), { job, slot: slot.toISOString() });
       void leases
         .finished(job, slot)
@@ -246,6 +247,17 @@ export async function startShotclock(
       await adapters.close();
     },
   };
+}
+
+/** A sweep that found nothing to re-enqueue: not worth a terminal line every 15 minutes. */
+function isIdleSweep(result: unknown): boolean {
+  const r = result as { overdue?: unknown[]; interrupted?: unknown[] } | undefined;
+  return (
+    Array.isArray(r?.overdue) &&
+    r.overdue.length === 0 &&
+    Array.isArray(r.interrupted) &&
+    r.interrupted.length === 0
+  );
 }
 
 export type { Server };
