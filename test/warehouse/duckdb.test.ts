@@ -236,7 +236,8 @@ describe('a second process on the same file', () => {
     const error = await openDuckDbWarehouse({ path, sqlDir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WarehouseError);
     expect((error as Error).message).toMatch(
-      new RegExp(`another shotclock process \\(PID ${child.pid}\\) holds ${path.replaceAll('.', '\\.')}`),
+      // DuckDB names the holder's PID when it can read it; under load it sometimes cannot.
+      new RegExp(`another shotclock process( \\(PID ${child.pid}\\))? holds ${path.replaceAll('.', '\\.')}`),
     );
   });
 });
