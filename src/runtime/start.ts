@@ -5,6 +5,7 @@ import { createBoltApp, type Surface, startBoltApp } from '../bot/app.js';
 import { SlackChat } from '../bot/chat.js';
 import type { BotDeps, DashboardData } from '../bot/deps.js';
 import { healthRoutes } from '../bot/health.js';
+import { publishHome } from '../bot/home.js';
 import type { HttpRoute } from '../bot/http.js';
 import { refreshAlert, resolveRecovered } from '../bot/incident-messages.js';
 import { createOperatorCheck } from '../bot/operators.js';
@@ -171,12 +172,20 @@ export async function startShotclock(
     }),
     ...(adapters.extraRoutes ?? []),
   ];
+  // Users who opened App Home on this instance get it refreshed after each check run (bounded: the dashboard
+  // is for the people on call, not the whole workspace).
+  const homeViewers = new Set<string>();
+  const trackHomeViewers: Surface = (bolt) => {
+    bolt.event('app_home_opened', async ({ event }) => {
+      if (homeViewers.size < 200) homeViewers.add(event.user);
+    });
+  };
   app = createBoltApp({
     ...adapters.slack,
     port: listen.port,
     host: listen.host,
     routes,
-    surfaces: ui.surfaces(deps),
+    surfaces: [...ui.surfaces(deps), trackHomeViewers],
     log,
   });
   const server = await startBoltApp(app, { ...listen, transport: adapters.slack.transport });
@@ -205,6 +214,13 @@ export async function startShotclock(
     data: deps.data,
     log,
     inFlightMs: adapters.inFlightMs,
+    afterRun: async () => {
+      for (const user of homeViewers) {
+        await publishHome(deps, chatClient(), user).catch((error: unknown) =>
+          log.warn('home refresh failed', { user, error: String(error) }),
+        );
+      }
+    },
   };
   const leases = createSlotLeases(store, adapters.instanceId, clock);
   const hooks = {

@@ -94,7 +94,10 @@ describe('demo mode end to end', () => {
 
   it('App Home and /scrape-status answer', async () => {
     await demo.sandbox.drivers.openHome('U01ALICE');
-    await waitFor('App Home published', () => demo.sandbox.state.homes.get('U01ALICE'));
+    const first = await waitFor('App Home published', () => demo.sandbox.state.homes.get('U01ALICE'));
+    // A check run refreshes the Home of whoever opened it.
+    await demo.bot.runJob('health');
+    await waitFor('App Home refreshed after a run', () => demo.sandbox.state.homes.get('U01ALICE') !== first);
     const before = demo.sandbox.state.ephemerals.length;
     await demo.sandbox.drivers.sendSlashCommand({ command: '/scrape-status', text: '', user: 'U01ALICE' });
     const answer = await waitFor('/scrape-status answer', () =>
