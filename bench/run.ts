@@ -1,8 +1,10 @@
 // `npm run bench`: each case measures a user-felt figure against a baseline taken in the same run,
 // prints one table and writes bench/results.json. Not part of `npm test` (timing depends on the machine).
 import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchAckLatency } from './ack-latency.js';
 import { benchAlertStorm } from './alert-storm.js';
 import { benchCheckSuite } from './check-suite.js';
 import { type CaseOutcome, formatTable, isSkipped, log, passes } from './lib.js';
@@ -20,12 +22,20 @@ const CASES: readonly Case[] = [
     name: 'retry throughput',
     run: () => benchRetryThroughput(FULL ? { items: FULL_ITEMS, budgetMs: Number.POSITIVE_INFINITY } : {}),
   },
+  { name: 'ack latency', run: benchAckLatency },
 ];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const outcomes: CaseOutcome[] = [];
   const started = performance.now();
+  // Ratios cancel a slow machine, not a busy one: record how loaded it was (other processes share the cores).
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  const loadBefore = load();
+  log(`node ${process.version}, ${cpus().length} cores, load average ${loadBefore}`);
   for (const c of CASES) {
     if (only.length > 0 && !only.some((o) => c.name.includes(o))) continue;
     log(`# ${c.name}`);
@@ -46,7 +56,8 @@ async function main(): Promise<void> {
     if (!isSkipped(o)) for (const note of o.notes ?? []) log(`  ${o.case}: ${note}`);
   }
   const total = (performance.now() - started) / 1000;
-  log(`\nbench done in ${total.toFixed(1)} s`);
+  const loadAfter = load();
+  log(`\nbench done in ${total.toFixed(1)} s; load average before ${loadBefore}, after ${loadAfter}`);
   const out = join(dirname(fileURLToPath(import.meta.url)), 'results.json');
   writeFileSync(
     out,
@@ -55,6 +66,8 @@ async function main(): Promise<void> {
         at: new Date().toISOString(),
         node: process.version,
         seconds: total,
+        cores: cpus().length,
+        loadAverage: { before: loadBefore, after: loadAfter },
         results: outcomes.map((o) => (isSkipped(o) ? o : { ...o, pass: passes(o) })),
       },
       null,
