@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { benchAckLatency } from './ack-latency.js';
 import { benchAlertStorm } from './alert-storm.js';
 import { benchCheckSuite } from './check-suite.js';
+import { benchFootprint } from './footprint.js';
 import { type CaseOutcome, formatTable, isSkipped, log, passes } from './lib.js';
 import { benchRetryThroughput, FULL_ITEMS } from './retry-throughput.js';
 
@@ -23,6 +24,7 @@ const CASES: readonly Case[] = [
     run: () => benchRetryThroughput(FULL ? { items: FULL_ITEMS, budgetMs: Number.POSITIVE_INFINITY } : {}),
   },
   { name: 'ack latency', run: benchAckLatency },
+  { name: 'footprint', run: benchFootprint },
 ];
 
 async function main(): Promise<void> {
