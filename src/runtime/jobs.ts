@@ -8,6 +8,7 @@ import { JOB_NAMES, type JobName, jobCron } from '../jobs/registry.js';
 import { runJob } from '../jobs/run-job.js';
 import type { Job } from '../jobs/scheduler.js';
 import { etDate } from '../jobs/time.js';
+import { autoResetArrivedBreakers } from '../recovery/auto-reset.js';
 import { sweepRetries } from '../recovery/sweeper.js';
 import type { DocumentStore } from '../store/port.js';
 import type { TaskQueue } from '../tasks/port.js';
@@ -60,6 +61,20 @@ export async function runCheckJob(deps: JobDeps, job: JobName, at: Date): Promis
     },
     { findings: summary.findings, checksRan: summary.checksRun },
   );
+  // After delivery, so the reset is reported in the incident's thread.
+  const resets = await autoResetArrivedBreakers(
+    {
+      store: deps.store,
+      chat: deps.chat,
+      clock: deps.clock,
+      warehouse: deps.warehouse,
+      log: (l, f) => deps.log.info(l, f),
+    },
+    summary.findings,
+    summary.date,
+  );
+  if (resets.length > 0)
+    deps.log.info(`auto-reset ${resets.length} entity breaker group(s) whose data arrived`);
   await deps.afterRun?.();
   return {
     job,
