@@ -9,8 +9,12 @@
  *   INSTANCE_ID              lease holder and run author   START        ISO time the walk starts from
  *   HOURS                    simulated hours (24)          STEP_MINUTES clock advance per tick (60)
  *   TTL_MS                   slot lease TTL                CRASH_JOB + CRASH_SLOT  exit(CRASH_EXIT) inside that run
+ *   LOCKSTEP=1               before each tick print `ready` and wait for a line on stdin: the test releases
+ *                            all workers together, so every slot is asked for by all of them at about the same
+ *                            moment (as node-cron fires it on every instance), not won by whichever runs ahead
  */
 import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
 import { Firestore } from '@google-cloud/firestore';
 import { ManualClock } from '../../src/clock.js';
 import { createClockScheduler, type Job } from '../../src/jobs/scheduler.js';
@@ -28,8 +32,16 @@ function setting(name: string, fallback?: string): string {
   return value;
 }
 
+/** Says `ready` and waits for the test's next line on stdin. */
+function lockstep(): () => Promise<void> {
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  return async () => {
+    process.stdout.write('ready\n');
+    if ((await lines.next()).done) throw new Error('lease-worker: stdin closed while waiting in lockstep');
+  };
+}
+
 async function main(): Promise<void> {
-  const started = performance.now();
   const host = setting('FIRESTORE_EMULATOR_HOST');
   const projectId = setting('PROJECT_ID');
   const instance = setting('INSTANCE_ID');
@@ -44,6 +56,11 @@ async function main(): Promise<void> {
   const store = createFirestoreStore({ projectId, firestore: client });
   const clock = new ManualClock(start);
   const leases = createSlotLeases(store, instance, clock, ttlMs);
+  await store.ping(); // connected before the walk, so the first slot is not won by connection setup
+  // performance.now() counts from process start: boot is node + tsx + the Firestore client + one round trip.
+  const bootMs = Math.round(performance.now());
+  const barrier = process.env.LOCKSTEP === '1' ? lockstep() : async () => {};
+  const walking = performance.now();
 
   const ran: string[] = [];
   let refused = 0;
@@ -74,6 +91,7 @@ async function main(): Promise<void> {
 
   const end = start.getTime() + hours * 3_600_000;
   while (clock.now().getTime() < end) {
+    await barrier();
     clock.set(new Date(Math.min(clock.now().getTime() + stepMs, end)));
     await scheduler.tick();
   }
@@ -81,8 +99,8 @@ async function main(): Promise<void> {
   await scheduler.stop();
   await client.terminate();
   if (errors.length > 0) throw new AggregateError(errors, `${instance}: ${errors.length} run(s) failed`);
-  const ms = Math.round(performance.now() - started);
-  process.stdout.write(`${JSON.stringify({ instance, ran, refused, ms })}\n`);
+  const walkMs = Math.round(performance.now() - walking);
+  process.stdout.write(`${JSON.stringify({ instance, ran, refused, bootMs, walkMs })}\n`);
 }
 
 main().then(

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +37,15 @@ let emulator: FirestoreEmulator;
 let client: Firestore;
 let store: DocumentStore;
 
-function runWorker(instance: string, env: Record<string, string> = {}): Promise<WorkerExit> {
+interface Worker {
+  readonly instance: string;
+  /** Called on each `ready` line (LOCKSTEP=1): the worker waits for `go()` before its next tick. */
+  onReady(listener: () => void): void;
+  go(): void;
+  readonly exit: Promise<WorkerExit>;
+}
+
+function startWorker(instance: string, env: Record<string, string> = {}): Worker {
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
     env: {
@@ -49,26 +58,60 @@ function runWorker(instance: string, env: Record<string, string> = {}): Promise<
       HOURS: '24',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
+  const listeners: (() => void)[] = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    stdout += `${line}\n`;
+    if (line === 'ready') for (const l of listeners) l();
   });
   child.stderr.on('data', (c: Buffer) => {
     stderr += c.toString();
   });
-  return new Promise((resolve, reject) => {
+  child.stdin.on('error', () => {}); // a worker that died is reported through its exit
+  const exit = new Promise<WorkerExit>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) =>
       resolve({ code, stdout, stderr, ms: Math.round(performance.now() - started) }),
     );
   });
+  return { instance, onReady: (l) => listeners.push(l), go: () => child.stdin.write('go\n'), exit };
+}
+
+const runWorker = (instance: string, env: Record<string, string> = {}) => startWorker(instance, env).exit;
+
+/** Releases the workers' ticks together: each tick starts once every live worker has finished the one before. */
+function inLockstep(workers: readonly Worker[]): void {
+  const live = new Set(workers);
+  const waiting = new Set<Worker>();
+  const release = () => {
+    if (waiting.size < live.size) return;
+    for (const w of waiting) w.go();
+    waiting.clear();
+  };
+  for (const w of workers) {
+    w.onReady(() => {
+      waiting.add(w);
+      release();
+    });
+    void w.exit.then(() => {
+      live.delete(w);
+      waiting.delete(w);
+      release();
+    });
+  }
 }
 
 /** The worker's summary line, failing with its stderr if it did not exit cleanly. */
-function summary(exit: WorkerExit): { instance: string; ran: string[]; refused: number; ms: number } {
+function summary(exit: WorkerExit): {
+  instance: string;
+  ran: string[];
+  refused: number;
+  bootMs: number;
+  walkMs: number;
+} {
   expect(exit.code, exit.stderr).toBe(0);
   return JSON.parse(exit.stdout.trim().split('\n').at(-1) ?? '');
 }
@@ -100,11 +143,12 @@ describe('scheduled slots across instances (Firestore emulator, separate process
 
   it('runs each (job, slot) of a day exactly once across 3 processes racing for the same slots', async () => {
     await emulator.reset();
-    const exits = await Promise.all(['i1', 'i2', 'i3'].map((id) => runWorker(id)));
+    const started = ['i1', 'i2', 'i3'].map((id) => startWorker(id, { LOCKSTEP: '1' }));
+    inLockstep(started);
+    const exits = await Promise.all(started.map((w) => w.exit));
     const workers = exits.map(summary);
     console.info(
-      `3 workers: ${exits.map((e) => `${e.ms} ms`).join(', ')}; runs per instance ` +
-        workers.map((w) => `${w.instance}=${w.ran.length}`).join(' '),
+      `3 racing workers: ${workers.map((w, i) => `${w.instance} boot ${w.bootMs} ms, walk ${w.walkMs} ms, ran ${w.ran.length}, process ${exits[i]?.ms} ms`).join('; ')}`,
     );
 
     const bySlot = await runsBySlot();
@@ -116,7 +160,7 @@ describe('scheduled slots across instances (Firestore emulator, separate process
     for (const [key, [by]] of bySlot) {
       expect(await lease(key), key).toMatchObject({ holder: by, finished_at: expect.any(Date) });
     }
-  });
+  }, 90_000); // the emulator settles each of the 7 contended slots in ~3 s, plus 3 process boots
 
   it('lets a later instance take over the slot of a holder that crashed, only once its lease has expired', async () => {
     await emulator.reset();
@@ -126,12 +170,17 @@ describe('scheduled slots across instances (Firestore emulator, separate process
     expect(await lease(`gaps@${crashed}`)).toMatchObject({ holder: 'a', finished_at: null });
 
     // Same clock as a: it asks for 08:00 at 08:59 ET, while a's lease (to 09:29 ET) still stands.
-    const c = summary(await runWorker('c'));
+    const cExit = await runWorker('c');
+    const c = summary(cExit);
     expect(c.ran).not.toContain(`gaps@${crashed}`);
+    expect(c.refused).toBe(3); // a's two finished slots and the one it still holds
+    expect(await lease(`gaps@${crashed}`)).toMatchObject({ holder: 'a', finished_at: null });
 
     // One catch-up tick at the end of the day: long past a's lease.
-    const b = summary(await runWorker('b', { STEP_MINUTES: String(24 * 60) }));
+    const bExit = await runWorker('b', { STEP_MINUTES: String(24 * 60) });
+    const b = summary(bExit);
     expect(b.ran).toEqual([`gaps@${crashed}`]);
+    expect(b.refused).toBe(EXPECTED.length - 1); // every finished slot stays done
 
     const bySlot = await runsBySlot();
     expect([...bySlot.keys()].sort()).toEqual(EXPECTED);
@@ -139,6 +188,6 @@ describe('scheduled slots across instances (Firestore emulator, separate process
     const owner = (key: string) => (key === `gaps@${crashed}` ? 'b' : key < `gaps@${crashed}` ? 'a' : 'c');
     for (const [key, by] of bySlot) expect(by, key).toEqual([owner(key)]);
     expect(await lease(`gaps@${crashed}`)).toMatchObject({ holder: 'b', finished_at: expect.any(Date) });
-    console.info(`crash case: a ${a.ms} ms, c ${c.ms} ms, b ${b.ms} ms`);
+    console.info(`crash case processes: a ${a.ms} ms, c ${cExit.ms} ms, b ${bExit.ms} ms`);
   });
 });
