@@ -15,6 +15,8 @@ import { type FirestoreEmulator, startFirestoreEmulator } from '../support/fires
  * leases against one Firestore emulator; their runs are counted in the emulator afterwards.
  */
 const WORKER = fileURLToPath(new URL('./lease-worker.ts', import.meta.url));
+// `--import tsx` resolves from the working directory: the repo root, wherever vitest was started.
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = 'runs'; // as in lease-worker.ts
 const CRASH_EXIT = 3; // as in lease-worker.ts
 
@@ -48,6 +50,7 @@ interface Worker {
 function startWorker(instance: string, env: Record<string, string> = {}): Worker {
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
+    cwd: REPO,
     env: {
       ...process.env,
       FIRESTORE_EMULATOR_HOST: `${emulator.host}:${emulator.port}`,
