@@ -22,10 +22,10 @@ export const FULL_ITEMS = 10_000;
 /**
  * The default run's item count. The embedded store runs every transaction under one mutex at ~6 ms each
  * (measured here), so creating 10,000 items alone takes ~90 s and running them ~7 min: too long for the
- * default `npm run bench` (< 3 min on 2 cores). The default run uses 1,000 and says so; throughput falls
+ * default `npm run bench` (< 3 min on 2 cores). The default run uses 500 and says so; throughput falls
  * somewhat as the queue grows (measured on this machine: ~32 items/s at 1,000, ~24 items/s at 10,000).
  */
-export const DEFAULT_ITEMS = 1_000;
+export const DEFAULT_ITEMS = 500;
 const SCRAPERS = 50;
 /** Incidents the items reply under. */
 const CONCURRENCY = 32;
