@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_IDS } from '../../src/views/action-ids.js';
 
@@ -47,6 +47,21 @@ function rssMb(pid: number): number {
   const kb = status.match(/^VmRSS:\s+(\d+)\s+kB/m)?.[1];
   if (!kb) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return Number(kb) / 1024;
+}
+
+/**
+ * Scroll an element into view. The page swaps whole panes' HTML on every sandbox event, so the element
+ * found can be replaced before the scroll lands; find it again then (clicks retry this on their own).
+ */
+async function scrollIntoView(locator: Locator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await locator.scrollIntoViewIfNeeded({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !/not attached|detached/i.test(String(error))) throw error;
+    }
+  }
 }
 
 describe('demo in headless Chromium', () => {
@@ -157,7 +172,7 @@ describe('demo in headless Chromium', () => {
       .filter({ has: page.locator(retry) })
       .first();
     await alert.waitFor({ timeout: 40_000 });
-    await alert.scrollIntoViewIfNeeded();
+    await scrollIntoView(alert);
     await shot('02-discrepancy-alert');
     await alert.locator(retry).first().click();
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 10_000 }).toMatch(/HTTP 200/);
@@ -174,7 +189,7 @@ describe('demo in headless Chromium', () => {
     // 1 s per simulated hour: the 4 h (+12 h) backoff plays out in well under a minute.
     const recovered = replies.filter({ hasText: /Recovered after/ }).first();
     await recovered.waitFor({ timeout: 45_000 });
-    await recovered.scrollIntoViewIfNeeded();
+    await scrollIntoView(recovered);
     await shot('04-recovered');
     // The README's picture: the alert channel with the recovered thread beside it.
     await page.screenshot({ path: join(ROOT, 'docs', 'sandbox.png') });
@@ -194,7 +209,7 @@ describe('demo in headless Chromium', () => {
     await box.press('Enter');
     const answer = page.locator('#main .msg.eph').filter({ hasText: 'bp_player_props' }).last();
     await answer.waitFor({ timeout: 15_000 });
-    await answer.scrollIntoViewIfNeeded();
+    await scrollIntoView(answer);
     await shot('06-scrape-status');
   }, 40_000);
 
