@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { type ChildProcess, fork } from 'node:child_process';
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { App } from '@slack/bolt';
 import { createBoltApp, startBoltApp } from '../src/bot/app.js';
 import { commandsSurface } from '../src/bot/commands.js';
@@ -28,6 +29,8 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, DATA_DELAY_MS 
 async function startClient() {
   const child: ChildProcess = fork(new URL('./ack-client.ts', import.meta.url), [], {
     execArgv: ['--import', 'tsx'],
+    // `--import tsx` resolves from the working directory: the repo root, wherever the bench was started.
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = () =>
