@@ -7,10 +7,20 @@ export interface MessengerDeps {
   readonly store: DocumentStore;
   readonly chat: ChatPort;
   readonly clock: Clock;
+  /**
+   * A claim older than this (in the clock's time) without a ts is treated as a crash between claim and
+   * record, not a post in flight. Default 10 min; the accelerated demo clock passes a scaled value.
+   */
+  readonly unfinishedAfterMs?: number;
 }
 
-/** A claim older than this without a ts is treated as a crash between claim and record, not a post in flight. */
-export const UNFINISHED_AFTER_MS = 2 * 60_000;
+export const UNFINISHED_AFTER_MS = 10 * 60_000;
+
+/**
+ * Intents this process is posting right now. A slow post (paced, or waiting out a 429) must not be taken
+ * for a crashed one by a concurrent run in the same process; other instances rely on the time window.
+ */
+const postingNow = new Set<string>();
 
 function toPayload(message: OutgoingMessage): DocData {
   return {
@@ -47,9 +57,14 @@ export async function postOnce(
       postedNow: false,
     };
   }
-  const posted = await deps.chat.post(message, intentId);
-  await ledger.recordPosted(deps.store, intentId, posted, deps.clock.now());
-  return { message: posted, postedNow: true };
+  postingNow.add(intentId);
+  try {
+    const posted = await deps.chat.post(message, intentId);
+    await ledger.recordPosted(deps.store, intentId, posted, deps.clock.now());
+    return { message: posted, postedNow: true };
+  } finally {
+    postingNow.delete(intentId);
+  }
 }
 
 /**
@@ -60,9 +75,11 @@ export async function finishUnfinished(
   deps: MessengerDeps,
 ): Promise<{ intentId: string; posted: PostedMessage; found: boolean }[]> {
   const now = deps.clock.now();
-  const stale = await ledger.listUnfinished(deps.store, new Date(now.getTime() - UNFINISHED_AFTER_MS));
+  const window = deps.unfinishedAfterMs ?? UNFINISHED_AFTER_MS;
+  const stale = await ledger.listUnfinished(deps.store, new Date(now.getTime() - window));
   const done: { intentId: string; posted: PostedMessage; found: boolean }[] = [];
   for (const claim of stale) {
+    if (postingNow.has(claim.intent_id)) continue;
     const message = fromPayload(claim.payload);
     const existing = await deps.chat.findByIntent(
       message.channel,

@@ -64,14 +64,17 @@ export async function startDemo(baseConfig: Config, ui: Ui, options: DemoOptions
   const embedded = await openEmbedded(dbPath);
   const morningAfter = addDays(demoDate, 1);
   const simStart = etInstant(morningAfter, DEMO_START_ET);
+  // The pipeline keeps working while the demo runs: the warehouse holds what it writes until this time, and
+  // every check reads as of the clock (its queries filter on @now), so the day unfolds as time passes.
+  const seededUntil = etInstant(addDays(morningAfter, 1), DEMO_START_ET);
   const scenario = loadScenario(DEFAULT_SCENARIO_FILE);
   await seedOnce(embedded.admin, { demoDate, demoSeed }, async () => {
     const from = addDays(demoDate, -HISTORY_DAYS);
     say(
-      `seeding the embedded warehouse: ${from} → ${demoDate} as of ${demoDate} ${DEMO_START_ET} ET (seed ${demoSeed})…`,
+      `seeding the embedded warehouse: ${from} → ${morningAfter}, the pipeline's writes until ${addDays(morningAfter, 1)} ${DEMO_START_ET} ET (seed ${demoSeed})…`,
     );
     const counts = await loadSimulation(
-      { from, until: demoDate, now: simStart, scenario, seed: demoSeed },
+      { from, until: morningAfter, now: seededUntil, scenario, seed: demoSeed },
       embedded.warehouse,
     );
     say(`seeded ${Object.values(counts).reduce((a, b) => a + b, 0)} rows`);
@@ -88,7 +91,7 @@ export async function startDemo(baseConfig: Config, ui: Ui, options: DemoOptions
     scenario,
     seed: demoSeed,
     clock,
-    loadedAsOf: simStart,
+    loadedAsOf: seededUntil,
   });
   const tasksSecret = config.embedded.localTasksSecret ?? randomBytes(24).toString('hex');
 

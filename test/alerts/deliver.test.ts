@@ -116,7 +116,7 @@ describe('deliverRun', () => {
     const first = await deliverRun(deps, run);
     expect(first.errors).toHaveLength(1);
     await deliverRun(deps, run); // too soon to call the claim abandoned: another instance might be posting
-    clock.advance(3 * 60_000);
+    clock.advance(11 * 60_000);
     await deliverRun(deps, run);
     expect(chat.messages).toHaveLength(1);
     const [incident] = await incidents.listOpen(store);
@@ -129,9 +129,24 @@ describe('deliverRun', () => {
     const run = { findings: [finding('scraper_gaps', '2026-01-19')], checksRan: ['scraper_gaps'] };
     await deliverRun(deps, run);
     expect(chat.messages).toHaveLength(0);
-    clock.advance(3 * 60_000);
+    clock.advance(11 * 60_000);
     await deliverRun(deps, run);
     await deliverRun(deps, run);
+    expect(chat.messages).toHaveLength(1);
+  });
+
+  it('a slow post still in flight is not taken for a crashed one by a concurrent run', async () => {
+    let release: () => void = () => {};
+    chat.holdPosts = new Promise((r) => {
+      release = r;
+    });
+    const run = { findings: [finding('scraper_gaps', '2026-01-19')], checksRan: ['scraper_gaps'] };
+    const slow = deliverRun(deps, run);
+    await new Promise((r) => setTimeout(r, 50));
+    clock.advance(60 * 60_000); // long past the unfinished window, as on the demo's accelerated clock
+    await deliverRun(deps, run);
+    release();
+    await slow;
     expect(chat.messages).toHaveLength(1);
   });
 });

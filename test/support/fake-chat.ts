@@ -12,11 +12,14 @@ export class FakeChat implements ChatPort {
   private seq = 0;
   /** 'before': Slack refuses (nothing posted). 'lost': Slack posts but the response never arrives. */
   nextPostFault: 'before' | 'lost' | undefined;
+  /** When set, posts wait for this promise before landing (a slow, paced or rate-limited post). */
+  holdPosts: Promise<void> | undefined;
 
   async post(message: OutgoingMessage, intentId: string): Promise<PostedMessage> {
     const fault = this.nextPostFault;
     this.nextPostFault = undefined;
     if (fault === 'before') throw new Error('slack: internal_error');
+    if (this.holdPosts) await this.holdPosts;
     const ts = `1700000000.${String(++this.seq).padStart(6, '0')}`;
     this.messages.push({ ...message, ts, intentId, updates: 0 });
     if (fault === 'lost') throw new Error('socket hang up');
