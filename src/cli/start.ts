@@ -37,7 +37,30 @@ export function registerStartCommand(program: Command, deps: StartCommandDeps): 
         deps.stderr.write(`error: --port must be a port number, got '${opts.port}'\n`);
         process.exit(2);
       }
-      let stop: () => Promise<void>;
+      // Signals are taken from the start: one that arrives while starting stops the bot once it is up.
+      let stop: (() => Promise<void>) | undefined;
+      let stopping = false;
+      const shutdown = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info(`${signal}: stopping (finishing running jobs and task deliveries)`);
+        const deadline = setTimeout(() => {
+          log.error(`did not stop within ${SHUTDOWN_DEADLINE_MS} ms; exiting`);
+          process.exit(1);
+        }, SHUTDOWN_DEADLINE_MS);
+        deadline.unref();
+        if (stop) void finish(stop);
+      };
+      const finish = (stopBot: () => Promise<void>) =>
+        stopBot().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            log.error('shutdown failed', { error });
+            process.exit(1);
+          },
+        );
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
       if (config.mode === 'demo') {
         const demo = await startDemo(config, defaultUi, {
           reset: opts.reset === true,
@@ -63,25 +86,6 @@ export function registerStartCommand(program: Command, deps: StartCommandDeps): 
         log.info(`shotclock ${config.mode} listening on ${bot.url}`);
         stop = () => bot.stop();
       }
-      let stopping = false;
-      const shutdown = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        log.info(`${signal}: stopping (finishing running jobs and task deliveries)`);
-        const deadline = setTimeout(() => {
-          log.error(`did not stop within ${SHUTDOWN_DEADLINE_MS} ms; exiting`);
-          process.exit(1);
-        }, SHUTDOWN_DEADLINE_MS);
-        deadline.unref();
-        stop().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            log.error('shutdown failed', { error });
-            process.exit(1);
-          },
-        );
-      };
-      process.once('SIGINT', () => shutdown('SIGINT'));
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      if (stopping) void finish(stop);
     });
 }
