@@ -1,5 +1,6 @@
 import type { ChatPort } from '../alerts/chat.js';
 import type { Clock } from '../clock.js';
+import { scraperCheckOf } from '../recovery/warehouse-verifier.js';
 import type { Incident } from '../store/incidents.js';
 import * as incidents from '../store/incidents.js';
 import type { DocumentStore } from '../store/port.js';
@@ -32,7 +33,15 @@ export async function refreshAlert(deps: IncidentMessageDeps, incidentId: string
   const incident = await incidents.get(deps.store, incidentId);
   if (!incident?.message) return;
   const retry = await retryOf(deps.store, incident);
-  const view = buildAlert({ incident, now: deps.clock.now(), fmt: deps.fmt, ...(retry ? { retry } : {}) });
+  // The same unit the recovery replies use: BDL and NBA.com scrapers are judged by games.
+  const unit =
+    retry?.kind === 'scraper' && scraperCheckOf(retry.scraper_name) !== 'scraper_run' ? 'games' : 'records';
+  const view = buildAlert({
+    incident,
+    now: deps.clock.now(),
+    fmt: deps.fmt,
+    ...(retry ? { retry, unit } : {}),
+  });
   await deps.chat.update({ ...incident.message, ...view });
 }
 

@@ -129,7 +129,8 @@ function stateLines(input: AlertInput, state: AlertState): string[] {
       break;
     case 'recovered':
       lines.push(
-        `:white_check_mark: *Recovered after ${plural(retry?.retry_attempts ?? 0, 'attempt')} (${openFor})*${counts ? `: ${counts}` : ''}`,
+        // Timed like the thread's recovery reply: from the retry's start to its recovery.
+        `:white_check_mark: *Recovered after ${plural(retry?.retry_attempts ?? 0, 'attempt')} (${retry?.recovered_at ? formatDuration(retry.recovered_at.getTime() - retry.created_at.getTime()) : openFor})*${counts ? `: ${counts}` : ''}`,
       );
       break;
     case 'exhausted':

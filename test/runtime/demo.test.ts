@@ -88,6 +88,14 @@ describe('demo mode end to end', () => {
       60_000,
     );
     expect(recovered.text).toMatch(/Recovered after 2 attempts/);
+    // The alert itself is edited to recovered, with the same duration and unit as the thread says.
+    const duration = /\(([^)]+)\)/.exec(recovered.text)?.[1] ?? 'no duration';
+    const edited = await waitFor('the alert edited to recovered', () => {
+      const blocks = JSON.stringify(channel().find((m) => m.ts === alert.ts)?.blocks ?? []);
+      return blocks.includes('Recovered after') ? blocks : undefined;
+    });
+    expect(edited).toContain(`(${duration})`);
+    expect(edited).toMatch(/9(\/9)? games/);
     // One click, one item: exactly one "scheduled" reply, and no duplicate top-level alert for the key.
     expect(replies(alert.ts).filter((m) => /Retry 1\/3/.test(m.text))).toHaveLength(1);
   }, 90_000);
