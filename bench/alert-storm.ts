@@ -109,7 +109,7 @@ export async function benchAlertStorm(): Promise<BenchResult[]> {
           store,
           chat,
           clock: systemClock,
-          render: createIncidentRenderer(zonedFormatter()),
+          render: createIncidentRenderer(zonedFormatter(), store),
           routing: { defaultChannel: CHANNEL },
         },
         { findings, checksRan },

@@ -7,14 +7,24 @@ import type { ChatPort, OutgoingMessage, PostedMessage } from './chat.js';
 import { finishUnfinished, postOnce } from './messenger.js';
 import { type Decision, reconcile } from './reconcile.js';
 
-/** How incidents look in Slack; src/bot/render.ts builds these from the pure views. */
+export interface RenderedMessage {
+  text: string;
+  blocks?: readonly unknown[];
+}
+
+/**
+ * How incidents look in Slack; src/bot/render.ts builds these from the pure views. Async because an
+ * alert shows its retry's state, read from the Store, so every edit of a message says the same thing
+ * whichever path (a check run, a task callback, a click) makes it.
+ */
 export interface IncidentRenderer {
-  alert(incident: Incident, now: Date): { text: string; blocks?: readonly unknown[] };
+  alert(incident: Incident, now: Date): RenderedMessage | Promise<RenderedMessage>;
+  /** Undefined when there is nothing to add (e.g. a retry's own reply already said it recovered). */
   reply(
     kind: 'resolved' | 'escalated',
     incident: Incident,
     now: Date,
-  ): { text: string; blocks?: readonly unknown[] };
+  ): RenderedMessage | undefined | Promise<RenderedMessage | undefined>;
 }
 
 export interface Routing {
@@ -121,11 +131,14 @@ async function apply(
   }
   if (decision.kind === 'update') {
     const incident = await incidents.recordSeen(deps.store, decision.incidentId, decision.finding, now);
+    // Resolved since this run listed it (a retry recovered it meanwhile): its message already says so.
+    if (incident.status !== 'open') return;
     summary.updated++;
     const message = await ensureMessage(deps, incident, summary);
-    if (message) await deps.chat.update({ ...message, ...deps.render.alert(incident, now) });
-    if (decision.notify && message) {
-      const reply = deps.render.reply('escalated', incident, now);
+    if (message) await deps.chat.update({ ...message, ...(await deps.render.alert(incident, now)) });
+    const reply =
+      decision.notify && message ? await deps.render.reply('escalated', incident, now) : undefined;
+    if (reply && message) {
       const { postedNow } = await postOnce(deps, replyIntent(incident.id, `escalated:${incident.severity}`), {
         ...reply,
         channel: message.channel,
@@ -139,8 +152,9 @@ async function apply(
   if (!resolved) return;
   summary.resolved++;
   if (!incident.message) return;
-  await deps.chat.update({ ...incident.message, ...deps.render.alert(incident, now) });
-  const reply = deps.render.reply('resolved', incident, now);
+  await deps.chat.update({ ...incident.message, ...(await deps.render.alert(incident, now)) });
+  const reply = await deps.render.reply('resolved', incident, now);
+  if (!reply) return;
   const { postedNow } = await postOnce(deps, replyIntent(incident.id, 'resolved'), {
     ...reply,
     channel: incident.message.channel,
@@ -174,7 +188,7 @@ async function ensureMessage(
   const root = incident.root_incident_id
     ? await incidents.get(deps.store, incident.root_incident_id)
     : undefined;
-  const rendered = deps.render.alert(incident, now);
+  const rendered = await deps.render.alert(incident, now);
   const mention =
     incident.severity === 'critical' && deps.routing.criticalMention
       ? `${deps.routing.criticalMention} `

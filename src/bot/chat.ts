@@ -35,6 +35,10 @@ const isRateLimited = (error: unknown): error is RateLimitedError =>
 /** The Chat port on Slack's WebClient (real Slack, or the local sandbox in demo mode). */
 export class SlackChat implements ChatPort {
   private readonly nextSlot = new Map<string, number>();
+  /** Per message: the edits in flight, chained, and the newest one asked for (the only one worth sending). */
+  private readonly editChain = new Map<string, Promise<void>>();
+  private readonly newestEdit = new Map<string, number>();
+  private editSeq = 0;
   private readonly minInterval: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -63,16 +67,37 @@ export class SlackChat implements ChatPort {
     return { channel: result.channel, ts: result.ts };
   }
 
+  /**
+   * Edit a message. Edits of one message go out one at a time, in the order asked, and an edit still
+   * waiting when a newer one arrives is dropped: a check run's edit held up by a 429 must not land after,
+   * and overwrite, the newer state a task callback rendered meanwhile.
+   */
   async update(message: PostedMessage & { text: string; blocks?: readonly unknown[] }): Promise<void> {
-    await this.rateLimited('chat.update', () =>
-      this.client.chat.update({
-        channel: message.channel,
-        ts: message.ts,
-        text: message.text,
-        // biome-ignore lint/suspicious/noExplicitAny: see post()
-        blocks: (message.blocks ?? []) as any,
-      }),
-    );
+    const key = `${message.channel}:${message.ts}`;
+    const seq = ++this.editSeq;
+    this.newestEdit.set(key, seq);
+    const send = async () => {
+      if (this.newestEdit.get(key) !== seq) return;
+      await this.rateLimited('chat.update', () =>
+        this.client.chat.update({
+          channel: message.channel,
+          ts: message.ts,
+          text: message.text,
+          // biome-ignore lint/suspicious/noExplicitAny: see post()
+          blocks: (message.blocks ?? []) as any,
+        }),
+      );
+    };
+    const chained = (this.editChain.get(key) ?? Promise.resolve()).then(send, send);
+    this.editChain.set(key, chained);
+    try {
+      await chained;
+    } finally {
+      if (this.editChain.get(key) === chained) {
+        this.editChain.delete(key);
+        this.newestEdit.delete(key);
+      }
+    }
   }
 
   async findByIntent(

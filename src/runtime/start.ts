@@ -203,7 +203,7 @@ export async function startShotclock(
     tasks,
     clock,
     fmt,
-    render: createIncidentRenderer(fmt),
+    render: createIncidentRenderer(fmt, store),
     routing: {
       defaultChannel: adapters.alertChannel,
       criticalChannel: config.alerts.criticalChannel,

@@ -96,6 +96,29 @@ describe('SlackChat', () => {
     expect(waits[1]).toBeGreaterThan(1500);
   });
 
+  it('edits one message in order, and an edit held up by a 429 is never overwritten by an older one', async () => {
+    const double = await slackDouble((_c, n) =>
+      n === 1
+        ? { status: 429, retryAfter: 1 }
+        : { status: 200, body: { ok: true, channel: 'C1', ts: '1.1' } },
+    );
+    close = double.close;
+    let wake: (() => void) | undefined;
+    const chat = new SlackChat(
+      new webApi.WebClient('xoxb-test', { slackApiUrl: double.url, ...SAFE_CLIENT_OPTIONS }),
+      { sleep: () => new Promise<void>((r) => (wake = r)) },
+    );
+    const message = { channel: 'C1', ts: '1.1' };
+    const first = chat.update({ ...message, text: 'open' });
+    while (!wake) await new Promise((r) => setTimeout(r, 5));
+    // While the first edit waits out its 429, two newer states are rendered.
+    const second = chat.update({ ...message, text: 'resolved' });
+    const third = chat.update({ ...message, text: 'recovered' });
+    wake?.();
+    await Promise.all([first, second, third]);
+    expect(double.calls.map((c) => c.body.text)).toEqual(['open', 'open', 'recovered']);
+  });
+
   it('finds a message by its intent in the channel history', async () => {
     const double = await slackDouble(() => ({
       status: 200,

@@ -1,0 +1,90 @@
+// The renderer reads the incident's retry, so a check run that resolves an incident whose retry just
+// recovered shows the same "Recovered" state the task callback shows, and adds no second closing reply.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deliverRun } from '../../src/alerts/deliver.js';
+import { createIncidentRenderer } from '../../src/bot/render.js';
+import { ManualClock } from '../../src/clock.js';
+import type { Finding } from '../../src/jobs/finding.js';
+import * as incidents from '../../src/store/incidents.js';
+import type { DocumentStore } from '../../src/store/port.js';
+import * as retryQueue from '../../src/store/retry-queue.js';
+import { zonedFormatter } from '../../src/views/format.js';
+import { tempDuckDbStore } from '../support/duckdb-store.js';
+import { FakeChat } from '../support/fake-chat.js';
+
+const HOUR = 3_600_000;
+const discrepancy: Finding = {
+  check: 'source_discrepancy',
+  key: 'source_discrepancy:2026-01-19',
+  severity: 'error',
+  title: 'BDL has 7 of 9 games for 2026-01-19',
+  subject: { date: '2026-01-19', scraper: 'bdl_box_scores' },
+  facts: { bdl_games: 7, nbac_games: 9 },
+  actions: [{ kind: 'retry', scraper: 'bdl_box_scores', date: '2026-01-19' }],
+};
+
+describe('incident renderer', () => {
+  let store: DocumentStore;
+  let cleanup: () => Promise<void>;
+  let chat: FakeChat;
+  let clock: ManualClock;
+
+  beforeEach(async () => {
+    ({ store, cleanup } = await tempDuckDbStore());
+    chat = new FakeChat();
+    clock = new ManualClock(new Date('2026-01-20T11:00:00Z'));
+  });
+  afterEach(() => cleanup());
+
+  const deps = () => ({
+    store,
+    chat,
+    clock,
+    render: createIncidentRenderer(zonedFormatter(), store),
+    routing: { defaultChannel: 'C_ALERTS' },
+  });
+
+  async function retryRecoveredOn(incidentId: string): Promise<void> {
+    const id = retryQueue.retryItemId('bdl_box_scores', '2026-01-19');
+    await retryQueue.createOrJoin(store, {
+      kind: 'scraper',
+      name: 'bdl_box_scores',
+      date: '2026-01-19',
+      reason: 'source_discrepancy',
+      originalError: 'api_incomplete',
+      expectedRecords: 9,
+      nextRetryAt: new Date(clock.now().getTime() + 4 * HOUR),
+      incidentId,
+      now: clock.now(),
+    });
+    clock.advance(4 * HOUR);
+    await retryQueue.claimAttempt(store, id, 1, 'task-1', clock.now());
+    await retryQueue.recordOutcome(store, id, 1, { result: 'recovered', recordsReceived: 9 }, clock.now());
+  }
+
+  it('a check run resolving an incident whose retry recovered shows it recovered, with no second reply', async () => {
+    await deliverRun(deps(), { findings: [discrepancy], checksRan: ['source_discrepancy'] });
+    const incident = await incidents.findOpenByKey(store, discrepancy.key);
+    if (!incident) throw new Error('no incident opened');
+    await retryRecoveredOn(incident.id);
+
+    const summary = await deliverRun(deps(), { findings: [], checksRan: ['source_discrepancy'] });
+
+    expect(summary.resolved).toBe(1);
+    expect(chat.messages).toHaveLength(1);
+    const alert = JSON.stringify(chat.messages[0]?.blocks);
+    expect(alert).toContain('Recovered after 1 attempt (4 h');
+    expect(alert).toContain('9/9 games');
+    expect(alert).not.toContain('Resolved after');
+  });
+
+  it('a key that goes away without a retry is shown resolved and gets its closing reply', async () => {
+    await deliverRun(deps(), { findings: [discrepancy], checksRan: ['source_discrepancy'] });
+    clock.advance(2 * HOUR);
+    await deliverRun(deps(), { findings: [], checksRan: ['source_discrepancy'] });
+
+    expect(JSON.stringify(chat.messages[0]?.blocks)).toContain('Resolved after 2 h');
+    expect(chat.messages).toHaveLength(2);
+    expect(chat.messages[1]?.text).toMatch(/Resolved after 2 h/);
+  });
+});
