@@ -165,13 +165,16 @@ describe('demo in headless Chromium', () => {
 
   it('Retry on the BDL discrepancy alert: "scheduled", then "Recovered" in its thread', async () => {
     const retry = `button[data-action-id^="${ACTION_IDS.retry}"]`;
-    const alert = page
+    const withRetry = page
       .locator('#main .msg')
       .filter({ hasText: 'source_discrepancy' })
       .filter({ hasText: '2026-01-19' })
       .filter({ has: page.locator(retry) })
       .first();
-    await alert.waitFor({ timeout: 40_000 });
+    await withRetry.waitFor({ timeout: 40_000 });
+    // Held by its id from here on: once the retry is scheduled the alert shows its progress instead of the
+    // Retry button, so a locator that needs the button would lose it.
+    const alert = page.locator(`#main #${await withRetry.getAttribute('id')}`);
     await scrollIntoView(alert);
     await shot('02-discrepancy-alert');
     await alert.locator(retry).first().click();
