@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_IDS } from '../../src/views/action-ids.js';
+import { ensureFreshBuild } from '../support/fresh-build.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // Without the background-networking flags Chromium keeps dialing Google's hosts, which this network refuses.
@@ -85,6 +86,7 @@ describe('demo in headless Chromium', () => {
         `${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\``,
       );
     }
+    ensureFreshBuild();
     mkdirSync(ARTIFACTS, { recursive: true });
     dir = mkdtempSync(join(tmpdir(), 'shotclock-e2e-'));
     const port = await freePort();
