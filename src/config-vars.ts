@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { policyListSchema, quietHoursSchema } from './recovery/policies.js';
 
 /**
  * Every environment variable shotclock reads, in one table: the zod schema, `.env.example` and the
@@ -272,6 +273,20 @@ export const VARS = {
     description: 'Timeout of one call to the scraper/processor service.',
     example: '120000',
     schema: int(1000).default(120_000),
+  },
+  AUTOHEAL_POLICIES: {
+    group: 'recovery',
+    description:
+      'Auto-heal policies, a JSON list of {name, check, severities, action: retry | backfill | reset_breaker, minAgeHours, maxPerSubjectPerDay (default 3)}; default: retry-discrepancy, backfill-boxscores (gaps 6 h old), retry-phase3-critical, breaker-data-arrived; [] turns auto-heal off.',
+    example: '[{"name":"retry-discrepancy","check":"source_discrepancy","action":"retry"}]',
+    schema: policyListSchema.optional(),
+  },
+  AUTOHEAL_QUIET_HOURS: {
+    group: 'recovery',
+    description:
+      'HH:MM-HH:MM (ET) in which no automatic action starts; what is still wrong is healed by the first check run after it.',
+    example: '01:00-05:00',
+    schema: quietHoursSchema.optional(),
   },
   // Thresholds (defaults are the seeds' values).
   GAP_ALERT_THRESHOLD: {

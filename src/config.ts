@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GROUP_REQUIRED, VAR_LIST, type VARS, type VarName } from './config-vars.js';
 import { DEFAULT_THRESHOLDS, type Thresholds, thresholdsSchema } from './jobs/thresholds.js';
+import { type AutoHealPolicy, DEFAULT_POLICIES, type QuietHours } from './recovery/policies.js';
 
 /**
  * demo:        nothing configured → embedded warehouse/store/queue, simulated pipeline, local Slack sandbox.
@@ -55,6 +56,8 @@ export interface Config {
     localTasksSecret: string | undefined;
   };
   readonly recovery: { backoffHours: readonly number[]; backfillMaxDays: number; scraperTimeoutMs: number };
+  /** Auto-heal policies (issue 10) and the ET window in which none acts. */
+  readonly autoHeal: { policies: readonly AutoHealPolicy[]; quietHours: QuietHours | null };
   readonly thresholds: Thresholds;
   readonly schedules: {
     gaps: readonly string[];
@@ -188,6 +191,10 @@ export function readConfig(env: Env): Config {
       backoffHours: v.RETRY_BACKOFF_HOURS ?? [4, 12, 24],
       backfillMaxDays: v.BACKFILL_MAX_DAYS,
       scraperTimeoutMs: v.SCRAPER_TIMEOUT_MS,
+    },
+    autoHeal: {
+      policies: v.AUTOHEAL_POLICIES ?? DEFAULT_POLICIES,
+      quietHours: v.AUTOHEAL_QUIET_HOURS ?? null,
     },
     thresholds,
     schedules: {
