@@ -1,5 +1,6 @@
 import type { ChatPort } from '../alerts/chat.js';
 import type { Clock } from '../clock.js';
+import type { AutoHealPolicy } from '../recovery/policies.js';
 import * as incidents from '../store/incidents.js';
 import type { DocumentStore } from '../store/port.js';
 import type { TimeFormatter } from '../views/types.js';
@@ -10,13 +11,18 @@ export interface IncidentMessageDeps {
   readonly chat: ChatPort;
   readonly clock: Clock;
   readonly fmt: TimeFormatter;
+  /** config.autoHeal.policies, so a re-rendered alert keeps its "Pause auto-heal" button. */
+  readonly policies?: readonly AutoHealPolicy[];
 }
 
 /** Re-render an incident's alert in place (after ack, snooze, a retry's progress or its resolution). */
 export async function refreshAlert(deps: IncidentMessageDeps, incidentId: string): Promise<void> {
   const incident = await incidents.get(deps.store, incidentId);
   if (!incident?.message) return;
-  const view = await createIncidentRenderer(deps.fmt, deps.store).alert(incident, deps.clock.now());
+  const view = await createIncidentRenderer(deps.fmt, deps.store, deps.policies).alert(
+    incident,
+    deps.clock.now(),
+  );
   await deps.chat.update({ ...incident.message, ...view });
 }
 

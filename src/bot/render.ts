@@ -1,4 +1,5 @@
 import type { IncidentRenderer } from '../alerts/deliver.js';
+import { type AutoHealPolicy, coveringPolicy } from '../recovery/policies.js';
 import { scraperCheckOf } from '../recovery/warehouse-verifier.js';
 import type { Incident } from '../store/incidents.js';
 import type { DocumentStore } from '../store/port.js';
@@ -32,11 +33,23 @@ function unitOf(retry: RetryItem): 'games' | 'records' {
  * The alert lifecycle's renderer on the pure views: the alert message (with its retry's state, so a check
  * run's edit and a task callback's edit never disagree) and its lifecycle thread replies.
  */
-export function createIncidentRenderer(fmt: TimeFormatter, store: DocumentStore): IncidentRenderer {
+export function createIncidentRenderer(
+  fmt: TimeFormatter,
+  store: DocumentStore,
+  /** config.autoHeal.policies: an incident a policy covers offers "Pause auto-heal". */
+  policies: readonly AutoHealPolicy[] = [],
+): IncidentRenderer {
   return {
     async alert(incident, now) {
       const retry = await retryOf(store, incident);
-      return buildAlert({ incident, now, fmt, ...(retry ? { retry, unit: unitOf(retry) } : {}) });
+      const policy = coveringPolicy(incident.finding, policies);
+      return buildAlert({
+        incident,
+        now,
+        fmt,
+        ...(retry ? { retry, unit: unitOf(retry) } : {}),
+        ...(policy ? { autoHealPolicy: policy.name } : {}),
+      });
     },
     async reply(kind, incident, now) {
       if (kind === 'resolved') {

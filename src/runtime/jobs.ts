@@ -2,13 +2,14 @@ import type { ChatPort } from '../alerts/chat.js';
 import { type DeliverySummary, deliverRun, type IncidentRenderer, type Routing } from '../alerts/deliver.js';
 import { postOnce } from '../alerts/messenger.js';
 import type { DashboardData } from '../bot/deps.js';
+import { refreshAlert } from '../bot/incident-messages.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { JOB_NAMES, type JobName, jobCron } from '../jobs/registry.js';
 import { runJob } from '../jobs/run-job.js';
 import type { Job } from '../jobs/scheduler.js';
 import { etDate } from '../jobs/time.js';
-import { autoResetArrivedBreakers } from '../recovery/auto-reset.js';
+import { runAutoHeal } from '../recovery/auto-heal.js';
 import { sweepRetries } from '../recovery/sweeper.js';
 import type { DocumentStore } from '../store/port.js';
 import type { TaskQueue } from '../tasks/port.js';
@@ -61,20 +62,22 @@ export async function runCheckJob(deps: JobDeps, job: JobName, at: Date): Promis
     },
     { findings: summary.findings, checksRan: summary.checksRun },
   );
-  // After delivery, so the reset is reported in the incident's thread.
-  const resets = await autoResetArrivedBreakers(
+  // After delivery, so each automatic action is reported in its incident's thread.
+  const healed = await runAutoHeal(
     {
-      store: deps.store,
-      chat: deps.chat,
-      clock: deps.clock,
-      warehouse: deps.warehouse,
+      ...deps,
+      backoffHours: deps.config.recovery.backoffHours,
+      backfillMaxDays: deps.config.recovery.backfillMaxDays,
+      ...deps.config.autoHeal,
+      refreshAlert: (id) => refreshAlert({ ...deps, policies: deps.config.autoHeal.policies }, id),
       log: (l, f) => deps.log.info(l, f),
     },
     summary.findings,
-    summary.date,
   );
-  if (resets.length > 0)
-    deps.log.info(`auto-reset ${resets.length} entity breaker group(s) whose data arrived`);
+  if (healed.done.length > 0)
+    deps.log.info(
+      `auto-heal: ${healed.done.map((d) => `${d.action} ${d.subject} (policy ${d.policy}): ${d.outcome}`).join('; ')}`,
+    );
   await deps.afterRun?.();
   return {
     job,

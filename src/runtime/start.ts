@@ -102,7 +102,7 @@ export async function startShotclock(
     new Proxy({} as App['client'], { get: (_t, prop) => Reflect.get(chatClient(), prop) }),
     { onRateLimited: (method, s) => log.warn(`slack ${method} rate limited, waiting ${s} s`) },
   );
-  const messageDeps = { store, chat, clock, fmt };
+  const messageDeps = { store, chat, clock, fmt, policies: config.autoHeal.policies };
   const mentions = [
     ...config.alerts.operatorUserIds.map((u) => `<@${u}>`),
     ...(config.alerts.operatorGroupId ? [`<!subteam^${config.alerts.operatorGroupId}>`] : []),
@@ -203,7 +203,7 @@ export async function startShotclock(
     tasks,
     clock,
     fmt,
-    render: createIncidentRenderer(fmt, store),
+    render: createIncidentRenderer(fmt, store, config.autoHeal.policies),
     routing: {
       defaultChannel: adapters.alertChannel,
       criticalChannel: config.alerts.criticalChannel,

@@ -1,0 +1,255 @@
+// The imperative shell of auto-heal (issue 10): after a check run has delivered its alerts, load what the
+// policies need to know (actions taken today, pauses, what is still running), decide (policies.ts), and do
+// each action through the same paths a click takes, as done "by shotclock (policy NAME)".
+import { randomUUID } from 'node:crypto';
+import type { ChatPort } from '../alerts/chat.js';
+import type { Clock } from '../clock.js';
+import type { Finding } from '../jobs/finding.js';
+import { etDate } from '../jobs/time.js';
+import * as audit from '../store/audit.js';
+import * as incidents from '../store/incidents.js';
+import type { DocumentStore } from '../store/port.js';
+import * as retryQueue from '../store/retry-queue.js';
+import { autoHealReply } from '../views/thread.js';
+import type { TimeFormatter } from '../views/types.js';
+import type { Warehouse } from '../warehouse/port.js';
+import { startBackfill } from './backfill.js';
+import * as backfillRuns from './backfill-runs.js';
+import {
+  type AutoHealDecision,
+  type AutoHealPolicy,
+  type Candidate,
+  candidates,
+  decideAutoHeal,
+  type Planned,
+  type QuietHours,
+  stateKey,
+} from './policies.js';
+import type { Logger, TaskEnqueuer } from './ports.js';
+import { requestRetry } from './request-retry.js';
+import { resetBreaker } from './reset-breaker.js';
+import { replyInThread } from './thread.js';
+
+/** The audit action of one automatic action: its id claims (policy, subject, day, ordinal) once. */
+export const AUTOHEAL_AUDIT_ACTION = 'autoheal';
+const DAY_MS = 86_400_000;
+
+export interface AutoHealDeps {
+  readonly store: DocumentStore;
+  readonly chat: ChatPort;
+  readonly clock: Clock;
+  readonly tasks: TaskEnqueuer;
+  readonly warehouse: Pick<Warehouse, 'execute'>;
+  readonly fmt: TimeFormatter;
+  readonly backoffHours: readonly number[];
+  readonly backfillMaxDays: number;
+  readonly policies: readonly AutoHealPolicy[];
+  readonly quietHours: QuietHours | null;
+  /** Re-render the incident's alert after an action (its retry state shows on it). */
+  readonly refreshAlert?: (incidentId: string) => Promise<void>;
+  readonly log?: Logger;
+}
+
+export interface AutoHealDone {
+  readonly policy: string;
+  readonly subject: string;
+  readonly action: Planned['action']['kind'];
+  readonly incidentId: string | null;
+  readonly outcome: string;
+}
+
+export interface AutoHealReport {
+  readonly done: readonly AutoHealDone[];
+  readonly skipped: AutoHealDecision['skipped'];
+}
+
+export const autoHealClaimId = (p: Pick<Planned, 'policy' | 'subject' | 'day' | 'ordinal'>) =>
+  `${AUTOHEAL_AUDIT_ACTION}:${p.policy.name}:${p.subject}:${p.day}:${p.ordinal}`;
+
+/** The automatic actions a policy took on a subject (newest last). */
+async function policyTrail(store: DocumentStore, c: Candidate): Promise<audit.StoredAuditEntry[]> {
+  // One equality filter: served by Firestore's automatic index.
+  const docs = await store.query(audit.AUDIT_LOG, { where: [['target', '==', c.subject]] });
+  return docs
+    .map((d) => ({ id: d.id, ...audit.auditEntrySchema.parse(d.data) }))
+    .filter(
+      (e) => e.action === AUTOHEAL_AUDIT_ACTION && e.outcome === 'ok' && e.details.policy === c.policy.name,
+    )
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+/** Whether the subject's target is still being worked on: its retry cycle, or the policy's last backfill. */
+async function stillRunning(
+  store: DocumentStore,
+  c: Candidate,
+  trail: readonly audit.StoredAuditEntry[],
+  now: Date,
+): Promise<boolean> {
+  if (c.action.kind === 'retry') {
+    const name = c.action.scraper ?? c.action.processor;
+    if (!name) return false;
+    const item = await retryQueue.get(store, retryQueue.retryItemId(name, c.action.date));
+    return item?.status === 'pending' || item?.status === 'retrying';
+  }
+  if (c.action.kind === 'backfill') {
+    const last = trail.at(-1);
+    const requestId = typeof last?.details.request_id === 'string' ? last.details.request_id : undefined;
+    if (!last || !requestId || now.getTime() - last.at.getTime() > DAY_MS) return false;
+    const run = await backfillRuns.get(store, requestId);
+    return run !== undefined && run.finished_at === null;
+  }
+  return false;
+}
+
+/** Load the state the decision needs, for the (policy, finding) pairs the policies cover. */
+export async function loadAutoHealState(deps: AutoHealDeps, findings: readonly Finding[], now: Date) {
+  const takenToday = new Map<string, number>();
+  const inProgress = new Set<string>();
+  const paused = new Set<string>();
+  const incidentIds = new Map<string, string>();
+  for (const c of candidates(findings, deps.policies)) {
+    const key = stateKey(c.policy.name, c.subject);
+    if (!incidentIds.has(c.finding.key)) {
+      const incident = await incidents.findOpenByKey(deps.store, c.finding.key);
+      if (incident) incidentIds.set(c.finding.key, incident.id);
+      if (incident?.auto_heal_paused) paused.add(c.finding.key);
+    }
+    const trail = await policyTrail(deps.store, c);
+    takenToday.set(key, trail.filter((e) => e.details.day === etDate(now)).length);
+    if (await stillRunning(deps.store, c, trail, now)) inProgress.add(key);
+  }
+  return { state: { takenToday, inProgress, paused }, incidentIds };
+}
+
+/**
+ * Decide and act. Each action is claimed first by an audit entry whose id is (policy, subject, ET day,
+ * ordinal): a second instance or a rerun of the same slot finds the claim and does nothing, and the claims
+ * are what the daily limit and the digest count. A claim whose action then fails still counts (the limit
+ * errs on doing less).
+ */
+export async function runAutoHeal(deps: AutoHealDeps, findings: readonly Finding[]): Promise<AutoHealReport> {
+  if (deps.policies.length === 0) return { done: [], skipped: [] };
+  const now = deps.clock.now();
+  const { state, incidentIds } = await loadAutoHealState(deps, findings, now);
+  const decision = decideAutoHeal(findings, deps.policies, state, now, deps.quietHours);
+  const done: AutoHealDone[] = [];
+  for (const plan of decision.take) {
+    const incidentId = incidentIds.get(plan.finding.key) ?? null;
+    const claimId = autoHealClaimId(plan);
+    const nonce = randomUUID();
+    const claim = await audit.append(
+      deps.store,
+      {
+        who: 'system',
+        action: AUTOHEAL_AUDIT_ACTION,
+        target: plan.subject,
+        incident_id: incidentId,
+        at: now,
+        outcome: 'ok',
+        details: {
+          policy: plan.policy.name,
+          check: plan.finding.check,
+          kind: plan.action.kind,
+          day: plan.day,
+          ordinal: plan.ordinal,
+          request_id: claimId,
+          claim: nonce,
+        },
+      },
+      claimId,
+    );
+    if (claim.details.claim !== nonce) {
+      deps.log?.('auto-heal action claimed elsewhere', { claim: claimId });
+      continue;
+    }
+    let outcome: string;
+    try {
+      outcome = await perform(deps, plan, incidentId, claimId);
+    } catch (error) {
+      outcome = 'failed';
+      deps.log?.('auto-heal action failed', { claim: claimId, error: String(error) });
+    }
+    done.push({
+      policy: plan.policy.name,
+      subject: plan.subject,
+      action: plan.action.kind,
+      incidentId,
+      outcome,
+    });
+    if (incidentId) await deps.refreshAlert?.(incidentId).catch(() => undefined);
+  }
+  for (const s of decision.skipped)
+    deps.log?.('auto-heal skipped', { policy: s.policy.name, subject: s.subject, reason: s.reason });
+  return { done, skipped: decision.skipped };
+}
+
+async function perform(
+  deps: AutoHealDeps,
+  plan: Planned,
+  incidentId: string | null,
+  claimId: string,
+): Promise<string> {
+  const by = { policy: plan.policy.name };
+  const action = plan.action;
+  // A policy is not a person: the operator check does not apply to it.
+  const notAPerson = async () => false;
+  if (action.kind === 'retry') {
+    const name = action.scraper ?? action.processor ?? '';
+    const result = await requestRetry(deps, {
+      incidentId,
+      kind: action.scraper !== undefined ? 'scraper' : 'processor',
+      name,
+      date: action.date,
+      requestedBy: by,
+      reason: plan.finding.title,
+      expected: expectedOf(plan.finding),
+      auditId: `${claimId}:retry`,
+    });
+    return result.outcome;
+  }
+  if (action.kind === 'backfill') {
+    const result = await startBackfill(
+      { ...deps, isOperator: notAPerson, maxDays: deps.backfillMaxDays },
+      {
+        incidentId,
+        scraper: action.scraper,
+        from: action.from,
+        until: action.until,
+        requestedBy: by,
+        reason: plan.finding.title,
+        requestId: claimId,
+      },
+    );
+    if (result.outcome === 'started')
+      await replyInThread(
+        deps,
+        incidentId,
+        `${claimId}:reply`,
+        autoHealReply({
+          policy: plan.policy.name,
+          what: `Backfill of ${action.scraper} ${action.from} → ${action.until} started`,
+        }),
+      );
+    return result.outcome;
+  }
+  const result = await resetBreaker(
+    { ...deps, isOperator: notAPerson },
+    {
+      incidentId,
+      requestedBy: by,
+      reason: 'the upstream data these breakers waited for has arrived',
+      breaker: action,
+      requestId: claimId,
+    },
+  );
+  return result.outcome;
+}
+
+/** The records that mean "recovered", when the finding names them (as a click's retry reads them). */
+function expectedOf(finding: Finding): number | null {
+  for (const name of ['expected_records', 'expected_games', 'expected', 'nbac_games']) {
+    const v = finding.facts[name];
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+  }
+  return null;
+}

@@ -1,0 +1,286 @@
+// Auto-heal end to end on the embedded store (issue 10): a check run's findings → the policies act without a
+// click → the retry/backfill/reset paths → thread replies "by shotclock (policy NAME)" → recovery resolves.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deliverRun } from '../../src/alerts/deliver.js';
+import { refreshAlert, resolveRecovered } from '../../src/bot/incident-messages.js';
+import { createIncidentRenderer } from '../../src/bot/render.js';
+import type { Finding } from '../../src/jobs/finding.js';
+import { type AutoHealDeps, runAutoHeal } from '../../src/recovery/auto-heal.js';
+import { handleRetryTask, parseRetryTaskBody } from '../../src/recovery/handle-retry-task.js';
+import { type AutoHealPolicy, DEFAULT_POLICIES } from '../../src/recovery/policies.js';
+import { BACKFILL_ROUTE, RETRY_ROUTE, type RecoveryTask } from '../../src/recovery/ports.js';
+import * as audit from '../../src/store/audit.js';
+import * as incidents from '../../src/store/incidents.js';
+import { ET, gapFinding, ScriptedScraper, setup } from './harness.js';
+
+type Env = Awaited<ReturnType<typeof setup>>;
+let env: Env;
+const executed: { file: string; params: unknown }[] = [];
+
+beforeEach(async () => {
+  env = await setup('2026-01-20T11:00:00Z'); // 06:00 ET
+  env.warehouse.expected.set('bdl_box_scores|2026-01-19', 9);
+  env.warehouse.received.set('bdl_box_scores|2026-01-19', 6);
+  executed.length = 0;
+});
+afterEach(() => env.cleanup());
+
+const messageDeps = (policies: readonly AutoHealPolicy[] = DEFAULT_POLICIES) => ({
+  store: env.store,
+  chat: env.chat,
+  clock: env.clock,
+  fmt: ET,
+  policies,
+});
+
+function healDeps(policies: readonly AutoHealPolicy[] = DEFAULT_POLICIES): AutoHealDeps {
+  return {
+    store: env.store,
+    chat: env.chat,
+    clock: env.clock,
+    tasks: env.tasks,
+    warehouse: {
+      execute: async (file, params) => {
+        executed.push({ file, params });
+        return 1;
+      },
+    },
+    fmt: ET,
+    backoffHours: [4, 12, 24],
+    backfillMaxDays: 14,
+    policies,
+    quietHours: null,
+    refreshAlert: (id) => refreshAlert(messageDeps(policies), id),
+  };
+}
+
+/** A check run: deliver the findings (alerts posted), then auto-heal, as runCheckJob does. */
+async function checkRun(findings: Finding[], policies = DEFAULT_POLICIES) {
+  await deliverRun(
+    {
+      store: env.store,
+      chat: env.chat,
+      clock: env.clock,
+      render: createIncidentRenderer(ET, env.store, policies),
+      routing: { defaultChannel: 'C_ALERTS' },
+    },
+    { findings, checksRan: [...new Set(findings.map((f) => f.check))] },
+  );
+  return runAutoHeal(healDeps(policies), findings);
+}
+
+function taskDeps(service: ScriptedScraper) {
+  return {
+    store: env.store,
+    chat: env.chat,
+    clock: env.clock,
+    tasks: env.tasks,
+    backoffHours: [4, 12, 24],
+    fmt: ET,
+    scraper: service,
+    processor: service,
+    verifier: env.warehouse,
+    serviceTimeoutMs: 1_000,
+    operatorMentions: ['<@UOPS>'],
+    onRecovered: (id: string) => resolveRecovered(messageDeps(), id),
+  };
+}
+
+/** Deliver the newest retry task when it is due, as the queue would. */
+async function deliverRetry(service: ScriptedScraper) {
+  const task = env.tasks.byRoute(RETRY_ROUTE).at(-1) as RecoveryTask;
+  if (env.clock.now() < task.scheduleTime) env.clock.set(task.scheduleTime);
+  const body = parseRetryTaskBody(task.body);
+  if (!body) throw new Error('bad task body');
+  return handleRetryTask(taskDeps(service), { ...body, taskName: task.name });
+}
+
+async function alertOf(key: string) {
+  const incident = (await incidents.findOpenByKey(env.store, key)) ?? undefined;
+  const ts = incident?.message?.ts;
+  if (!ts) throw new Error(`no alert for ${key}`);
+  return { incident, ts, message: () => env.chat.messages.find((m) => m.ts === ts) };
+}
+
+const phase3: Finding = {
+  check: 'phase3_completion',
+  key: 'phase3_completion:upcoming_player_game_context:2026-01-20',
+  severity: 'critical',
+  title: 'Phase 3 critical processor upcoming_player_game_context has no successful run for 2026-01-20',
+  subject: { processor: 'upcoming_player_game_context', date: '2026-01-20' },
+  facts: { expected_records: 240 },
+  actions: [{ kind: 'retry', processor: 'upcoming_player_game_context', date: '2026-01-20' }],
+};
+
+describe('auto-heal policies on a check run', () => {
+  it('retries a discrepancy without a click, says so in the thread, and recovers', async () => {
+    const finding = gapFinding();
+    const report = await checkRun([finding]);
+    expect(report.done).toEqual([
+      {
+        policy: 'retry-discrepancy',
+        subject: finding.key,
+        action: 'retry',
+        incidentId: expect.any(String),
+        outcome: 'scheduled',
+      },
+    ]);
+    const { ts, message, incident } = await alertOf(finding.key);
+    expect(env.chat.replies(ts).map((m) => m.text)).toEqual([
+      ':repeat: Retry 1/3 for bdl_box_scores 2026-01-19 scheduled 10:00 ET by shotclock (policy retry-discrepancy)',
+    ]);
+    // The alert offers Pause auto-heal (a policy covers it) and shows the scheduled retry.
+    expect(JSON.stringify(message()?.blocks)).toContain('Pause auto-heal');
+
+    // The next run of the same slot (another instance, a rerun) adds nothing while the retry runs.
+    const again = await checkRun([finding]);
+    expect(again.done).toEqual([]);
+    expect(again.skipped.map((s) => s.reason)).toEqual(['in_progress']);
+    expect(env.tasks.byRoute(RETRY_ROUTE)).toHaveLength(1);
+
+    await deliverRetry(new ScriptedScraper(env.warehouse, [9]));
+    expect((await incidents.get(env.store, incident.id))?.status).toBe('resolved');
+    expect(env.chat.replies(ts).at(-1)?.text).toMatch(/Recovered after 1 attempt .*9\/9 games/);
+    const trail = await audit.listByIncident(env.store, incident.id);
+    expect(trail.filter((e) => e.who === 'system').map((e) => [e.action, e.details.policy])).toEqual([
+      ['autoheal', 'retry-discrepancy'],
+      ['retry', 'retry-discrepancy'],
+    ]);
+  });
+
+  it('a processor retry recovers phase 3 and resolves the incident', async () => {
+    env.warehouse.expected.set('upcoming_player_game_context|2026-01-20', 240);
+    env.warehouse.units.set('upcoming_player_game_context', 'players');
+    const report = await checkRun([phase3]);
+    expect(report.done.map((d) => [d.policy, d.action, d.outcome])).toEqual([
+      ['retry-phase3-critical', 'retry', 'scheduled'],
+    ]);
+    const { ts, incident } = await alertOf(phase3.key);
+    const processor = new ScriptedScraper(env.warehouse, [31, 250]);
+    await deliverRetry(processor);
+    await deliverRetry(processor);
+    expect(processor.calls).toEqual([
+      { processor_name: 'upcoming_player_game_context', game_date: '2026-01-20', attempt: 1 },
+      { processor_name: 'upcoming_player_game_context', game_date: '2026-01-20', attempt: 2 },
+    ]);
+    expect((await incidents.get(env.store, incident.id))?.status).toBe('resolved');
+    expect(env.chat.replies(ts).map((m) => m.text)).toEqual([
+      ':repeat: Retry 1/3 for upcoming_player_game_context 2026-01-20 scheduled 10:00 ET by shotclock (policy retry-phase3-critical)',
+      'Attempt 1: 31/240 players, next try 22:00 ET',
+      ':white_check_mark: Recovered after 2 attempts (16 h 00 m): 250/240 players',
+    ]);
+    // A warning (optional processor) is not covered by the critical-only policy.
+    const optional = { ...phase3, key: 'phase3_completion:x:2026-01-20', severity: 'warning' as const };
+    expect((await checkRun([optional])).done).toEqual([]);
+  });
+
+  it('a policy limit stops a fourth auto-action on the same subject in a day', async () => {
+    const finding = gapFinding();
+    const scraper = new ScriptedScraper(env.warehouse, [9]);
+    const outcomes: string[] = [];
+    for (let run = 0; run < 4; run++) {
+      // The gap is back (the data went missing again) when the next check runs.
+      env.warehouse.received.set('bdl_box_scores|2026-01-19', 6);
+      const report = await checkRun([finding]);
+      outcomes.push(report.done[0]?.outcome ?? report.skipped[0]?.reason ?? 'none');
+      if (report.done.length) await deliverRetry(scraper);
+    }
+    // 06:00, 10:00, 14:00 ET: three cycles; 18:00 ET: the fourth is refused by the limit.
+    expect(outcomes).toEqual(['scheduled', 'scheduled', 'scheduled', 'limit']);
+    expect(scraper.calls).toHaveLength(3);
+    expect(env.tasks.byRoute(RETRY_ROUTE)).toHaveLength(3);
+    // A new ET day starts a new count.
+    env.clock.set(new Date('2026-01-21T05:30:00Z'));
+    expect((await checkRun([finding])).done.map((d) => d.outcome)).toEqual(['scheduled']);
+  });
+
+  it('Pause auto-heal stops further auto-actions for that incident', async () => {
+    const breakers: Finding = {
+      check: 'circuit_breakers',
+      key: 'circuit_breakers:player_game_summary',
+      severity: 'warning',
+      title: 'player_game_summary: 2 entity breakers tripped',
+      subject: { processor: 'player_game_summary' },
+      facts: { tripped: 2, auto_reset_candidates: 2 },
+      actions: [
+        {
+          kind: 'reset_breaker',
+          breaker: 'entity',
+          processor: 'player_game_summary',
+          entities: ['LAC', 'WAS'],
+        },
+      ],
+    };
+    expect((await checkRun([breakers])).done.map((d) => [d.policy, d.outcome])).toEqual([
+      ['breaker-data-arrived', 'reset'],
+    ]);
+    expect(executed).toHaveLength(1);
+    const { incident, ts, message } = await alertOf(breakers.key);
+    expect(
+      env.chat
+        .replies(ts)
+        .map((m) => m.text)
+        .join('\n'),
+    ).toContain('by shotclock (policy breaker-data-arrived)');
+
+    // A person pauses (the button's handler sets the flag: test/bot/actions.test.ts).
+    await incidents.update(env.store, incident.id, { auto_heal_paused: true });
+    await refreshAlert(messageDeps(), incident.id);
+    expect(JSON.stringify(message()?.blocks)).not.toContain('Pause auto-heal');
+    env.clock.advance(4 * 3_600_000);
+    const report = await checkRun([breakers, gapFinding()]);
+    expect(report.skipped.map((s) => [s.policy.name, s.reason])).toEqual([
+      ['breaker-data-arrived', 'paused'],
+    ]);
+    // Other incidents are not paused.
+    expect(report.done.map((d) => d.policy)).toEqual(['retry-discrepancy']);
+    expect(executed).toHaveLength(1);
+  });
+
+  it('backfills boxscore gaps once they are 6 h old, announced in the thread', async () => {
+    const finding: Finding = {
+      check: 'boxscore_completeness',
+      key: 'boxscore_completeness:LAL',
+      severity: 'critical',
+      title: 'LAL has no box score for 2026-01-19',
+      subject: { team: 'LAL' },
+      facts: { missing_dates: ['2026-01-17', '2026-01-19'] },
+      actions: [
+        { kind: 'backfill', scraper: 'bdl_player_box_scores', from: '2026-01-17', until: '2026-01-19' },
+      ],
+    };
+    env.clock.set(new Date('2026-01-20T09:30:00Z')); // 04:30 ET: 2026-01-19 ended 4.5 h ago
+    const early = await checkRun([finding]);
+    expect(early.done.map((d) => d.outcome)).toEqual(['started']);
+    // Only the dates whose gap is 6 h old: 17 and 18.
+    expect(env.tasks.byRoute(BACKFILL_ROUTE).map((t) => (t.body as { date: string }).date)).toEqual([
+      '2026-01-17',
+      '2026-01-18',
+    ]);
+    const { ts } = await alertOf(finding.key);
+    expect(env.chat.replies(ts).map((m) => m.text)).toContain(
+      ':robot_face: Backfill of bdl_player_box_scores 2026-01-17 → 2026-01-18 started by shotclock (policy backfill-boxscores)',
+    );
+    // While that backfill runs, the next run waits for it.
+    env.clock.set(new Date('2026-01-20T11:00:00Z'));
+    expect((await checkRun([finding])).skipped.map((s) => s.reason)).toEqual(['in_progress']);
+  });
+
+  it('two instances running the same slot take each action once', async () => {
+    const finding = gapFinding();
+    await checkRun([finding]);
+    const [a, b] = await Promise.all([runAutoHeal(healDeps(), [phase3]), runAutoHeal(healDeps(), [phase3])]);
+    expect([...a.done, ...b.done]).toHaveLength(1);
+    expect(env.tasks.byRoute(RETRY_ROUTE)).toHaveLength(2);
+  });
+
+  it('does nothing during quiet hours and acts at the first run after them', async () => {
+    const deps = { ...healDeps(), quietHours: { start: 60, end: 300, text: '01:00-05:00' } };
+    env.clock.set(new Date('2026-01-20T08:00:00Z')); // 03:00 ET
+    const quiet = await runAutoHeal(deps, [gapFinding()]);
+    expect(quiet.skipped.map((s) => s.reason)).toEqual(['quiet_hours']);
+    expect(env.tasks.tasks).toEqual([]);
+    env.clock.set(new Date('2026-01-20T10:00:00Z')); // 05:00 ET
+    expect((await runAutoHeal(deps, [gapFinding()])).done.map((d) => d.outcome)).toEqual(['scheduled']);
+  });
+});
