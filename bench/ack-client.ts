@@ -1,5 +1,7 @@
-// The load side of the ack latency case, in a process of its own so that the clients and Slack's side of
-// response_url do not share the measured app's event loop. Driven over IPC by bench/ack-latency.ts:
+// The load side of the ack latency case, in a process of its own so that the clients do not share the
+// measured app's event loop. Slack's side of response_url is a third process (`--sink`): were it here, the
+// bot's answers would queue on the clients' event loop and inflate the bot's measured acks, not the bare
+// app's. Driven over IPC by bench/ack-latency.ts:
 // { kind: 'load', port, count } -> { kind: 'loaded', ms, failures }; { kind: 'stop' } -> { kind: 'stopped', responses }.
 import { createHmac } from 'node:crypto';
 import { Agent, createServer, request as httpRequest } from 'node:http';
@@ -80,9 +82,8 @@ async function load(
   return { ms, failures };
 }
 
-async function main(): Promise<void> {
-  const send = (reply: ClientReply) => process.send?.(reply);
-  // Where response_url answers go (Slack's side of respond()).
+/** Slack's side of respond(): counts the answers posted to response_url; its URL goes to the parent. */
+async function sinkMain(): Promise<void> {
   let responses = 0;
   const sink = createServer((req, res) => {
     req.resume();
@@ -92,7 +93,16 @@ async function main(): Promise<void> {
     });
   });
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  const responseUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/response`;
+  process.on('message', () => {
+    sink.close();
+    process.send?.({ kind: 'stopped', responses });
+    process.disconnect();
+  });
+  process.send?.({ kind: 'sink', url: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/response` });
+}
+
+async function main(responseUrl: string): Promise<void> {
+  const send = (reply: ClientReply) => process.send?.(reply);
   // One keep-alive agent per target app, kept across rounds (connections are made in the warm-up).
   const agents = new Map<number, Agent>();
   process.on('message', async (message: ClientRequest) => {
@@ -105,12 +115,15 @@ async function main(): Promise<void> {
       send({ kind: 'loaded', ...(await load(agent, message.port, responseUrl, message.count)) });
     } else {
       for (const agent of agents.values()) agent.destroy();
-      sink.close();
-      send({ kind: 'stopped', responses });
+      send({ kind: 'stopped', responses: 0 });
       process.disconnect();
     }
   });
   send({ kind: 'ready' });
 }
 
-if (process.send) await main();
+const responseUrlArg = process.argv.find((a) => a.startsWith('--response-url='));
+if (process.send) {
+  if (process.argv.includes('--sink')) await sinkMain();
+  else await main(responseUrlArg?.slice('--response-url='.length) ?? 'http://127.0.0.1:9/none');
+}

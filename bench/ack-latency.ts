@@ -9,6 +9,7 @@ import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { App } from '@slack/bolt';
+import { afterAck } from '../src/bot/after-ack.js';
 import { createBoltApp, startBoltApp } from '../src/bot/app.js';
 import { commandsSurface } from '../src/bot/commands.js';
 import type { BotDeps, DashboardData } from '../src/bot/deps.js';
@@ -23,43 +24,58 @@ const WARMUP = 200;
 const PER_ROUND = 1000;
 const ROUNDS = 5;
 const DATA_DELAY_MS = 250;
-const settle = () => new Promise((resolve) => setTimeout(resolve, DATA_DELAY_MS + 500));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The bot's answers after the ack (deferred, data delay, respond()) must not spill into the next round. */
+async function settle() {
+  await sleep(DATA_DELAY_MS + 100);
+  while (afterAck.pending > 0) await sleep(20);
+  await sleep(200);
+}
 
-/** The load process (bench/ack-client.ts under tsx), one request/reply at a time over IPC. */
-async function startClient() {
-  const child: ChildProcess = fork(new URL('./ack-client.ts', import.meta.url), [], {
+/** A process running bench/ack-client.ts under tsx, one request/reply at a time over IPC. */
+function forkAckClient(args: string[]) {
+  const child: ChildProcess = fork(new URL('./ack-client.ts', import.meta.url), args, {
     execArgv: ['--import', 'tsx'],
     // `--import tsx` resolves from the working directory: the repo root, wherever the bench was started.
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const next = () =>
-    new Promise<ClientReply>((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`load process exited ${code}`));
+  const next = <T>() =>
+    new Promise<T>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`bench process exited ${code}`));
       child.once('exit', onExit);
-      child.once('message', (m: ClientReply) => {
+      child.once('message', (m: T) => {
         child.off('exit', onExit);
         resolve(m);
       });
     });
-  await next(); // ready
-  const ask = async (request: ClientRequest) => {
-    const reply = next();
-    child.send(request);
+  const ask = <T>(request: unknown) => {
+    const reply = next<T>();
+    child.send(request as object);
     return reply;
   };
+  const alive = () => child.exitCode === null && child.connected;
+  return { next, ask, alive };
+}
+
+/** The load process, and Slack's side of response_url in a third process (see bench/ack-client.ts). */
+async function startClient() {
+  const sink = forkAckClient(['--sink']);
+  const { url } = await sink.next<{ kind: 'sink'; url: string }>();
+  const load = forkAckClient([`--response-url=${url}`]);
+  await load.next<ClientReply>(); // ready
   let stopped: number | undefined;
   return {
     async load(port: number, count: number) {
-      const reply = await ask({ kind: 'load', port, count });
+      const reply = await load.ask<ClientReply>({ kind: 'load', port, count } satisfies ClientRequest);
       if (reply.kind !== 'loaded') throw new Error(`load process answered ${reply.kind}`);
       return reply;
     },
     async stop(): Promise<number> {
       if (stopped !== undefined) return stopped;
-      if (child.exitCode !== null || !child.connected) return 0;
-      const reply = await ask({ kind: 'stop' });
-      stopped = reply.kind === 'stopped' ? reply.responses : 0;
+      if (load.alive()) await load.ask<ClientReply>({ kind: 'stop' } satisfies ClientRequest);
+      const reply = sink.alive() ? await sink.ask<ClientReply>({ kind: 'stop' }) : undefined;
+      stopped = reply?.kind === 'stopped' ? reply.responses : 0;
       return stopped;
     },
   };
@@ -131,7 +147,10 @@ export async function benchAckLatency(): Promise<BenchResult[]> {
   const bareServer = (await bare.start({ port: 0, host: '127.0.0.1' })) as unknown as Server;
   if (!botServer || !wiredServer) throw new Error('the bot app started no HTTP server');
   const wiredPort = (wiredServer.address() as AddressInfo).port;
-  botServer.prependListener('request', (_req, res) => requestOf.enterWith(res));
+  // The same instrumentation on all three servers, so its cost (async context on every request) is in
+  // the baseline too; only the bot's data calls read it.
+  for (const server of [botServer, wiredServer, bareServer])
+    server.prependListener('request', (_req, res) => requestOf.enterWith(res));
   const botPort = (botServer.address() as AddressInfo).port;
   const barePort = (bareServer.address() as AddressInfo).port;
   try {

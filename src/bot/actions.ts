@@ -28,6 +28,7 @@ import {
   type ViewStateValues,
 } from '../views/modals.js';
 import { auditReply, notAllowedEphemeral, unreadableActionEphemeral } from '../views/thread.js';
+import { afterAck } from './after-ack.js';
 import type { Surface } from './app.js';
 import type { BotDeps } from './deps.js';
 
@@ -336,47 +337,69 @@ function elementValue(action: unknown): string | undefined {
   return typeof a.selected_option?.value === 'string' ? a.selected_option.value : undefined;
 }
 
+/** Which kind of button an action id belongs to (every version-1 id of the bot matches one). */
+const kindOf = (actionId: string) => ACTION_KINDS.find((k) => ACTION_ID_PATTERNS[k].test(actionId));
+const ANY_KIND = new RegExp(ACTION_KINDS.map((k) => ACTION_ID_PATTERNS[k].source).join('|'));
+
 function registerActions(app: App, deps: BotDeps) {
-  for (const kind of ACTION_KINDS) {
-    app.action(ACTION_ID_PATTERNS[kind], async ({ ack, body, action, respond, client }) => {
-      await ack();
-      const a = action as { action_id: string; action_ts?: string };
-      const b = body as { user: { id: string }; trigger_id?: string };
-      const click: Click = {
-        user: b.user.id,
-        actionId: a.action_id,
-        value: elementValue(action),
-        actionTs: a.action_ts ?? String(deps.clock.now().getTime() / 1000),
-        triggerId: b.trigger_id ?? '',
-      };
-      const parsed = parseAction(click.actionId, click.value);
-      if (!parsed.ok) {
-        deps.log.warn('unreadable action', { user: click.user, actionId: click.actionId, ...parsed.error });
-        await auditClick(
-          deps,
-          click,
-          {
-            action: kind,
-            target: null,
-            incident_id: null,
-            outcome: 'ignored',
-            details: { error: parsed.error.code },
-          },
-          false,
-        );
-        await answerClick(deps, { respond, client }, click.user, unreadableActionEphemeral(parsed.error));
-        return;
-      }
-      let answer: Answer | undefined;
-      try {
-        answer = await dispatch(deps, kind, click, parsed.value, { client });
-      } catch (error) {
-        deps.log.error('action failed', { kind, user: click.user, error: String(error) });
-        answer = { text: `:warning: ${kind} failed: ${String(error).slice(0, 300)}` };
-      }
-      if (answer) await answerClick(deps, { respond, client }, click.user, answer);
-    });
+  // One listener for every button, not one per kind: Bolt runs every listener's middleware for every
+  // request, and under load that work sits in front of the acks. The work itself runs after the ack.
+  app.action(ANY_KIND, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const kind = kindOf((action as { action_id: string }).action_id);
+    if (!kind) return;
+    await afterAck.run(
+      () => onClick(deps, kind, { body, action, respond, client }),
+      (error) => deps.log.error('action failed after its ack', { kind, error: String(error) }),
+    );
+  });
+}
+
+async function onClick(
+  deps: BotDeps,
+  kind: ActionKind,
+  {
+    body,
+    action,
+    respond,
+    client,
+  }: { body: unknown; action: unknown; respond: RespondFn; client: webApi.WebClient },
+): Promise<void> {
+  const a = action as { action_id: string; action_ts?: string };
+  const b = body as { user: { id: string }; trigger_id?: string };
+  const click: Click = {
+    user: b.user.id,
+    actionId: a.action_id,
+    value: elementValue(action),
+    actionTs: a.action_ts ?? String(deps.clock.now().getTime() / 1000),
+    triggerId: b.trigger_id ?? '',
+  };
+  const parsed = parseAction(click.actionId, click.value);
+  if (!parsed.ok) {
+    deps.log.warn('unreadable action', { user: click.user, actionId: click.actionId, ...parsed.error });
+    await auditClick(
+      deps,
+      click,
+      {
+        action: kind,
+        target: null,
+        incident_id: null,
+        outcome: 'ignored',
+        details: { error: parsed.error.code },
+      },
+      false,
+    );
+    await answerClick(deps, { respond, client }, click.user, unreadableActionEphemeral(parsed.error));
+    return;
   }
+  let answer: Answer | undefined;
+  try {
+    answer = await dispatch(deps, kind, click, parsed.value, { client });
+  } catch (error) {
+    deps.log.error('action failed', { kind, user: click.user, error: String(error) });
+    answer = { text: `:warning: ${kind} failed: ${String(error).slice(0, 300)}` };
+  }
+  if (answer) await answerClick(deps, { respond, client }, click.user, answer);
 }
 
 function registerModals(app: App, deps: BotDeps) {

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { App, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
 import type { Logger } from '../runtime/logger.js';
+import { afterAck } from './after-ack.js';
 import { SAFE_CLIENT_OPTIONS } from './chat.js';
 import { type HttpRoute, toBoltRoute } from './http.js';
 
@@ -87,9 +88,16 @@ export function createBoltApp(options: BoltOptions): App {
 }
 
 /** Start listening; returns the HTTP server (its address tells the bound port when port is 0). */
-export async function startBoltApp(app: App, options: Pick<BoltOptions, 'port' | 'host' | 'transport'>) {
+export async function startBoltApp(
+  app: App,
+  options: Pick<BoltOptions, 'port' | 'host' | 'transport' | 'processBeforeResponse'>,
+) {
   const started = await app.start(
     options.transport === 'socket' ? {} : { port: options.port, host: options.host },
   );
-  return started as unknown as Server | undefined;
+  const server = started as unknown as Server | undefined;
+  // With processBeforeResponse the response waits for the listener itself: its work must not wait for
+  // quiet (it would wait for its own request). In Socket Mode, Slack's requests do not come over HTTP.
+  if (server && options.transport !== 'socket' && !options.processBeforeResponse) afterAck.track(server);
+  return server;
 }

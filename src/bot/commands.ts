@@ -15,6 +15,7 @@ import {
   scrapeStatusView,
 } from '../views/commands.js';
 import type { MessageView } from '../views/types.js';
+import { afterAck } from './after-ack.js';
 import type { Surface } from './app.js';
 import type { BotDeps } from './deps.js';
 
@@ -67,13 +68,24 @@ async function handle(deps: CommandDeps, command: Command, text: string, respond
   await respond({ response_type: 'ephemeral', text: view.text, blocks: view.blocks });
 }
 
+const isCommand = (name: string): name is Command => (COMMANDS as readonly string[]).includes(name);
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/** Every command of the bot, exactly (e.g. not `/scrape-status-x`). */
+export const COMMAND_PATTERN = new RegExp(`^(?:${COMMANDS.map(escapeRegExp).join('|')})$`);
+
 export function commandsSurface(deps: BotDeps): Surface {
   return (app: App) => {
-    for (const command of COMMANDS) {
-      app.command(command, async ({ ack, command: body, respond }) => {
-        await ack();
-        await handle(deps, command, body.text ?? '', respond);
-      });
-    }
+    // One listener for all commands, not one each: Bolt runs every listener's middleware for every
+    // request, and under load that work sits in front of the acks.
+    app.command(COMMAND_PATTERN, async ({ ack, command: body, respond }) => {
+      await ack();
+      const command = body.command;
+      if (!isCommand(command)) return;
+      const text = body.text ?? '';
+      await afterAck.run(
+        () => handle(deps, command, text, respond),
+        (error) => deps.log.error('slash command failed after its ack', { command, error: String(error) }),
+      );
+    });
   };
 }

@@ -2,6 +2,7 @@
 // run (the runtime calls it for users who opened Home recently).
 import type { App, webApi } from '@slack/bolt';
 import { buildHome } from '../views/home.js';
+import { afterAck } from './after-ack.js';
 import type { Surface } from './app.js';
 import type { BotDeps } from './deps.js';
 
@@ -22,11 +23,11 @@ export function homeSurface(deps: HomeDeps): Surface {
   return (app: App) => {
     app.event('app_home_opened', async ({ event, client }) => {
       if (event.tab !== 'home') return;
-      try {
-        await publishHome(deps, client, event.user);
-      } catch (error) {
-        deps.log.error('home publish failed', { user: event.user, error: String(error) });
-      }
+      // Its queries and rendering wait behind other requests' acks (see after-ack.ts).
+      await afterAck.run(
+        () => publishHome(deps, client, event.user),
+        (error) => deps.log.error('home publish failed', { user: event.user, error: String(error) }),
+      );
     });
   };
 }

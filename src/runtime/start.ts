@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
+import { afterAck } from '../bot/after-ack.js';
 import { createBoltApp, type Surface, startBoltApp } from '../bot/app.js';
 import { SlackChat } from '../bot/chat.js';
 import type { BotDeps, DashboardData } from '../bot/deps.js';
@@ -188,7 +189,7 @@ export async function startShotclock(
     surfaces: [...ui.surfaces(deps), trackHomeViewers],
     log,
   });
-  const server = await startBoltApp(app, { ...listen, transport: adapters.slack.transport });
+  const server = await startBoltApp(app, { ...adapters.slack, ...listen });
   const address = server?.address() as AddressInfo | null | undefined;
   const port = address?.port ?? listen.port;
   const url = `http://${listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host}:${port}`;
@@ -259,6 +260,8 @@ export async function startShotclock(
       await realTasks?.stop?.();
       await leases.releaseAll();
       await app?.stop();
+      // Answers still owed for requests already acked (they need the store and warehouse open).
+      await afterAck.drain();
       await realTasks?.close();
       await adapters.close();
     },

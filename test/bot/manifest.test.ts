@@ -109,9 +109,9 @@ function unknownKeys(manifest: Obj): string[] {
 
 /** What the code registers on the app: commands, action and view listeners, events. */
 function registrations() {
-  const seen = { commands: [] as string[], actions: 0, views: 0, events: [] as string[] };
+  const seen = { commands: [] as (string | RegExp)[], actions: 0, views: 0, events: [] as string[] };
   const recorder = {
-    command: (name: string) => seen.commands.push(name),
+    command: (name: string | RegExp) => seen.commands.push(name),
     action: () => seen.actions++,
     view: () => seen.views++,
     event: (name: string) => seen.events.push(name),
@@ -131,9 +131,24 @@ describe('manifest.yml', () => {
 
   it('declares exactly the commands the code registers, each with a description and usage hint', () => {
     const seen = registrations();
-    expect([...seen.commands].sort()).toEqual([...COMMANDS].sort());
     const declared = ((manifest.features as Obj).slash_commands ?? []) as Obj[];
-    expect(declared.map((c) => c.command).sort()).toEqual([...COMMANDS].sort());
+    const names = declared.map((c) => String(c.command));
+    expect([...names].sort()).toEqual([...COMMANDS].sort());
+    // The code registers listeners by name or by pattern: each declared command has one, and each listener
+    // answers declared commands only (not a near miss like /scrape-status2 or another app's command).
+    const handles = (p: string | RegExp, command: string) =>
+      typeof p === 'string' ? p === command : p.test(command);
+    for (const name of names)
+      expect(
+        seen.commands.some((p) => handles(p, name)),
+        name,
+      ).toBe(true);
+    const nearMisses = [...names.map((n) => `${n}2`), ...names.map((n) => n.slice(1)), '/deploy', '/'];
+    for (const miss of nearMisses)
+      expect(
+        seen.commands.some((p) => handles(p, miss)),
+        miss,
+      ).toBe(false);
     for (const c of declared) {
       expect(String(c.description ?? '').length, String(c.command)).toBeGreaterThan(10);
       // Every command answers `help` with its usage.
