@@ -1,6 +1,6 @@
 // The demo end to end, in-process: seeded warehouse, sandbox, bot, local queue, accelerated clock. A person's
-// path through it: the first alerts appear, Retry on the BDL discrepancy, "scheduled" in the thread, then
-// "Recovered" as simulated time passes; Home and /scrape-status answer.
+// path through it: the first alerts appear, the BDL discrepancy's retry is "scheduled" in the thread by its
+// auto-heal policy (no click), then "Recovered" as simulated time passes; Home and /scrape-status answer.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,25 +63,26 @@ describe('demo mode end to end', () => {
     expect(lines.join('\n')).toContain('open http://127.0.0.1:');
   }, 40_000);
 
-  it('Retry on the BDL discrepancy alert schedules a retry in the thread, then recovers it', async () => {
+  it('the BDL discrepancy is retried by its auto-heal policy without a click, then recovers', async () => {
     const alert = await waitFor(
-      'a BDL discrepancy alert with a Retry button',
+      'a BDL discrepancy alert',
       () =>
         topLevel().find((m: SandboxMessage) => {
           const blocks = JSON.stringify(m.blocks ?? []);
-          return (
-            blocks.includes('source_discrepancy') &&
-            blocks.includes('2026-01-19') &&
-            blocks.includes(ACTION_IDS.retry)
-          );
+          return blocks.includes('source_discrepancy') && blocks.includes('2026-01-19');
         }),
       60_000,
     );
-    const result = await demo.sandbox.drivers.clickButton(alert.ts, ACTION_IDS.retry, { user: 'U01ALICE' });
-    expect(result.status).toBe(200);
-    await waitFor('"scheduled" in the thread', () =>
+    // Nobody clicks: the default policy retry-discrepancy schedules the retry after the gaps run.
+    const scheduled = await waitFor('"scheduled" in the thread', () =>
       replies(alert.ts).find((m) => /scheduled/i.test(m.text)),
     );
+    expect(scheduled.text).toMatch(
+      /^:repeat: Retry 1\/3 for bdl_box_scores 2026-01-19 scheduled .* by shotclock \(policy retry-discrepancy\)$/,
+    );
+    // A policy covers the alert, so it offers Pause auto-heal.
+    const current = () => JSON.stringify(channel().find((m) => m.ts === alert.ts)?.blocks ?? []);
+    expect(current()).toContain(ACTION_IDS.pause_autoheal);
     const recovered = await waitFor(
       '"Recovered" in the thread',
       () => replies(alert.ts).find((m) => /Recovered after/.test(m.text)),
@@ -90,13 +91,12 @@ describe('demo mode end to end', () => {
     expect(recovered.text).toMatch(/Recovered after 2 attempts/);
     // The alert itself is edited to recovered, with the same duration and unit as the thread says.
     const duration = /\(([^)]+)\)/.exec(recovered.text)?.[1] ?? 'no duration';
-    const edited = await waitFor('the alert edited to recovered', () => {
-      const blocks = JSON.stringify(channel().find((m) => m.ts === alert.ts)?.blocks ?? []);
-      return blocks.includes('Recovered after') ? blocks : undefined;
-    });
+    const edited = await waitFor('the alert edited to recovered', () =>
+      current().includes('Recovered after') ? current() : undefined,
+    );
     expect(edited).toContain(`(${duration})`);
     expect(edited).toMatch(/9(\/9)? games/);
-    // One click, one item: exactly one "scheduled" reply, and no duplicate top-level alert for the key.
+    // One item, one cycle: exactly one "scheduled" reply however often the gaps job ran meanwhile.
     expect(replies(alert.ts).filter((m) => /Retry 1\/3/.test(m.text))).toHaveLength(1);
   }, 90_000);
 
