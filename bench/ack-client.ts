@@ -10,7 +10,11 @@ import type { AddressInfo } from 'node:net';
 export const SECRET = 'bench-signing-secret';
 export const CLIENTS = 50;
 
-export type ClientRequest = { kind: 'load'; port: number; count: number } | { kind: 'stop' };
+/** What the clients send: the /scrape-status command, or a click on a button (its action id and value). */
+export type Interaction = { kind: 'command' } | { kind: 'click'; actionId: string; value: string };
+export type ClientRequest =
+  | { kind: 'load'; port: number; count: number; interaction: Interaction }
+  | { kind: 'stop' };
 export type ClientReply =
   | { kind: 'ready' }
   | { kind: 'loaded'; ms: number[]; failures: number }
@@ -19,28 +23,59 @@ export type ClientReply =
 const sign = (ts: number, body: string) =>
   `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
 
-/** `count` signed slash commands from `CLIENTS` concurrent keep-alive clients; ms per request. */
+/** The form body Slack posts for a slash command or a block_actions click. */
+function formBody(interaction: Interaction, responseUrl: string, n: number): string {
+  if (interaction.kind === 'command') {
+    return new URLSearchParams({
+      token: 'x',
+      team_id: 'T0BENCH',
+      channel_id: 'C01ALERTS',
+      user_id: 'U0BENCH',
+      command: '/scrape-status',
+      text: '',
+      response_url: responseUrl,
+      trigger_id: `t.${n}`,
+    }).toString();
+  }
+  const actionTs = (Date.now() / 1000).toFixed(6);
+  const payload = {
+    type: 'block_actions',
+    token: 'x',
+    team: { id: 'T0BENCH' },
+    user: { id: 'U0BENCH' },
+    api_app_id: 'A0BENCH',
+    trigger_id: `t.${n}`,
+    response_url: responseUrl,
+    container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'C01ALERTS' },
+    channel: { id: 'C01ALERTS' },
+    message: { ts: '1700000000.000100', text: 'alert' },
+    actions: [
+      {
+        type: 'button',
+        action_id: interaction.actionId,
+        block_id: 'b',
+        value: interaction.value,
+        action_ts: actionTs,
+      },
+    ],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** `count` signed interactions from `CLIENTS` concurrent keep-alive clients; ms per request. */
 async function load(
   agent: Agent,
   port: number,
   responseUrl: string,
   count: number,
+  interaction: Interaction,
 ): Promise<{ ms: number[]; failures: number }> {
   const ms: number[] = [];
   let failures = 0;
   let sent = 0;
   const one = () =>
     new Promise<void>((resolve) => {
-      const body = new URLSearchParams({
-        token: 'x',
-        team_id: 'T0BENCH',
-        channel_id: 'C01ALERTS',
-        user_id: 'U0BENCH',
-        command: '/scrape-status',
-        text: '',
-        response_url: responseUrl,
-        trigger_id: `t.${sent}`,
-      }).toString();
+      const body = formBody(interaction, responseUrl, sent);
       const ts = Math.floor(Date.now() / 1000);
       const started = performance.now();
       const req = httpRequest(
@@ -112,7 +147,10 @@ async function main(responseUrl: string): Promise<void> {
         agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
         agents.set(message.port, agent);
       }
-      send({ kind: 'loaded', ...(await load(agent, message.port, responseUrl, message.count)) });
+      send({
+        kind: 'loaded',
+        ...(await load(agent, message.port, responseUrl, message.count, message.interaction)),
+      });
     } else {
       for (const agent of agents.values()) agent.destroy();
       send({ kind: 'stopped', responses: 0 });

@@ -1,22 +1,35 @@
-// Case 4, interaction ack latency: signed /scrape-status slash commands from 50 concurrent clients on
-// loopback, against (a) the bot's Bolt app (createBoltApp + the real commandsSurface, whose answer reads
-// DashboardData and replies through response_url) and (b) a bare @slack/bolt App on the same HTTP receiver
-// that only acks. Latency = request sent → HTTP response (Bolt answers the request when ack() is called).
-// The bot's data answers after DATA_DELAY_MS, and each data call checks that its request was already acked.
+// Case 4, interaction ack latency: signed slash commands (/scrape-status) and button clicks (Acknowledge on
+// an open incident) from 50 concurrent clients on loopback, against (a) the bot's Bolt app (createBoltApp +
+// the real commands and actions surfaces: the command's answer reads DashboardData and replies through
+// response_url, the click changes the incident in the embedded Store, audits it, threads it and answers)
+// and (b) a bare @slack/bolt App on the same HTTP receiver that only acks. Latency = request sent → HTTP
+// response (Bolt answers the request when ack() is called). Every data and Store call checks that its
+// request was already acked.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { App } from '@slack/bolt';
+import type { ChatPort } from '../src/alerts/chat.js';
+import { actionsSurface } from '../src/bot/actions.js';
 import { afterAck } from '../src/bot/after-ack.js';
 import { createBoltApp, startBoltApp } from '../src/bot/app.js';
 import { commandsSurface } from '../src/bot/commands.js';
 import type { BotDeps, DashboardData } from '../src/bot/deps.js';
 import { systemClock } from '../src/clock.js';
+import { readConfig } from '../src/config.js';
 import { createLogger } from '../src/runtime/logger.js';
+import { createDuckDbStore } from '../src/store/duckdb.js';
+import * as incidents from '../src/store/incidents.js';
+import type { DocumentStore } from '../src/store/port.js';
+import { ACTION_IDS, encodeActionValue } from '../src/views/action-ids.js';
 import { zonedFormatter } from '../src/views/format.js';
-import { CLIENTS, type ClientReply, type ClientRequest, SECRET } from './ack-client.js';
+import { CLIENTS, type ClientReply, type ClientRequest, type Interaction, SECRET } from './ack-client.js';
 import { type BenchResult, fmt, log, percentile } from './lib.js';
 
 const WARMUP = 200;
@@ -66,8 +79,13 @@ async function startClient() {
   await load.next<ClientReply>(); // ready
   let stopped: number | undefined;
   return {
-    async load(port: number, count: number) {
-      const reply = await load.ask<ClientReply>({ kind: 'load', port, count } satisfies ClientRequest);
+    async load(port: number, count: number, interaction: Interaction) {
+      const reply = await load.ask<ClientReply>({
+        kind: 'load',
+        port,
+        count,
+        interaction,
+      } satisfies ClientRequest);
       if (reply.kind !== 'loaded') throw new Error(`load process answered ${reply.kind}`);
       return reply;
     },
@@ -81,19 +99,55 @@ async function startClient() {
   };
 }
 
+/** A Store whose every call first checks that the request it serves was already acked. */
+function checkedStore(store: DocumentStore, check: () => void): DocumentStore {
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function' || key === 'close') return value;
+      return (...args: unknown[]) => {
+        check();
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
+/** Slack's Web API side of the click's thread reply and alert edit: answered at once, nothing kept. */
+const quietChat: ChatPort = {
+  post: async (m) => ({ channel: m.channel, ts: `${Date.now() / 1000}` }),
+  update: async () => {},
+  findByIntent: async () => undefined,
+};
+
+interface Series {
+  readonly label: string;
+  readonly interaction: Interaction;
+  readonly bot: number[];
+  readonly bare: number[];
+  readonly wired: number[];
+  failures: number;
+}
+
 export async function benchAckLatency(): Promise<BenchResult[]> {
   const client = await startClient();
+  const dir = mkdtempSync(join(tmpdir(), 'shotclock-bench-ack-'));
+  const instance = await DuckDBInstance.create(join(dir, 'store.duckdb'));
 
-  // Which HTTP request a data call serves: Bolt runs the listener in the async context of the request, so a
-  // data call can see whether that request's response (the ack) had already been sent.
+  // Which HTTP request a call serves: Bolt runs the listener in the async context of the request, so a
+  // data or Store call can see whether that request's response (the ack) had already been sent.
   const requestOf = new AsyncLocalStorage<ServerResponse>();
   let dataCalls = 0;
   let beforeAck = 0;
+  const checkAcked = () => {
+    const res = requestOf.getStore();
+    if (!res) return; // not serving a request (seeding, shutdown)
+    dataCalls++;
+    if (!res.writableFinished) beforeAck++;
+  };
   const slow = <T>(value: T) =>
     new Promise<T>((resolve) => {
-      dataCalls++;
-      const res = requestOf.getStore();
-      if (!res?.writableFinished) beforeAck++;
+      checkAcked();
       setTimeout(() => resolve(value), DATA_DELAY_MS);
     });
   const data: DashboardData = {
@@ -104,6 +158,25 @@ export async function benchAckLatency(): Promise<BenchResult[]> {
     home: () => Promise.reject(new Error('not used by the bench')),
     digest: () => Promise.reject(new Error('not used by the bench')),
   };
+  const rawStore = await createDuckDbStore(await instance.connect());
+  const store = checkedStore(rawStore, checkAcked);
+  const { incident } = await incidents.open(rawStore, {
+    finding: {
+      check: 'source_discrepancy',
+      key: 'source_discrepancy:bdl_box_scores:2026-01-19',
+      severity: 'error',
+      title: 'BDL box scores missing 3 of 9 games on 2026-01-19',
+      subject: { scraper: 'bdl_box_scores', date: '2026-01-19' },
+      facts: { bdl_games: 6, nbac_games: 9 },
+      actions: [{ kind: 'retry', scraper: 'bdl_box_scores', date: '2026-01-19' }],
+    },
+    now: new Date(),
+    rootIncidentId: null,
+  });
+  await incidents.update(rawStore, incident.id, {
+    message: { channel: 'C01ALERTS', ts: '1700000000.000100' },
+  });
+
   let errorsLogged = 0;
   const logger = createLogger({
     level: 'warn',
@@ -111,10 +184,24 @@ export async function benchAckLatency(): Promise<BenchResult[]> {
     secrets: [],
     write: () => void errorsLogged++,
   });
-  // commandsSurface reads only data, clock, fmt and log; the rest of BotDeps is never touched by it.
-  const deps = { data, clock: systemClock, fmt: zonedFormatter(), log: logger } as unknown as BotDeps;
-  const bot = createBoltApp({
-    transport: 'http',
+  const deps: BotDeps = {
+    config: readConfig({}),
+    store,
+    warehouse: { query: () => Promise.reject(new Error('not used')) } as unknown as BotDeps['warehouse'],
+    tasks: { enqueue: () => Promise.reject(new Error('not used')), close: async () => {} },
+    chat: quietChat,
+    clock: systemClock,
+    fmt: zonedFormatter(),
+    log: logger,
+    data,
+    isOperator: async () => true,
+    operatorMentions: [],
+    alertChannel: 'C01ALERTS',
+    onRecovered: async () => {},
+    refreshAlert: async () => {},
+  };
+  const common = {
+    transport: 'http' as const,
     botToken: 'xoxb-bench',
     signingSecret: SECRET,
     botId: 'B0BENCH',
@@ -122,127 +209,129 @@ export async function benchAckLatency(): Promise<BenchResult[]> {
     port: 0,
     host: '127.0.0.1',
     routes: [],
-    surfaces: [commandsSurface(deps)],
     log: logger,
-  });
+  };
+  const bot = createBoltApp({ ...common, surfaces: [commandsSurface(deps), actionsSurface(deps)] });
   const bare = new App({ token: 'xoxb-bench', signingSecret: SECRET, botId: 'B0BENCH', botUserId: 'U0BOT' });
-  bare.command('/scrape-status', async ({ ack }) => {
-    await ack();
-  });
-  // The bot's wiring with an ack-only listener: splits the bot's cost into wiring vs work after the ack.
+  bare.command('/scrape-status', async ({ ack }) => void (await ack()));
+  bare.action(/.*/, async ({ ack }) => void (await ack()));
+  // The bot's wiring with ack-only listeners: splits the bot's cost into wiring vs work after the ack.
   const wired = createBoltApp({
-    transport: 'http',
-    botToken: 'xoxb-bench',
-    signingSecret: SECRET,
-    botId: 'B0BENCH',
-    botUserId: 'U0BOT',
-    port: 0,
-    host: '127.0.0.1',
-    routes: [],
-    surfaces: [(app) => app.command('/scrape-status', async ({ ack }) => void (await ack()))],
-    log: logger,
+    ...common,
+    surfaces: [
+      (app) => {
+        app.command('/scrape-status', async ({ ack }) => void (await ack()));
+        app.action(/.*/, async ({ ack }) => void (await ack()));
+      },
+    ],
   });
-  const botServer = await startBoltApp(bot, { port: 0, host: '127.0.0.1', transport: 'http' });
-  const wiredServer = await startBoltApp(wired, { port: 0, host: '127.0.0.1', transport: 'http' });
+  const botServer = await startBoltApp(bot, common);
+  const wiredServer = await startBoltApp(wired, common);
   const bareServer = (await bare.start({ port: 0, host: '127.0.0.1' })) as unknown as Server;
   if (!botServer || !wiredServer) throw new Error('the bot app started no HTTP server');
-  const wiredPort = (wiredServer.address() as AddressInfo).port;
   // The same instrumentation on all three servers, so its cost (async context on every request) is in
-  // the baseline too; only the bot's data calls read it.
+  // the baseline too; only the bot's data and Store calls read it.
   for (const server of [botServer, wiredServer, bareServer])
     server.prependListener('request', (_req, res) => requestOf.enterWith(res));
-  const botPort = (botServer.address() as AddressInfo).port;
-  const barePort = (bareServer.address() as AddressInfo).port;
+  const portOf = (server: Server) => (server.address() as AddressInfo).port;
+  const [botPort, barePort, wiredPort] = [portOf(botServer), portOf(bareServer), portOf(wiredServer)];
+
+  const series: Series[] = [
+    { label: '/scrape-status', interaction: { kind: 'command' }, bot: [], bare: [], wired: [], failures: 0 },
+    {
+      label: 'Acknowledge click',
+      interaction: {
+        kind: 'click',
+        actionId: ACTION_IDS.ack,
+        value: encodeActionValue({ a: 'ack', incidentId: incident.id }).value,
+      },
+      bot: [],
+      bare: [],
+      wired: [],
+      failures: 0,
+    },
+  ];
   try {
-    await client.load(botPort, WARMUP);
-    await settle();
-    await client.load(barePort, WARMUP);
-    await client.load(wiredPort, WARMUP);
-    const wiredMs: number[] = [];
-    const botMs: number[] = [];
-    const bareMs: number[] = [];
-    let failures = 0;
-    // Rotate the order each round, so whatever follows a round (GC of its garbage) lands on each app alike.
-    const apps = [
-      { port: botPort, into: botMs },
-      { port: barePort, into: bareMs },
-      { port: wiredPort, into: wiredMs },
-    ];
-    for (let r = 0; r < ROUNDS; r++) {
-      for (let k = 0; k < apps.length; k++) {
-        const app = apps[(r + k) % apps.length] as (typeof apps)[number];
-        const round = await client.load(app.port, PER_ROUND);
-        app.into.push(...round.ms);
-        failures += round.failures;
-        // The bot's answers after the ack (data delay, respond()) must not spill into the next app's round.
-        await settle();
+    for (const s of series) {
+      await client.load(botPort, WARMUP, s.interaction);
+      await settle();
+      await client.load(barePort, WARMUP, s.interaction);
+      await client.load(wiredPort, WARMUP, s.interaction);
+      // Rotate the order each round, so whatever follows a round (GC of its garbage) lands on each app alike.
+      const apps = [
+        { port: botPort, into: s.bot },
+        { port: barePort, into: s.bare },
+        { port: wiredPort, into: s.wired },
+      ];
+      for (let r = 0; r < ROUNDS; r++) {
+        for (let k = 0; k < apps.length; k++) {
+          const app = apps[(r + k) % apps.length] as (typeof apps)[number];
+          const round = await client.load(app.port, PER_ROUND, s.interaction);
+          app.into.push(...round.ms);
+          s.failures += round.failures;
+          await settle();
+        }
       }
     }
     const responses = await client.stop();
-    const botP50 = percentile(botMs, 50);
-    const botP99 = percentile(botMs, 99);
-    const bareP50 = percentile(bareMs, 50);
-    const bareP99 = percentile(bareMs, 99);
-    const botMax = Math.max(...botMs);
-    const wiredP50 = percentile(wiredMs, 50);
-    const wiredP99 = percentile(wiredMs, 99);
-    log(
-      `  ack latency @${CLIENTS}: bot p50 ${fmt(botP50, 2)} ms p99 ${fmt(botP99, 2)} ms (max ${fmt(botMax)}), ` +
-        `createBoltApp ack-only p50 ${fmt(wiredP50, 2)} ms p99 ${fmt(wiredP99, 2)} ms, ` +
-        `bare p50 ${fmt(bareP50, 2)} ms p99 ${fmt(bareP99, 2)} ms; failures ${failures}`,
-    );
-    const notes = [
-      `${botMs.length} bot and ${bareMs.length} bare requests, ${CLIENTS} concurrent keep-alive clients, ${ROUNDS} alternating rounds after ${WARMUP} warm-up each; non-200 or errors: ${failures}`,
-      `bot = createBoltApp + the real commandsSurface (/scrape-status: ack, then DashboardData answering in ${DATA_DELAY_MS} ms, then respond() to a local response_url)`,
-      `data calls made before their request was acked: ${beforeAck} of ${dataCalls}; response_url answers ${responses}; warnings/errors logged ${errorsLogged}; bot max ack ${fmt(botMax)} ms`,
-    ];
-    return [
-      {
-        case: `ack latency p99, /scrape-status @${CLIENTS}`,
-        measured: botP99,
-        baseline: bareP99,
-        unit: 'ms',
-        ratio: botP99 / bareP99,
-        target: 1.3,
-        notes,
-        details: {
-          botP50,
-          botP99,
-          bareP50,
-          bareP99,
-          wiredP50,
-          wiredP99,
-          botMax,
-          failures,
-          dataCalls,
-          beforeAck,
-          responses,
-          errorsLogged,
+    return series.flatMap((s) => {
+      const bot = { p50: percentile(s.bot, 50), p99: percentile(s.bot, 99), max: Math.max(...s.bot) };
+      const bare = { p50: percentile(s.bare, 50), p99: percentile(s.bare, 99) };
+      const wired = { p50: percentile(s.wired, 50), p99: percentile(s.wired, 99) };
+      log(
+        `  ack latency ${s.label} @${CLIENTS}: bot p50 ${fmt(bot.p50, 2)} ms p99 ${fmt(bot.p99, 2)} ms (max ${fmt(bot.max)}), ` +
+          `createBoltApp ack-only p50 ${fmt(wired.p50, 2)} ms p99 ${fmt(wired.p99, 2)} ms, ` +
+          `bare p50 ${fmt(bare.p50, 2)} ms p99 ${fmt(bare.p99, 2)} ms; failures ${s.failures}`,
+      );
+      const notes = [
+        `${s.bot.length} bot and ${s.bare.length} bare requests, ${CLIENTS} concurrent keep-alive clients, ${ROUNDS} alternating rounds after ${WARMUP} warm-up each; non-200 or errors: ${s.failures}`,
+        s.interaction.kind === 'command'
+          ? `bot = createBoltApp + the real surfaces; /scrape-status: ack, then DashboardData answering in ${DATA_DELAY_MS} ms, then respond() to a local response_url`
+          : 'bot = createBoltApp + the real surfaces; Acknowledge: ack, then the incident change in the embedded DuckDB Store, its audit entry, the thread reply and the answer',
+      ];
+      if (s === series[series.length - 1])
+        notes.push(
+          `data and Store calls made before their request was acked: ${beforeAck} of ${dataCalls}; response_url answers ${responses}; warnings/errors logged ${errorsLogged}`,
+        );
+      return [
+        {
+          case: `ack latency p99, ${s.label} @${CLIENTS}`,
+          measured: bot.p99,
+          baseline: bare.p99,
+          unit: 'ms',
+          ratio: bot.p99 / bare.p99,
+          target: 1.3,
+          notes,
+          details: { bot, bare, wired, failures: s.failures, dataCalls, beforeAck, responses, errorsLogged },
+          ...(beforeAck > 0 || s.failures > 0 ? { pass: false } : {}),
         },
-      },
-      {
-        case: `ack latency p50, /scrape-status @${CLIENTS}`,
-        measured: botP50,
-        baseline: bareP50,
-        unit: 'ms',
-        ratio: botP50 / bareP50,
-      },
-      {
-        case: `ack latency p99, createBoltApp ack-only @${CLIENTS}`,
-        measured: wiredP99,
-        baseline: bareP99,
-        unit: 'ms',
-        ratio: wiredP99 / bareP99,
-        target: 1.3,
-        notes: [
-          "the bot's Bolt wiring (logger, error handler, client options) with a listener that only acks",
-        ],
-      },
-    ];
+        {
+          case: `ack latency p50, ${s.label} @${CLIENTS}`,
+          measured: bot.p50,
+          baseline: bare.p50,
+          unit: 'ms',
+          ratio: bot.p50 / bare.p50,
+        },
+        {
+          case: `ack latency p99, createBoltApp ack-only, ${s.label} @${CLIENTS}`,
+          measured: wired.p99,
+          baseline: bare.p99,
+          unit: 'ms',
+          ratio: wired.p99 / bare.p99,
+          notes: [
+            "the bot's Bolt wiring (logger, error handler, client options) with listeners that only ack",
+          ],
+        },
+      ];
+    });
   } finally {
     await bot.stop();
     await wired.stop();
     await bare.stop();
     await client.stop();
+    await afterAck.drain();
+    await rawStore.close();
+    instance.closeSync();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
