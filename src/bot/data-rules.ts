@@ -8,6 +8,7 @@ import type { Incident } from '../store/incidents.js';
 import type { RetryItem } from '../store/retry-queue.js';
 import type { Coverage, MissingRow } from '../views/digest.js';
 import type {
+  AutoHealCount,
   HealedRow,
   Light,
   PhaseHealthRow,
@@ -364,4 +365,25 @@ export function healedRows(
     });
   }
   return rows.sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+/**
+ * Auto-heal per policy: automatic actions taken (the engine's `autoheal` audit claims, src/recovery/auto-heal.ts)
+ * and the healed rows a policy's action preceded, both for the same window.
+ */
+export function autoHealCounts(
+  entries: readonly AuditEntry[],
+  healed: readonly HealedRow[],
+): AutoHealCount[] {
+  const counts = new Map<string, { actions: number; healed: number }>();
+  const of = (policy: string) => {
+    const found = counts.get(policy) ?? { actions: 0, healed: 0 };
+    counts.set(policy, found);
+    return found;
+  };
+  for (const e of entries)
+    if (e.action === 'autoheal' && e.outcome === 'ok' && typeof e.details.policy === 'string')
+      of(e.details.policy).actions++;
+  for (const h of healed) if (h.policy) of(h.policy).healed++;
+  return [...counts].map(([policy, c]) => ({ policy, ...c }));
 }

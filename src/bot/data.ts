@@ -11,10 +11,11 @@ import * as incidents from '../store/incidents.js';
 import * as leases from '../store/leases.js';
 import type { DocumentStore } from '../store/port.js';
 import { listByStatus, RETRY_STATUSES, type RetryItem, type RetryStatus } from '../store/retry-queue.js';
-import type { BreakerRow } from '../views/types.js';
+import type { BreakerRow, HealedRow } from '../views/types.js';
 import { defineQuery, type Warehouse } from '../warehouse/port.js';
 import {
   activeFirst,
+  autoHealCounts,
   dateCoverage,
   gapTrend,
   healedRows,
@@ -201,6 +202,16 @@ export function createDashboardData({ warehouse, store, thresholds }: DashboardD
     return healedRows(resolvedRows, recoveredRows);
   };
 
+  /** Each auto-heal policy's last 24 h: its audited automatic actions and what they healed. */
+  const autoHeal24h = async (now: Date, healed: readonly HealedRow[]) => {
+    // One range filter: served by Firestore's automatic index; a day of audit entries is small.
+    const docs = await store.query(audit.AUDIT_LOG, {
+      where: [['at', '>=', new Date(now.getTime() - DAY_MS)]],
+    });
+    const entries = docs.map((d) => audit.auditEntrySchema.parse(d.data)).filter((e) => e.at <= now);
+    return autoHealCounts(entries, healed);
+  };
+
   /** When a scheduled job slot last finished (slot leases), as a cheap "checks last ran". */
   const lastRunAt = async (now: Date): Promise<Date | null> => {
     const docs = await store.query(leases.LEASES, {
@@ -252,6 +263,7 @@ export function createDashboardData({ warehouse, store, thresholds }: DashboardD
         retryItems: activeFirst(retryItems),
         healed24h: healed,
         recoveryByAttempt: byAttempt,
+        autoHeal24h: await autoHeal24h(now, healed),
         lastRunAt: lastRun,
       };
     },
@@ -279,6 +291,7 @@ export function createDashboardData({ warehouse, store, thresholds }: DashboardD
         recoveries24h: recoveries,
         gapTrend: gapTrend(gapRows, date, TREND_DAYS),
         recoveryByAttempt: byAttempt,
+        autoHeal24h: await autoHeal24h(now, recoveries),
       };
     },
   };

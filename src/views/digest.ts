@@ -4,8 +4,9 @@ import type { KnownBlock } from '@slack/types';
 import { context, divider, fieldSections, header, packLines, section } from './blocks.js';
 import { breakerLines } from './commands.js';
 import { escapeMrkdwn, formatCount, formatNumber, plural, sparkline, summarizeList } from './format.js';
-import { healedLine, incidentLine, recoveryByAttemptLine, sortIncidents } from './home.js';
+import { autoHealLine, healedLine, incidentLine, recoveryByAttemptLine, sortIncidents } from './home.js';
 import type {
+  AutoHealCount,
   BreakerRow,
   HealedRow,
   IncidentRow,
@@ -43,6 +44,8 @@ export interface DigestInput extends ViewContext {
   /** Gaps per date, oldest first (14 days). */
   readonly gapTrend: readonly { readonly date: string; readonly gaps: number }[];
   readonly recoveryByAttempt: RecoveryByAttempt;
+  /** Auto-heal per policy in the last 24 h (every automatic action counts, healed or not). */
+  readonly autoHeal24h?: readonly AutoHealCount[];
 }
 
 const pct = (c: Coverage) => formatCount(c.got, c.expected, true);
@@ -102,7 +105,12 @@ export function buildDigest(input: DigestInput): MessageView {
       ),
     );
   }
-  blocks.push(context([recoveryByAttemptLine(input.recoveryByAttempt)]));
+  blocks.push(
+    context([
+      ...(input.autoHeal24h ? [autoHealLine(input.autoHeal24h)] : []),
+      recoveryByAttemptLine(input.recoveryByAttempt),
+    ]),
+  );
 
   blocks.push(divider(), section(`*Open incidents* (${formatNumber(input.openIncidents.length)})`));
   if (input.openIncidents.length) {

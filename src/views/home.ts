@@ -16,6 +16,7 @@ import {
   truncate,
 } from './format.js';
 import type {
+  AutoHealCount,
   BreakerRow,
   HealedRow,
   IncidentRow,
@@ -34,6 +35,8 @@ export interface HomeInput extends ViewContext {
   readonly retryItems: readonly RetryQueueRow[];
   readonly healed24h: readonly HealedRow[];
   readonly recoveryByAttempt?: RecoveryByAttempt;
+  /** Auto-heal per policy in the last 24 h. */
+  readonly autoHeal24h?: readonly AutoHealCount[];
   /** When the checks last ran (shown so a stale dashboard is visible). */
   readonly lastRunAt?: Date | null;
 }
@@ -65,6 +68,18 @@ export function healedLine(row: HealedRow, ctx: ViewContext): string {
   const after = row.durationMs !== undefined ? ` after ${formatDuration(row.durationMs)}` : '';
   const attempts = row.attempts !== undefined ? ` (${plural(row.attempts, 'attempt')})` : '';
   return `:white_check_mark: ${escapeMrkdwn(truncate(row.title, 300))} · ${escapeMrkdwn(row.action)} ${by} at ${formatWhen(ctx.fmt, row.at, ctx.now)}${after}${attempts}`;
+}
+
+/** "Auto-heal, last 24 h: retry-discrepancy 2 actions, 1 healed · backfill-boxscores 1 action" */
+export function autoHealLine(counts: readonly AutoHealCount[]): string {
+  if (counts.length === 0) return 'Auto-heal, last 24 h: no automatic actions.';
+  const parts = [...counts]
+    .sort((a, b) => b.actions - a.actions || a.policy.localeCompare(b.policy))
+    .map(
+      (c) =>
+        `${escapeMrkdwn(c.policy)} ${plural(c.actions, 'action')}${c.healed ? `, ${formatNumber(c.healed)} healed` : ''}`,
+    );
+  return `:robot_face: Auto-heal, last 24 h: ${parts.join(' · ')}`;
 }
 
 /** "recovered at attempt 1: 60% (6) · 2: 20% (2) · 3: 10% (1) · exhausted: 10% (1)" */
@@ -158,7 +173,11 @@ export function buildHome(input: HomeInput): HomeView {
       ),
     );
   }
-  if (input.recoveryByAttempt) blocks.push(context([recoveryByAttemptLine(input.recoveryByAttempt)]));
+  const tail = [
+    ...(input.autoHeal24h ? [autoHealLine(input.autoHeal24h)] : []),
+    ...(input.recoveryByAttempt ? [recoveryByAttemptLine(input.recoveryByAttempt)] : []),
+  ];
+  if (tail.length) blocks.push(context(tail));
 
   return {
     type: 'home',

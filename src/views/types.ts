@@ -115,6 +115,13 @@ export interface HealedRow {
   readonly attempts?: number;
 }
 
+/** One auto-heal policy's last 24 h: automatic actions it took, and incidents/retries they healed. */
+export interface AutoHealCount {
+  readonly policy: string;
+  readonly actions: number;
+  readonly healed: number;
+}
+
 /** An open incident as Home and the digest list it (an Incident fits as it is). */
 export interface IncidentRow {
   readonly id: string;
