@@ -120,6 +120,33 @@ export const VARS = {
     description: 'User group ID whose members are operators (in addition to the user IDs).',
     schema: optionalStr,
   },
+  // The bot watching itself.
+  SELF_HEALTH_STALE_FACTOR: {
+    group: 'alerts',
+    description:
+      'A checking job that has not completed for this many times its interval (the longest gap of its cron) raises a self-health alert.',
+    example: '2',
+    schema: z.coerce.number().min(1).default(2),
+  },
+  SELF_HEALTH_STARTUP_GRACE_MINUTES: {
+    group: 'alerts',
+    description: 'No stale-job alert this soon after the process starts.',
+    example: '30',
+    schema: int(0).default(30),
+  },
+  SLACK_FAILURE_ALERT_COUNT: {
+    group: 'alerts',
+    description:
+      'Failed Slack calls in a row (a waited-out 429 is not a failure) that, together with the minutes below, raise a self-health alert and log "Slack unreachable".',
+    example: '5',
+    schema: int(1).default(5),
+  },
+  SLACK_FAILURE_ALERT_MINUTES: {
+    group: 'alerts',
+    description: 'How long Slack calls must have been failing before that alert.',
+    example: '5',
+    schema: z.coerce.number().min(0).default(5),
+  },
   // Google Cloud: all of the group or none of it (checked by readConfig).
   GCP_PROJECT_ID: {
     group: 'gcp',
@@ -361,6 +388,12 @@ export const VARS = {
     description: 'The daily digest.',
     example: '0 7 * * *',
     schema: cronList.default(['0 7 * * *']),
+  },
+  SCHEDULE_SELF_HEALTH: {
+    group: 'schedules',
+    description: "The bot's self-health watchdog (stale checking jobs, failing Slack calls).",
+    example: '*/5 * * * *',
+    schema: cronList.default(['*/5 * * * *']),
   },
 } satisfies Record<string, VarSpec>;
 

@@ -59,6 +59,14 @@ export interface Config {
   /** Auto-heal policies (issue 10) and the ET window in which none acts. */
   readonly autoHeal: { policies: readonly AutoHealPolicy[]; quietHours: QuietHours | null };
   readonly thresholds: Thresholds;
+  /** The self-health watchdog: its schedule and when a stale job or failing Slack calls raise an alert. */
+  readonly selfHealth: {
+    cron: readonly string[];
+    staleFactor: number;
+    startupGraceMs: number;
+    slackFailures: number;
+    slackFailureMs: number;
+  };
   readonly schedules: {
     gaps: readonly string[];
     completeness: readonly string[];
@@ -197,6 +205,13 @@ export function readConfig(env: Env): Config {
       quietHours: v.AUTOHEAL_QUIET_HOURS ?? null,
     },
     thresholds,
+    selfHealth: {
+      cron: v.SCHEDULE_SELF_HEALTH,
+      staleFactor: v.SELF_HEALTH_STALE_FACTOR,
+      startupGraceMs: v.SELF_HEALTH_STARTUP_GRACE_MINUTES * 60_000,
+      slackFailures: v.SLACK_FAILURE_ALERT_COUNT,
+      slackFailureMs: v.SLACK_FAILURE_ALERT_MINUTES * 60_000,
+    },
     schedules: {
       gaps: v.SCHEDULE_GAPS,
       completeness: v.SCHEDULE_COMPLETENESS,

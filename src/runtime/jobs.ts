@@ -11,6 +11,7 @@ import type { Job } from '../jobs/scheduler.js';
 import { etDate } from '../jobs/time.js';
 import { runAutoHeal } from '../recovery/auto-heal.js';
 import { sweepRetries } from '../recovery/sweeper.js';
+import { recordCompletion } from '../store/job-runs.js';
 import type { DocumentStore } from '../store/port.js';
 import type { TaskQueue } from '../tasks/port.js';
 import { buildDigest } from '../views/digest.js';
@@ -51,6 +52,14 @@ export async function runCheckJob(deps: JobDeps, job: JobName, at: Date): Promis
     job,
     at,
   );
+  // The check run finished (check_failed findings included): the self-health watchdog times jobs by this.
+  await recordCompletion(deps.store, {
+    job,
+    completed_at: deps.clock.now(),
+    ran_for: at,
+    findings: summary.findings.length,
+    failures: summary.failures.length,
+  }).catch((error: unknown) => deps.log.warn('recording the job run failed', { job, error }));
   const delivery = await deliverRun(
     {
       store: deps.store,

@@ -46,7 +46,11 @@ const SLOT_GRACE_MS = 15 * 60_000;
 export const staleKey = (job: string) => findingKey(SELF_HEALTH_CHECK, 'stale', job);
 export const slackKey = findingKey(SELF_HEALTH_CHECK, 'slack');
 
-export function isSlackFailing(slack: SlackHealth, now: Date, s: SelfHealthSettings): boolean {
+export function isSlackFailing(
+  slack: SlackHealth,
+  now: Date,
+  s: Pick<SelfHealthSettings, 'slackFailures' | 'slackFailureMs'>,
+): boolean {
   return (
     slack.consecutiveFailures >= s.slackFailures &&
     slack.failingSince !== undefined &&

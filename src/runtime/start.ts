@@ -25,6 +25,8 @@ import { zonedFormatter } from '../views/format.js';
 import type { Warehouse } from '../warehouse/port.js';
 import { describeResult, type JobDeps, runCheckJob, runDigest, scheduledJobs } from './jobs.js';
 import type { Logger } from './logger.js';
+import { isQuietSelfHealth, selfHealthJob } from './self-health-job.js';
+import { WatchedChat } from './slack-health.js';
 import { createSlotLeases } from './slot-lease.js';
 
 /** A task queue with a lifecycle: the local queue polls and must be stopped; Cloud Tasks only closes. */
@@ -99,10 +101,14 @@ export async function startShotclock(
     if (!app) throw new Error('Slack app not started');
     return app.client;
   };
-  const chat = new SlackChat(
-    new Proxy({} as App['client'], { get: (_t, prop) => Reflect.get(chatClient(), prop) }),
-    { onRateLimited: (method, s) => log.warn(`slack ${method} rate limited, waiting ${s} s`) },
+  // Counted for the self-health watchdog; a 429 SlackChat waited out is not a failure.
+  const chat = new WatchedChat(
+    new SlackChat(new Proxy({} as App['client'], { get: (_t, prop) => Reflect.get(chatClient(), prop) }), {
+      onRateLimited: (method, s) => log.warn(`slack ${method} rate limited, waiting ${s} s`),
+    }),
+    { clock, log, settings: config.selfHealth },
   );
+  const startedAt = clock.now();
   const messageDeps = { store, chat, clock, fmt, policies: config.autoHeal.policies };
   const mentions = [
     ...config.alerts.operatorUserIds.map((u) => `<@${u}>`),
@@ -228,14 +234,18 @@ export async function startShotclock(
     gate: leases.gate,
     onResult: (job: string, slot: Date, result: unknown, error?: unknown) => {
       if (error) log.error(`job ${job} failed`, { slot: slot.toISOString(), error });
-      else if (isIdleSweep(result)) log.debug(describeResult(job, result), { job, slot: slot.toISOString() });
+      else if (isIdleSweep(result) || isQuietSelfHealth(result))
+        log.debug(describeResult(job, result), { job, slot: slot.toISOString() });
       else log.info(describeResult(job, result), { job, slot: slot.toISOString() });
       void leases
         .finished(job, slot)
         .catch((e: unknown) => log.warn('lease finish failed', { job, error: e }));
     },
   };
-  const jobs = scheduledJobs(jobDeps);
+  const jobs = [
+    ...scheduledJobs(jobDeps),
+    selfHealthJob(jobDeps, { slack: () => chat.health(), watchingSince: startedAt }),
+  ];
   const scheduler: Scheduler =
     adapters.scheduler === 'cron'
       ? createCronScheduler(jobs, hooks)

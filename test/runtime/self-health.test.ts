@@ -155,3 +155,24 @@ describe('evaluateSelfHealth: Slack', () => {
     expect(evaluateSelfHealth(input({ now, slack: healthySlack }))).toEqual([]);
   });
 });
+
+describe('self-health config', () => {
+  it('defaults: stale after 2x, 30 min startup grace, Slack after 5 failures over 5 min, every 5 min', async () => {
+    const { readConfig } = await import('../../src/config.js');
+    expect(readConfig({}).selfHealth).toEqual({
+      cron: ['*/5 * * * *'],
+      staleFactor: 2,
+      startupGraceMs: 30 * MIN,
+      slackFailures: 5,
+      slackFailureMs: 5 * MIN,
+    });
+    expect(
+      readConfig({
+        SELF_HEALTH_STALE_FACTOR: '3',
+        SLACK_FAILURE_ALERT_COUNT: '10',
+        SLACK_FAILURE_ALERT_MINUTES: '15',
+      }).selfHealth,
+    ).toMatchObject({ staleFactor: 3, slackFailures: 10, slackFailureMs: 15 * MIN });
+    expect(() => readConfig({ SELF_HEALTH_STALE_FACTOR: '0.5' })).toThrow(/SELF_HEALTH_STALE_FACTOR/);
+  });
+});
