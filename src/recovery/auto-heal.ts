@@ -47,6 +47,8 @@ export interface AutoHealDeps {
   readonly quietHours: QuietHours | null;
   /** Re-render the incident's alert after an action (its retry state shows on it). */
   readonly refreshAlert?: (incidentId: string) => Promise<void>;
+  /** Aborted when the process stops: actions not started yet are left to the next run (nothing is claimed). */
+  readonly signal?: AbortSignal;
   readonly log?: Logger;
 }
 
@@ -134,6 +136,12 @@ export async function runAutoHeal(deps: AutoHealDeps, findings: readonly Finding
   const decision = decideAutoHeal(findings, deps.policies, state, now, deps.quietHours);
   const done: AutoHealDone[] = [];
   for (const plan of decision.take) {
+    if (deps.signal?.aborted) {
+      deps.log?.('auto-heal stopped: the rest is left to the next run', {
+        left: decision.take.length - done.length,
+      });
+      break;
+    }
     const incidentId = incidentIds.get(plan.finding.key) ?? null;
     const claimId = autoHealClaimId(plan);
     const nonce = randomUUID();

@@ -33,6 +33,8 @@ export interface JobDeps {
   readonly log: Logger;
   /** In-flight window of a retry attempt, in the clock's time (scaled in the accelerated demo). */
   readonly inFlightMs: number;
+  /** Aborted when the process stops: a run's remaining automatic actions wait for the next run. */
+  readonly stopSignal?: AbortSignal;
   /** After every check run (e.g. refresh App Home). */
   readonly afterRun?: () => Promise<void>;
 }
@@ -79,6 +81,7 @@ export async function runCheckJob(deps: JobDeps, job: JobName, at: Date): Promis
       backfillMaxDays: deps.config.recovery.backfillMaxDays,
       ...deps.config.autoHeal,
       refreshAlert: (id) => refreshAlert({ ...deps, policies: deps.config.autoHeal.policies }, id),
+      ...(deps.stopSignal ? { signal: deps.stopSignal } : {}),
       log: (l, f) => deps.log.info(l, f),
     },
     summary.findings,

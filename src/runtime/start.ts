@@ -202,7 +202,10 @@ export async function startShotclock(
   realTasks = await adapters.makeTasks(url);
   realTasks.start?.();
 
+  // Lets a running job's auto-heal loop stop between actions on shutdown (Slack pacing makes each take ~1 s).
+  const stopping = new AbortController();
   const jobDeps: JobDeps = {
+    stopSignal: stopping.signal,
     config,
     warehouse,
     store,
@@ -266,6 +269,7 @@ export async function startShotclock(
     async stop() {
       if (stopped) return;
       stopped = true;
+      stopping.abort();
       await scheduler.stop();
       await realTasks?.stop?.();
       await leases.releaseAll();

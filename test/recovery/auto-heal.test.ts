@@ -274,6 +274,16 @@ describe('auto-heal policies on a check run', () => {
     expect(env.tasks.byRoute(RETRY_ROUTE)).toHaveLength(2);
   });
 
+  it('on shutdown, leaves the actions not started yet to the next run', async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const report = await runAutoHeal({ ...healDeps(), signal: stop.signal }, [gapFinding()]);
+    expect(report.done).toEqual([]);
+    expect(env.tasks.tasks).toEqual([]);
+    // Nothing was claimed: the next run takes it as the day's first.
+    expect((await runAutoHeal(healDeps(), [gapFinding()])).done.map((d) => d.outcome)).toEqual(['scheduled']);
+  });
+
   it('does nothing during quiet hours and acts at the first run after them', async () => {
     const deps = { ...healDeps(), quietHours: { start: 60, end: 300, text: '01:00-05:00' } };
     env.clock.set(new Date('2026-01-20T08:00:00Z')); // 03:00 ET
