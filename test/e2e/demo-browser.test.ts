@@ -1,7 +1,7 @@
 // The demo as a newcomer sees it: the built CLI (`node bin/shotclock.js start`, as `npm start` runs it) in
 // its own process with no Slack or Google settings, and the sandbox page in real headless Chromium. The
-// same path as test/runtime/demo.test.ts, but through the page's DOM: first alerts, Retry on the BDL
-// discrepancy, "scheduled" then "Recovered" in the thread, App Home, /scrape-status. It also measures what
+// same path as test/runtime/demo.test.ts, but through the page's DOM: first alerts, the BDL discrepancy's
+// retry "scheduled" by its auto-heal policy, then "Recovered" in the thread, App Home, /scrape-status. It also measures what
 // the issue promises (first alert within 15 s of the start line, under 300 MB RSS) and that SIGTERM shuts
 // the whole process group down cleanly. Builds nothing: dist/ comes from npm's prepare script.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -165,31 +165,32 @@ describe('demo in headless Chromium', () => {
     await expect.poll(() => page.locator('#title').textContent()).toBe('#pipeline-alerts');
   }, 40_000);
 
-  it('Retry on the BDL discrepancy alert: "scheduled", then "Recovered" in its thread', async () => {
-    const retry = `button[data-action-id^="${ACTION_IDS.retry}"]`;
-    const withRetry = page
+  it('the BDL discrepancy heals by its policy: "scheduled" by shotclock, then "Recovered" in its thread', async () => {
+    const found = page
       .locator('#main .msg')
       .filter({ hasText: 'source_discrepancy' })
-      .filter({ hasText: '2026-01-19' })
-      .filter({ has: page.locator(retry) })
+      .filter({ hasText: /games on 2026-01-19/ })
       .first();
-    await withRetry.waitFor({ timeout: 40_000 });
-    // Held by its id from here on: once the retry is scheduled the alert shows its progress instead of the
-    // Retry button, so a locator that needs the button would lose it.
-    const alert = page.locator(`#main #${await withRetry.getAttribute('id')}`);
+    await found.waitFor({ timeout: 40_000 });
+    // Held by its id from here on: edits (the scheduled retry, then Recovered) re-render its content.
+    const alert = page.locator(`#main #${await found.getAttribute('id')}`);
     await scrollIntoView(alert);
+    // A policy covers it: no click is needed, and the alert offers to pause that.
+    await alert
+      .locator(`button[data-action-id^="${ACTION_IDS.pause_autoheal}"]`)
+      .first()
+      .waitFor({ timeout: 15_000 });
     await shot('02-discrepancy-alert');
-    await alert.locator(retry).first().click();
-    await expect.poll(() => page.locator('#status').textContent(), { timeout: 10_000 }).toMatch(/HTTP 200/);
 
-    // The reply count appears under the alert; it opens the thread pane.
-    await alert.locator('a.replies').click({ timeout: 15_000 });
+    // The reply count appears under the alert; it opens the thread pane. The policies act on every alert of
+    // the run in turn, and Slack's pacing (1 post/s per channel) spaces their replies out.
+    await alert.locator('a.replies').click({ timeout: 45_000 });
     // Replies only: the pane also shows the parent, which the bot edits to say "Recovered" too.
     const replies = page.locator('#thread .reply-count ~ .msg');
     await replies
-      .filter({ hasText: /scheduled/i })
+      .filter({ hasText: /scheduled .* by shotclock \(policy retry-discrepancy\)/ })
       .first()
-      .waitFor({ timeout: 15_000 });
+      .waitFor({ timeout: 30_000 });
     await shot('03-retry-scheduled');
     // 1 s per simulated hour: the 4 h (+12 h) backoff plays out in well under a minute.
     const recovered = replies.filter({ hasText: /Recovered after/ }).first();
