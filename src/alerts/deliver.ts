@@ -216,6 +216,10 @@ async function attachFinished(deps: DeliveryDeps, summary: DeliverySummary): Pro
     summary.posted++;
     if (!intentId.startsWith('post:')) continue;
     const incident = await incidents.get(deps.store, intentId.slice('post:'.length));
-    if (incident && !incident.message) await incidents.update(deps.store, incident.id, { message: posted });
+    if (!incident || incident.message) continue;
+    const attached = await incidents.update(deps.store, incident.id, { message: posted });
+    // Resolved while its post waited (Slack was down): the alert lands showing so, not as a live problem.
+    if (attached.status !== 'open')
+      await deps.chat.update({ ...posted, ...(await deps.render.alert(attached, deps.clock.now())) });
   }
 }

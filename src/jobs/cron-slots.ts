@@ -61,8 +61,13 @@ export function cronSlots(exprs: readonly string[], from: Date, to: Date): Date[
 
 /** The newest slot at or before `at`, looking back `lookbackDays` (undefined when there is none). */
 export function previousSlot(exprs: readonly string[], at: Date, lookbackDays = 8): Date | undefined {
-  return cronSlots(exprs, new Date(at.getTime() - lookbackDays * DAY_MS), at).at(-1);
+  // Most schedules fire at least daily: look one day back first, the whole window only when that is empty.
+  const near = cronSlots(exprs, new Date(at.getTime() - Math.min(1, lookbackDays) * DAY_MS), at).at(-1);
+  return near ?? cronSlots(exprs, new Date(at.getTime() - lookbackDays * DAY_MS), at).at(-1);
 }
+
+// The watchdog asks every few minutes for the same schedules: their spacing changes at most with the day.
+const intervalCache = new Map<string, number | undefined>();
 
 /**
  * The longest gap between consecutive slots within `days` either side of `at`: a job that runs at 09:00
@@ -70,6 +75,9 @@ export function previousSlot(exprs: readonly string[], at: Date, lookbackDays = 
  * window holds fewer than two slots (a job rarer than that is not watched by interval).
  */
 export function longestInterval(exprs: readonly string[], at: Date, days = 8): number | undefined {
+  const key = `${exprs.join(';')}|${etDate(at)}|${days}`;
+  if (intervalCache.has(key)) return intervalCache.get(key);
+  if (intervalCache.size > 256) intervalCache.clear();
   const slots = cronSlots(
     exprs,
     new Date(at.getTime() - days * DAY_MS),
@@ -80,5 +88,6 @@ export function longestInterval(exprs: readonly string[], at: Date, days = 8): n
     const gap = (slots[i] as Date).getTime() - (slots[i - 1] as Date).getTime();
     if (longest === undefined || gap > longest) longest = gap;
   }
+  intervalCache.set(key, longest);
   return longest;
 }

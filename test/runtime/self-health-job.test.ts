@@ -172,6 +172,12 @@ describe('self-health watchdog', () => {
     const after = await run();
     expect(after).toMatchObject({ findings: 0, delivery: { resolved: 1 } });
     expect(await incidents.listOpen(env.store)).toEqual([]);
+    // The alert refused during the outage is finished by a later run: it lands showing it is resolved.
+    clock.advance(11 * MIN);
+    await run();
+    const late = slack.topLevel().find((m) => m.text.includes('Slack calls are failing'));
+    expect(late?.updates).toBe(1);
+    expect(late?.text).toMatch(/resolved/i);
 
     // A second outage is a new outage: logged again, once.
     slack.down = true;
