@@ -1,0 +1,82 @@
+// The watching Chat port on the real Slack adapter and Web API client, against a local Slack double: a 429
+// waited out is not a failure, a 5xx thrown to the caller is, and a success resets the count.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { webApi } from '@slack/bolt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SAFE_CLIENT_OPTIONS, SlackChat } from '../../src/bot/chat.js';
+import { ManualClock } from '../../src/clock.js';
+import { WatchedChat } from '../../src/runtime/slack-health.js';
+
+type Answer = { status: number; retryAfter?: number };
+
+async function slackDouble(answers: Answer[]) {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const a = answers.shift() ?? { status: 200 };
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (a.retryAfter !== undefined) headers['retry-after'] = String(a.retryAfter);
+      const body = a.status === 200 ? { ok: true, channel: 'C1', ts: '1.000001' } : { ok: false };
+      res.writeHead(a.status, headers).end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+describe('WatchedChat on SlackChat', () => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => close?.());
+
+  it('counts errors thrown to the caller, not 429s waited out', async () => {
+    const double = await slackDouble([
+      { status: 429, retryAfter: 1 },
+      { status: 200 },
+      { status: 503 },
+      { status: 500 },
+      { status: 200 },
+    ]);
+    close = double.close;
+    const clock = new ManualClock('2026-01-20T17:00:00Z');
+    const logged: string[] = [];
+    const chat = new WatchedChat(
+      new SlackChat(new webApi.WebClient('xoxb-test', { slackApiUrl: double.url, ...SAFE_CLIENT_OPTIONS }), {
+        minPostIntervalMs: 0,
+        sleep: async () => {},
+      }),
+      {
+        clock,
+        log: { error: (m) => logged.push(`error ${m}`), info: (m) => logged.push(`info ${m}`) },
+        settings: { slackFailures: 2, slackFailureMs: 0 },
+      },
+    );
+    await chat.post({ channel: 'C1', text: 'a' }, 'i1');
+    expect(chat.health().consecutiveFailures).toBe(0);
+
+    await expect(chat.post({ channel: 'C1', text: 'b' }, 'i2')).rejects.toThrow();
+    expect(chat.health()).toMatchObject({
+      consecutiveFailures: 1,
+      failingSince: clock.now(),
+      lastFailedCall: 'chat.postMessage',
+    });
+    clock.advance(60_000);
+    await expect(chat.post({ channel: 'C1', text: 'c' }, 'i3')).rejects.toThrow();
+    expect(chat.health().consecutiveFailures).toBe(2);
+    expect(logged).toEqual([
+      expect.stringMatching(/^error Slack unreachable: 2 calls in a row failing since/),
+    ]);
+
+    await chat.post({ channel: 'C1', text: 'd' }, 'i4');
+    expect(chat.health()).toEqual({
+      consecutiveFailures: 0,
+      failingSince: undefined,
+      lastError: undefined,
+      lastFailedCall: undefined,
+    });
+    expect(logged[1]).toMatch(/^info Slack reachable again after 2 failed calls/);
+  });
+});
