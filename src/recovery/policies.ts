@@ -224,7 +224,7 @@ export interface AutoHealState {
   readonly paused: ReadonlySet<string>;
 }
 
-export type SkipReason = 'paused' | 'quiet_hours' | 'too_recent' | 'in_progress' | 'limit';
+export type SkipReason = 'paused' | 'quiet_hours' | 'too_recent' | 'in_progress' | 'limit' | 'covered';
 
 export interface Planned extends Candidate {
   /** ET day the limit counts in. */
@@ -260,10 +260,25 @@ function agedAction(action: Action, minAgeHours: number, now: Date): Action | un
 }
 
 /**
+ * A backfill without the dates an earlier backfill of this run already scrapes (trimmed at both ends; several
+ * teams usually miss the same night), or undefined when they cover it all.
+ */
+function uncovered(action: Action, planned: ReadonlyMap<string, Set<string>>): Action | undefined {
+  if (action.kind !== 'backfill') return action;
+  const dates = planned.get(action.scraper);
+  if (!dates) return action;
+  let { from, until } = action;
+  while (from <= until && dates.has(from)) from = addDays(from, 1);
+  while (until >= from && dates.has(until)) until = addDays(until, -1);
+  return from <= until ? { ...action, from, until } : undefined;
+}
+
+/**
  * What to do automatically after a check run. A person's pause wins over everything; during quiet hours
  * nothing new starts (the findings are still there at the first run after the window, which acts then);
  * a gap younger than the policy's minimum age waits; a subject whose retry or backfill is still running is
- * left to it; and at most `maxPerSubjectPerDay` actions per (policy, subject) per ET day.
+ * left to it; at most `maxPerSubjectPerDay` actions per (policy, subject) per ET day; and a backfill does
+ * not scrape again dates another backfill of the same run covers.
  */
 export function decideAutoHeal(
   findings: readonly Finding[],
@@ -276,6 +291,8 @@ export function decideAutoHeal(
   const quiet = inQuietHours(quietHours, now);
   const take: Planned[] = [];
   const skipped: Skipped[] = [];
+  /** Dates each scraper is backfilled for by the actions taken so far in this run. */
+  const backfilling = new Map<string, Set<string>>();
   for (const c of candidates(findings, policies)) {
     const key = stateKey(c.policy.name, c.subject);
     const taken = state.takenToday.get(key) ?? 0;
@@ -301,7 +318,17 @@ export function decideAutoHeal(
       skip('limit', `${taken} of ${c.policy.maxPerSubjectPerDay} automatic actions today`);
       continue;
     }
-    take.push({ ...c, action, day, ordinal: taken + 1 });
+    const needed = uncovered(action, backfilling);
+    if (!needed) {
+      skip('covered', 'another backfill of this run scrapes the same dates');
+      continue;
+    }
+    if (needed.kind === 'backfill') {
+      const dates = backfilling.get(needed.scraper) ?? new Set<string>();
+      for (let d = needed.from; d <= needed.until; d = addDays(d, 1)) dates.add(d);
+      backfilling.set(needed.scraper, dates);
+    }
+    take.push({ ...c, action: needed, day, ordinal: taken + 1 });
   }
   return { take, skipped };
 }

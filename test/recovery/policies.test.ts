@@ -158,6 +158,30 @@ describe('decideAutoHeal', () => {
     ]);
   });
 
+  it("does not backfill twice the dates another team's backfill of the run covers", () => {
+    const team = (t: string, from: string, until: string): Finding => ({
+      ...boxscores(from, until),
+      key: `boxscore_completeness:${t}`,
+    });
+    const { take, skipped } = decideAutoHeal(
+      [
+        team('LAL', '2026-01-17', '2026-01-19'),
+        team('BOS', '2026-01-19', '2026-01-19'),
+        team('CLE', '2026-01-14', '2026-01-19'),
+        team('MIA', '2026-01-18', '2026-01-20'),
+      ],
+      DEFAULT_POLICIES,
+      EMPTY,
+      new Date('2026-01-22T12:00:00Z'),
+    );
+    expect(take.map((t) => [t.subject, t.action])).toEqual([
+      ['boxscore_completeness:LAL', expect.objectContaining({ from: '2026-01-17', until: '2026-01-19' })],
+      ['boxscore_completeness:CLE', expect.objectContaining({ from: '2026-01-14', until: '2026-01-16' })],
+      ['boxscore_completeness:MIA', expect.objectContaining({ from: '2026-01-20', until: '2026-01-20' })],
+    ]);
+    expect(skipped.map((s) => [s.subject, s.reason])).toEqual([['boxscore_completeness:BOS', 'covered']]);
+  });
+
   it('names the policy that covers a finding (for the Pause button)', () => {
     expect(coveringPolicy(discrepancy(), DEFAULT_POLICIES)?.name).toBe('retry-discrepancy');
     expect(coveringPolicy(breakers([]), DEFAULT_POLICIES)).toBeUndefined();
