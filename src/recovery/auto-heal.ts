@@ -45,7 +45,7 @@ export interface AutoHealDeps {
   readonly backfillMaxDays: number;
   readonly policies: readonly AutoHealPolicy[];
   readonly quietHours: QuietHours | null;
-  /** Re-render the incident's alert after an action (its retry state shows on it). */
+  /** Re-render the incident's alert after a retry is scheduled (its state shows on it). */
   readonly refreshAlert?: (incidentId: string) => Promise<void>;
   /** Aborted when the process stops: actions not started yet are left to the next run (nothing is claimed). */
   readonly signal?: AbortSignal;
@@ -184,7 +184,10 @@ export async function runAutoHeal(deps: AutoHealDeps, findings: readonly Finding
       incidentId,
       outcome,
     });
-    if (incidentId) await deps.refreshAlert?.(incidentId).catch(() => undefined);
+    // Only a retry changes what the alert shows (its state replaces the Retry button); the other actions
+    // report in the thread alone, which spares a paced Slack call each.
+    if (incidentId && plan.action.kind === 'retry' && outcome === 'scheduled')
+      await deps.refreshAlert?.(incidentId).catch(() => undefined);
   }
   for (const s of decision.skipped)
     deps.log?.('auto-heal skipped', { policy: s.policy.name, subject: s.subject, reason: s.reason });
