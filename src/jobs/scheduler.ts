@@ -94,13 +94,15 @@ export function createClockScheduler(
   let cursor = floorToMinute(clock.now()).getTime();
   let timer: NodeJS.Timeout | undefined;
   let ticking: Promise<void> | undefined;
+  let stopping = false;
 
   async function tick(): Promise<void> {
     // One tick at a time: slots are fired in clock order even if a tick takes longer than the poll.
     if (ticking) return ticking;
     ticking = (async () => {
       const until = floorToMinute(clock.now()).getTime();
-      while (cursor < until) {
+      // A stop ends a catch-up at the running slot: slots left behind (a lagging accelerated clock) are not run.
+      while (cursor < until && !stopping) {
         cursor += MINUTE;
         const slot = new Date(cursor);
         const due = matchers.filter((m) => m.tasks.some((t) => t.match(slot)));
@@ -118,6 +120,7 @@ export function createClockScheduler(
       timer = setInterval(() => void tick(), hooks.pollMs ?? 250);
     },
     async stop() {
+      stopping = true;
       if (timer) clearInterval(timer);
       timer = undefined;
       await ticking;

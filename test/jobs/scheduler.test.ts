@@ -37,6 +37,30 @@ describe('clock scheduler (injected time)', () => {
     ]);
   });
 
+  it('a stop during a catch-up finishes the running slot and fires no later one', async () => {
+    const clock = new ManualClock('2026-01-19T05:00:00Z');
+    const log: string[] = [];
+    let release: () => void = () => {};
+    const slow: Job = {
+      name: 'gaps',
+      cron: ['0 */4 * * *'],
+      run: async (slot) => {
+        log.push(`gaps@${slot.toISOString()}`);
+        await new Promise<void>((r) => {
+          release = r;
+        });
+      },
+    };
+    const scheduler = createClockScheduler([slow], clock);
+    clock.advance(24 * 3_600_000);
+    const ticking = scheduler.tick();
+    await new Promise((r) => setTimeout(r, 10));
+    const stopped = scheduler.stop();
+    release();
+    await Promise.all([ticking, stopped]);
+    expect(log).toEqual(['gaps@2026-01-19T09:00:00.000Z']);
+  });
+
   it('skips a slot the gate refuses and reports results and errors', async () => {
     const clock = new ManualClock('2026-01-19T05:00:00Z');
     const results: string[] = [];
