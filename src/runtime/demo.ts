@@ -81,7 +81,7 @@ export async function startDemo(baseConfig: Config, ui: Ui, options: DemoOptions
   });
   // The sandbox lives in memory, so incidents and task rows of an earlier run point at messages that are
   // gone: start those fresh and keep the (slow to build) warehouse.
-  await embedded.admin.run('DELETE FROM shotclock.documents');
+  await embedded.store.deleteAll();
   await embedded.admin.run('DROP TABLE IF EXISTS shotclock.tasks');
 
   const factor = 3600 / secondsPerSimHour;

@@ -1,15 +1,14 @@
 import { rmSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Clock } from '../clock.js';
-import { createDuckDbStore } from '../store/duckdb.js';
-import type { DocumentStore } from '../store/port.js';
+import { createDuckDbStore, type DuckDbStore } from '../store/duckdb.js';
 import { createLocalTaskQueue, type LocalTaskQueue } from '../tasks/local.js';
 import { type DuckDbWarehouse, openDuckDbWarehouse } from '../warehouse/duckdb.js';
 import type { Logger } from './logger.js';
 
 export interface Embedded {
   readonly warehouse: DuckDbWarehouse;
-  readonly store: DocumentStore;
+  readonly store: DuckDbStore;
   /** A connection of our own for small embedded bookkeeping (demo state). */
   readonly admin: DuckDBConnection;
   makeTasks(botUrl: string, clock: Clock, secret: string, log: Logger): Promise<LocalTaskQueue>;

@@ -48,3 +48,85 @@ describe('DuckDB store specifics', () => {
     instance.closeSync();
   });
 });
+
+describe('DuckDB store group commit', () => {
+  /** A store on a connection whose multi-row upsert fails while `failWrites` is set (a full disk, say). */
+  async function faultyStore() {
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const fault = { failWrites: false };
+    const faulty = new Proxy(connection, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver);
+        if (key !== 'run' || typeof value !== 'function') return value;
+        return (sql: string, ...rest: unknown[]) => {
+          if (fault.failWrites && sql.includes('INSERT OR REPLACE')) {
+            return Promise.reject(new Error('IO Error: could not write (disk full)'));
+          }
+          return value.call(target, sql, ...rest);
+        };
+      },
+    });
+    const store = await createDuckDbStore(faulty);
+    return {
+      store,
+      fault,
+      close: async () => {
+        await store.close();
+        connection.closeSync();
+        instance.closeSync();
+      },
+    };
+  }
+
+  it('answers concurrent transactions in one batch as if serial: 40 increments of one counter make 40', async () => {
+    const { store, close } = await faultyStore();
+    await Promise.all(
+      Array.from({ length: 40 }, () =>
+        store.runTransaction(async (tx) => {
+          const current = Number((await tx.get('counters', 'c'))?.n ?? 0);
+          tx.set('counters', 'c', { n: current + 1 });
+        }),
+      ),
+    );
+    expect(await store.get('counters', 'c')).toEqual({ n: 40 });
+    await close();
+  });
+
+  it('a failed write fails every transaction of its batch and stores none of them; the store goes on', async () => {
+    const { store, fault, close } = await faultyStore();
+    await store.runTransaction(async (tx) => tx.set('things', 'kept', { v: 1 }));
+    fault.failWrites = true;
+    const batch = await Promise.allSettled([
+      store.runTransaction(async (tx) => tx.set('things', 'a', { v: 1 })),
+      store.runTransaction(async (tx) => tx.update('things', 'kept', { v: 2 })),
+      store.runTransaction(async () => {
+        throw new Error('the caller changed its mind');
+      }),
+    ]);
+    expect(batch.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(String((batch[0] as PromiseRejectedResult).reason)).toMatch(
+      /could not commit.*disk full.*nothing of it/,
+    );
+    expect(String((batch[2] as PromiseRejectedResult).reason)).toMatch(/changed its mind/);
+    fault.failWrites = false;
+    // Nothing of the failed batch is visible, through the cache or DuckDB.
+    expect(await store.get('things', 'a')).toBeUndefined();
+    expect(await store.get('things', 'kept')).toEqual({ v: 1 });
+    expect((await store.query('things', {})).map((d) => d.id)).toEqual(['kept']);
+    await store.runTransaction(async (tx) => tx.update('things', 'kept', { v: 3 }));
+    expect(await store.get('things', 'kept')).toEqual({ v: 3 });
+    await close();
+  });
+
+  it('a read made while a batch writes is answered after the commit, with the batch’s writes', async () => {
+    const { store, close } = await faultyStore();
+    const write = store.runTransaction(async (tx) => tx.set('things', 'x', { v: 7 }));
+    const read = store.get('things', 'x');
+    const listed = store.query('things', { where: [['v', '==', 7]] });
+    await write;
+    expect(await read).toEqual({ v: 7 });
+    expect((await listed).map((d) => d.id)).toEqual(['x']);
+    await close();
+  });
+});
