@@ -61,30 +61,39 @@ export function registerStartCommand(program: Command, deps: StartCommandDeps): 
         );
       process.once('SIGINT', () => shutdown('SIGINT'));
       process.once('SIGTERM', () => shutdown('SIGTERM'));
-      if (config.mode === 'demo') {
-        const demo = await startDemo(config, defaultUi, {
-          reset: opts.reset === true,
-          port,
-          host: '127.0.0.1',
-          log,
-          say: (line) => void deps.stdout.write(`${line}\n`),
-        });
-        stop = () => demo.stop();
-      } else {
-        const adapters =
-          config.mode === 'cloud'
-            ? await cloudAdapters(config)
-            : await selfHostedAdapters(
-                config,
-                log,
-                config.embedded.localTasksSecret ?? randomBytes(24).toString('hex'),
-              );
-        const bot: RunningBot = await startShotclock(config, adapters, defaultUi, log, {
-          port,
-          host: config.server.host,
-        });
-        log.info(`shotclock ${config.mode} listening on ${bot.url}`);
-        stop = () => bot.stop();
+      try {
+        if (config.mode === 'demo') {
+          const demo = await startDemo(config, defaultUi, {
+            reset: opts.reset === true,
+            port,
+            host: '127.0.0.1',
+            log,
+            say: (line) => void deps.stdout.write(`${line}\n`),
+          });
+          stop = () => demo.stop();
+        } else {
+          const adapters =
+            config.mode === 'cloud'
+              ? await cloudAdapters(config)
+              : await selfHostedAdapters(
+                  config,
+                  log,
+                  config.embedded.localTasksSecret ?? randomBytes(24).toString('hex'),
+                );
+          const bot: RunningBot = await startShotclock(config, adapters, defaultUi, log, {
+            port,
+            host: config.server.host,
+          });
+          log.info(`shotclock ${config.mode} listening on ${bot.url}`);
+          stop = () => bot.stop();
+        }
+      } catch (error) {
+        // A start that cannot succeed (bad token, Slack or Google unreachable, a port in use) says why
+        // in one line and exits non-zero, so the platform restarts it and the log shows what to fix.
+        const why = error instanceof Error ? error.message : String(error);
+        log.error(`shotclock could not start: ${why}`);
+        deps.stderr.write(`error: shotclock could not start: ${why}\n`);
+        process.exit(1);
       }
       if (stopping) void finish(stop);
     });

@@ -8,6 +8,7 @@ import type { BotDeps, DashboardData } from '../bot/deps.js';
 import { healthRoutes } from '../bot/health.js';
 import { publishHome } from '../bot/home.js';
 import type { HttpRoute } from '../bot/http.js';
+import { resolveBotIdentity } from '../bot/identity.js';
 import { refreshAlert, resolveRecovered } from '../bot/incident-messages.js';
 import { createOperatorCheck } from '../bot/operators.js';
 import { createIncidentRenderer } from '../bot/render.js';
@@ -187,8 +188,15 @@ export async function startShotclock(
       if (homeViewers.size < 200) homeViewers.add(event.user);
     });
   };
+  // Known ids (the demo's sandbox) skip the question; otherwise a bad token or an unreachable Slack stops
+  // the start here with a clear message rather than in Bolt's constructor as an unhandled rejection.
+  const identity =
+    adapters.slack.botId && adapters.slack.botUserId
+      ? { botId: adapters.slack.botId, botUserId: adapters.slack.botUserId }
+      : await resolveBotIdentity(adapters.slack);
   app = createBoltApp({
     ...adapters.slack,
+    ...identity,
     port: listen.port,
     host: listen.host,
     routes,
