@@ -93,6 +93,18 @@ export const VARS = {
     example: 'false',
     schema: bool.default(false),
   },
+  SLACK_API_URL: {
+    group: 'slack',
+    description:
+      "Base URL of Slack's Web API; default Slack's own. For a proxy that forwards to Slack, or a local Slack double in tests.",
+    example: 'https://slack.com/api/',
+    // The Web API client joins method names onto it: it must end in a slash.
+    schema: z
+      .string()
+      .url()
+      .transform((url) => (url.endsWith('/') ? url : `${url}/`))
+      .optional(),
+  },
   SLACK_ALERT_CHANNEL: {
     group: 'slack',
     description: 'Channel ID where alerts and the digest are posted.',

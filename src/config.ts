@@ -16,6 +16,8 @@ export interface SlackConfig {
   readonly appToken: string | undefined;
   readonly socketMode: boolean;
   readonly alertChannel: string;
+  /** Slack's Web API by default; a proxy or a local double otherwise. */
+  readonly apiUrl: string | undefined;
 }
 
 export interface GcpConfig {
@@ -115,7 +117,11 @@ export function readConfig(env: Env): Config {
     for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
 
   const slackSet = VAR_LIST.some(
-    (v) => v.group === 'slack' && v.name !== 'SLACK_SOCKET_MODE' && present(env, v.name),
+    (v) =>
+      v.group === 'slack' &&
+      v.name !== 'SLACK_SOCKET_MODE' &&
+      v.name !== 'SLACK_API_URL' &&
+      present(env, v.name),
   );
   const gcpSet = VAR_LIST.some((v) => v.group === 'gcp' && present(env, v.name));
   if (slackSet) {
@@ -154,6 +160,7 @@ export function readConfig(env: Env): Config {
         appToken: v.SLACK_APP_TOKEN,
         socketMode: v.SLACK_SOCKET_MODE,
         alertChannel: required(v.SLACK_ALERT_CHANNEL),
+        apiUrl: v.SLACK_API_URL,
       }
     : undefined;
   const gcp: GcpConfig | undefined = gcpSet

@@ -22,6 +22,7 @@ function slackOf(config: Config): Adapters['slack'] {
     botToken: slack.botToken,
     ...(slack.signingSecret ? { signingSecret: slack.signingSecret } : {}),
     ...(slack.appToken ? { appToken: slack.appToken } : {}),
+    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
   };
 }
 
