@@ -105,6 +105,13 @@ export const VARS = {
       .transform((url) => (url.endsWith('/') ? url : `${url}/`))
       .optional(),
   },
+  SLACK_PROCESS_BEFORE_RESPONSE: {
+    group: 'slack',
+    description:
+      "HTTP mode: finish each listener's work before the HTTP response (acks still come first), for platforms that throttle CPU after a response; default true on Cloud Run (K_SERVICE set), false elsewhere.",
+    example: 'false',
+    schema: bool.optional(),
+  },
   SLACK_ALERT_CHANNEL: {
     group: 'slack',
     description: 'Channel ID where alerts and the digest are posted.',
@@ -225,6 +232,24 @@ export const VARS = {
     secret: true,
     description: 'Bearer token for the processor service; default: the scraper token.',
     schema: optionalStr,
+  },
+  // Endpoint overrides for testing and self-hosting (local emulators and doubles); unset in production.
+  FIRESTORE_EMULATOR_HOST: {
+    group: 'gcp',
+    description: 'Testing/self-hosting only: host:port of a Firestore emulator (no credentials used).',
+    schema: optionalStr,
+  },
+  BIGQUERY_API_URL: {
+    group: 'gcp',
+    description:
+      "Testing/self-hosting only: base URL of a BigQuery API double or proxy (no credentials used); default Google's.",
+    schema: url.optional(),
+  },
+  CLOUD_TASKS_API_ENDPOINT: {
+    group: 'gcp',
+    description:
+      "Testing/self-hosting only: host:port of a Cloud Tasks gRPC double or emulator (plaintext, no credentials); default Google's.",
+    schema: str.regex(/^[^:\s]+:\d+$/, 'expected host:port').optional(),
   },
   // Server.
   PORT: {

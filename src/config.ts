@@ -18,6 +18,8 @@ export interface SlackConfig {
   readonly alertChannel: string;
   /** Slack's Web API by default; a proxy or a local double otherwise. */
   readonly apiUrl: string | undefined;
+  /** HTTP mode: listeners finish before the response (Cloud Run throttles CPU after it). */
+  readonly processBeforeResponse: boolean;
 }
 
 export interface GcpConfig {
@@ -32,6 +34,10 @@ export interface GcpConfig {
   readonly scraperServiceToken: string;
   readonly processorServiceUrl: string;
   readonly processorServiceToken: string;
+  /** Testing/self-hosting endpoint overrides (local emulator and doubles); undefined in production. */
+  readonly firestoreEmulatorHost: string | undefined;
+  readonly bigqueryApiUrl: string | undefined;
+  readonly cloudTasksApiEndpoint: string | undefined;
 }
 
 export interface Config {
@@ -94,6 +100,13 @@ export type Env = Readonly<Record<string, string | undefined>>;
 type Shape = { [K in VarName]: (typeof VARS)[K]['schema'] };
 const envSchema = z.object(Object.fromEntries(VAR_LIST.map((spec) => [spec.name, spec.schema])) as Shape);
 
+/** Test/self-hosting endpoint overrides: setting one alone does not mean Google Cloud is configured. */
+const ENDPOINT_OVERRIDES: readonly string[] = [
+  'FIRESTORE_EMULATOR_HOST',
+  'BIGQUERY_API_URL',
+  'CLOUD_TASKS_API_ENDPOINT',
+];
+
 const present = (env: Env, name: string) => (env[name] ?? '').trim() !== '';
 
 function missingFor(group: 'slack' | 'gcp', env: Env): string[] {
@@ -121,9 +134,12 @@ export function readConfig(env: Env): Config {
       v.group === 'slack' &&
       v.name !== 'SLACK_SOCKET_MODE' &&
       v.name !== 'SLACK_API_URL' &&
+      v.name !== 'SLACK_PROCESS_BEFORE_RESPONSE' &&
       present(env, v.name),
   );
-  const gcpSet = VAR_LIST.some((v) => v.group === 'gcp' && present(env, v.name));
+  const gcpSet = VAR_LIST.some(
+    (v) => v.group === 'gcp' && !ENDPOINT_OVERRIDES.includes(v.name) && present(env, v.name),
+  );
   if (slackSet) {
     const missing = missingFor('slack', env);
     if (missing.length > 0) problems.push(`Slack is partly configured; also set ${missing.join(', ')}`);
@@ -161,6 +177,8 @@ export function readConfig(env: Env): Config {
         socketMode: v.SLACK_SOCKET_MODE,
         alertChannel: required(v.SLACK_ALERT_CHANNEL),
         apiUrl: v.SLACK_API_URL,
+        // Cloud Run sets K_SERVICE; without always-on CPU, work after the response would be starved.
+        processBeforeResponse: v.SLACK_PROCESS_BEFORE_RESPONSE ?? present(env, 'K_SERVICE'),
       }
     : undefined;
   const gcp: GcpConfig | undefined = gcpSet
@@ -176,6 +194,9 @@ export function readConfig(env: Env): Config {
         scraperServiceToken: required(v.SCRAPER_SERVICE_TOKEN),
         processorServiceUrl: v.PROCESSOR_SERVICE_URL ?? required(v.SCRAPER_SERVICE_URL),
         processorServiceToken: v.PROCESSOR_SERVICE_TOKEN ?? required(v.SCRAPER_SERVICE_TOKEN),
+        firestoreEmulatorHost: v.FIRESTORE_EMULATOR_HOST,
+        bigqueryApiUrl: v.BIGQUERY_API_URL,
+        cloudTasksApiEndpoint: v.CLOUD_TASKS_API_ENDPOINT,
       }
     : undefined;
 

@@ -19,6 +19,7 @@ function slackOf(config: Config): Adapters['slack'] {
   if (!slack) throw new Error('Slack is not configured');
   return {
     transport: slack.socketMode ? 'socket' : 'http',
+    processBeforeResponse: slack.processBeforeResponse,
     botToken: slack.botToken,
     ...(slack.signingSecret ? { signingSecret: slack.signingSecret } : {}),
     ...(slack.appToken ? { appToken: slack.appToken } : {}),

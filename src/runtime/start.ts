@@ -49,6 +49,8 @@ export interface Adapters {
     readonly signingSecret?: string;
     readonly appToken?: string;
     readonly slackApiUrl?: string;
+    /** HTTP mode: listeners finish before the response (platforms that throttle CPU after it). */
+    readonly processBeforeResponse?: boolean;
     readonly botId?: string;
     readonly botUserId?: string;
   };
