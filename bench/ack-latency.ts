@@ -303,7 +303,7 @@ export async function benchAckLatency(): Promise<BenchResult[]> {
           target: 1.3,
           notes,
           details: { bot, bare, wired, failures: s.failures, dataCalls, beforeAck, responses, errorsLogged },
-          ...(beforeAck > 0 || s.failures > 0 ? { pass: false } : {}),
+          holds: beforeAck === 0 && s.failures === 0,
         },
         {
           case: `ack latency p50, ${s.label} @${CLIENTS}`,

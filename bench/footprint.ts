@@ -1,9 +1,13 @@
-// Case 5, footprint: cold start to ready and RSS of `node bin/shotclock.js start` (spawned with no
-// configuration, so the demo mode: it seeds the embedded warehouse with the simulator before the bot
-// listens) vs a bare @slack/bolt process that serves /healthz, spawned the same way. Ready = the bot's
-// /healthz answers 200. RSS is read from /proc at ready and after IDLE_MS more.
+// Case 5, footprint: cold start to ready and RSS of `node bin/shotclock.js start`, (a) self-hosted: Slack
+// configured (a local Slack double answers auth.test), the embedded DuckDB warehouse and store, no demo
+// simulator: the issue's targets (< 2 s, < 150 MB); (b) with no configuration, the demo (it seeds the
+// embedded warehouse with the simulator before the bot listens). Baseline: a bare @slack/bolt process that
+// serves /healthz, spawned the same way. Ready = /healthz answers 200 (the self-hosted bot logs its URL as
+// "listening on"). RSS is read from /proc at ready and after IDLE_MS more.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,20 +46,39 @@ interface Started {
   marks: string[];
 }
 
-/** Spawn, wait for "bot at URL" on stdout, poll URL/healthz until 200; then read RSS and stop the child. */
-async function coldStart(args: readonly string[], cwd: string): Promise<Started> {
+/** Slack's Web API as far as starting needs it: auth.test names the bot; anything else answers ok. */
+async function slackDouble(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const body = req.url?.endsWith('/auth.test')
+        ? { ok: true, user_id: 'U0BENCH', bot_id: 'B0BENCH', team_id: 'T0BENCH' }
+        : { ok: true };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`, server };
+}
+
+/** Spawn, wait for its URL on stdout, poll URL/healthz until 200; then read RSS and stop the child. */
+async function coldStart(args: readonly string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<Started> {
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(env ? { env } : {}),
+  });
   const marks: string[] = [];
   let output = '';
   let url: string | undefined;
   const onData = (chunk: Buffer) => {
     output += chunk.toString();
     for (const line of chunk.toString().split('\n')) {
-      if (/seeding|seeded|bot at/.test(line))
+      if (/seeding|seeded|bot at|listening on/.test(line))
         marks.push(`${fmt(performance.now() - started, 0)} ms: ${line.trim().slice(0, 100)}`);
     }
-    url ??= /bot at (http:\/\/[\d.]+:\d+)/.exec(output)?.[1];
+    url ??= /(?:bot at|listening on) (http:\/\/[\d.]+:\d+)/.exec(output)?.[1];
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
@@ -101,45 +124,81 @@ export async function benchFootprint(): Promise<(BenchResult | SkippedCase)[]> {
     ];
   }
   const dir = mkdtempSync(join(tmpdir(), 'shotclock-bench-start-'));
+  const slack = await slackDouble();
   try {
+    const selfHosted = await coldStart([BIN, 'start', '--port', '0'], dir, {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: dir,
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_SIGNING_SECRET: 'bench-signing-secret',
+      SLACK_ALERT_CHANNEL: 'C01ALERTS',
+      SLACK_API_URL: slack.url,
+      SHOTCLOCK_DB_PATH: join(dir, 'self-hosted', 'pipeline.duckdb'),
+      LOG_FORMAT: 'json',
+    });
     // The demo's database defaults to .data/ under the working directory: a temp dir keeps it throwaway.
-    const bot = await coldStart([BIN, 'start', '--port', '0'], dir);
+    const demo = await coldStart([BIN, 'start', '--port', '0'], dir);
     const bare = await coldStart(['--input-type=module', '-e', BARE_BOLT], ROOT);
     const built = statSync(DIST_ENTRY).mtime.toISOString();
+    const mb = (v: number | undefined) => fmt(v ?? Number.NaN);
     log(
-      `  footprint: shotclock start (demo) ready in ${fmt(bot.readyMs, 0)} ms, RSS ${fmt(bot.rssReadyMb ?? Number.NaN)} MB at ready, ` +
-        `${fmt(bot.rssIdleMb ?? Number.NaN)} MB ${IDLE_MS / 1000} s later; bare Bolt ready in ${fmt(bare.readyMs, 0)} ms, RSS ${fmt(bare.rssIdleMb ?? Number.NaN)} MB`,
+      `  footprint: self-hosted ready in ${fmt(selfHosted.readyMs, 0)} ms, RSS ${mb(selfHosted.rssReadyMb)} MB at ready, ${mb(selfHosted.rssIdleMb)} MB ${IDLE_MS / 1000} s later; ` +
+        `demo ready in ${fmt(demo.readyMs, 0)} ms, RSS ${mb(demo.rssIdleMb)} MB; bare Bolt ready in ${fmt(bare.readyMs, 0)} ms, RSS ${mb(bare.rssIdleMb)} MB`,
     );
-    const notes = [
-      `no configuration = the demo mode: it seeds the embedded warehouse with the simulator before listening, then runs its accelerated jobs (RSS is not idle then); self-hosted/cloud modes need Slack/GCP and are not measured here`,
-      ...bot.marks,
-      `runs dist/ as built at ${built}`,
-    ];
     const results: BenchResult[] = [
       {
-        case: 'cold start to ready (demo mode)',
-        measured: bot.readyMs / 1000,
+        case: 'cold start to ready (self-hosted, no demo)',
+        measured: selfHosted.readyMs / 1000,
         baseline: bare.readyMs / 1000,
         unit: 's',
-        ratio: bot.readyMs / bare.readyMs,
-        notes,
-        details: { bot, bare },
+        ratio: selfHosted.readyMs / bare.readyMs,
+        notes: [
+          'Slack configured (a local double answers auth.test), embedded DuckDB warehouse and store in a fresh temp dir, cron scheduler; target < 2 s',
+          ...selfHosted.marks,
+          `runs dist/ as built at ${built}`,
+        ],
+        details: { selfHosted, bare },
+        below: 2,
       },
     ];
-    if (bot.rssIdleMb !== undefined && bare.rssIdleMb !== undefined) {
+    if (selfHosted.rssIdleMb !== undefined && bare.rssIdleMb !== undefined) {
       results.push({
-        case: `RSS ${IDLE_MS / 1000} s after ready (demo mode)`,
-        measured: bot.rssIdleMb,
+        case: `idle RSS ${IDLE_MS / 1000} s after ready (self-hosted, no demo)`,
+        measured: selfHosted.rssIdleMb,
         baseline: bare.rssIdleMb,
         unit: 'MB',
-        ratio: bot.rssIdleMb / bare.rssIdleMb,
+        ratio: selfHosted.rssIdleMb / bare.rssIdleMb,
         notes: [
-          `at ready: ${fmt(bot.rssReadyMb ?? Number.NaN)} MB (bare Bolt ${fmt(bare.rssReadyMb ?? Number.NaN)} MB)`,
+          `target < 150 MB; at ready: ${mb(selfHosted.rssReadyMb)} MB (bare Bolt ${mb(bare.rssReadyMb)} MB)`,
         ],
+        below: 150,
+      });
+    }
+    results.push({
+      case: 'cold start to ready (demo mode)',
+      measured: demo.readyMs / 1000,
+      baseline: bare.readyMs / 1000,
+      unit: 's',
+      ratio: demo.readyMs / bare.readyMs,
+      notes: [
+        'no configuration = the demo mode: it seeds the embedded warehouse with the simulator before listening, then runs its accelerated jobs (RSS is not idle then)',
+        ...demo.marks,
+      ],
+      details: { demo },
+    });
+    if (demo.rssIdleMb !== undefined && bare.rssIdleMb !== undefined) {
+      results.push({
+        case: `RSS ${IDLE_MS / 1000} s after ready (demo mode)`,
+        measured: demo.rssIdleMb,
+        baseline: bare.rssIdleMb,
+        unit: 'MB',
+        ratio: demo.rssIdleMb / bare.rssIdleMb,
+        notes: [`at ready: ${mb(demo.rssReadyMb)} MB (bare Bolt ${mb(bare.rssReadyMb)} MB)`],
       });
     }
     return results;
   } finally {
+    await new Promise((resolve) => slack.server.close(resolve));
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -12,6 +12,10 @@ export interface BenchResult {
   readonly ratio: number;
   /** The highest acceptable ratio; undefined when the figure is informative only. */
   readonly target?: number;
+  /** An absolute limit the measured value must stay under (e.g. cold start < 2 s). */
+  readonly below?: number;
+  /** A condition the case needs besides its target (e.g. no Store call before an ack): false fails it. */
+  readonly holds?: boolean;
   readonly notes?: readonly string[];
   readonly details?: Readonly<Record<string, unknown>>;
 }
@@ -26,7 +30,11 @@ export type CaseOutcome = BenchResult | SkippedCase;
 export const isSkipped = (o: CaseOutcome): o is SkippedCase => 'skipped' in o;
 
 export const passes = (r: BenchResult): boolean | undefined =>
-  r.target === undefined ? undefined : r.ratio <= r.target;
+  r.target === undefined && r.below === undefined && r.holds === undefined
+    ? undefined
+    : (r.target === undefined || r.ratio <= r.target) &&
+      (r.below === undefined || r.measured < r.below) &&
+      r.holds !== false;
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
@@ -81,7 +89,7 @@ export function formatTable(outcomes: readonly CaseOutcome[]): string {
       `${fmt(o.measured, 2)} ${o.unit}`,
       `${fmt(o.baseline, 2)} ${o.unit}`,
       `${fmt(o.ratio, 2)}x`,
-      o.target === undefined ? 'info' : `<= ${o.target}x`,
+      o.target !== undefined ? `<= ${o.target}x` : o.below !== undefined ? `< ${o.below} ${o.unit}` : 'info',
       pass === undefined ? '-' : pass ? 'PASS' : 'FAIL',
     ];
   });

@@ -1,20 +1,15 @@
 import { hostname } from 'node:os';
-import { CloudTasksClient } from '@google-cloud/tasks';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
-import { createHttpProcessorService, createHttpScraperService } from '../recovery/http-services.js';
 import type { ProcessorService, ScraperService } from '../recovery/ports.js';
-import { createFirestoreStore } from '../store/firestore.js';
-import { createCloudTasksQueue } from '../tasks/cloud-tasks.js';
-import { createOidcVerifier, googleKeySource, verifyLocalTaskCaller } from '../tasks/verify.js';
-import { createBigQueryWarehouse } from '../warehouse/bigquery.js';
+import { verifyLocalTaskCaller } from '../tasks/verify.js';
 import { openEmbedded } from './embedded.js';
 import type { Logger } from './logger.js';
 import type { Adapters } from './start.js';
 
-const instanceId = () => `${hostname()}:${process.pid}`;
+export const instanceId = () => `${hostname()}:${process.pid}`;
 
-function slackOf(config: Config): Adapters['slack'] {
+export function slackOf(config: Config): Adapters['slack'] {
   const slack = config.slack;
   if (!slack) throw new Error('Slack is not configured');
   return {
@@ -24,47 +19,6 @@ function slackOf(config: Config): Adapters['slack'] {
     ...(slack.signingSecret ? { signingSecret: slack.signingSecret } : {}),
     ...(slack.appToken ? { appToken: slack.appToken } : {}),
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
-  };
-}
-
-/** Cloud mode: BigQuery, Firestore, Cloud Tasks with OIDC-verified callbacks, the real scraper services. */
-export async function cloudAdapters(config: Config): Promise<Adapters> {
-  const gcp = config.gcp;
-  const slack = config.slack;
-  if (!gcp || !slack) throw new Error('cloud mode needs Slack and Google Cloud configuration');
-  const store = createFirestoreStore({ projectId: gcp.projectId, databaseId: gcp.firestoreDatabaseId });
-  const warehouse = createBigQueryWarehouse({ projectId: gcp.projectId, location: gcp.bigqueryLocation });
-  const verify = createOidcVerifier({
-    audience: gcp.tasksTargetUrl.replace(/\/+$/, ''),
-    serviceAccountEmail: gcp.tasksServiceAccountEmail,
-    keySource: googleKeySource(),
-  });
-  return {
-    warehouse,
-    store,
-    clock: systemClock,
-    scraper: createHttpScraperService({ url: gcp.scraperServiceUrl, token: gcp.scraperServiceToken }),
-    processor: createHttpProcessorService({ url: gcp.processorServiceUrl, token: gcp.processorServiceToken }),
-    async makeTasks() {
-      return createCloudTasksQueue({
-        client: new CloudTasksClient(),
-        project: gcp.projectId,
-        location: gcp.tasksLocation,
-        queue: gcp.tasksQueue,
-        baseUrl: gcp.tasksTargetUrl,
-        serviceAccountEmail: gcp.tasksServiceAccountEmail,
-      });
-    },
-    verifyTaskCaller: (headers) => verify(headers),
-    slack: slackOf(config),
-    alertChannel: slack.alertChannel,
-    scheduler: 'cron',
-    inFlightMs: config.recovery.scraperTimeoutMs + 60_000,
-    instanceId: instanceId(),
-    close: async () => {
-      await store.close();
-      await warehouse.close();
-    },
   };
 }
 
