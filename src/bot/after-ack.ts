@@ -38,8 +38,9 @@ export function createAfterAck(options: AfterAckOptions = {}): AfterAck {
   const queue: Array<{ since: number; go: () => void }> = [];
   const running = new Set<Promise<void>>();
   let inFlight = 0;
+  /** Servers tracked and still open: work is detached while there is one. */
+  let tracked = 0;
   let lastArrival = Number.NEGATIVE_INFINITY;
-  let detached = false;
   let scheduled = false;
 
   const isQuiet = (t: number) => inFlight === 0 && t - lastArrival >= quietMs;
@@ -69,7 +70,7 @@ export function createAfterAck(options: AfterAckOptions = {}): AfterAck {
 
   return {
     async run(work, onError) {
-      if (!detached) return work();
+      if (tracked === 0) return work();
       const done = turn()
         .then(work)
         .catch(onError)
@@ -77,7 +78,8 @@ export function createAfterAck(options: AfterAckOptions = {}): AfterAck {
       running.add(done);
     },
     track(server) {
-      detached = true;
+      tracked++;
+      server.once('close', () => tracked--);
       server.on('request', (_req, res) => {
         inFlight++;
         lastArrival = now();

@@ -117,3 +117,21 @@ describe('after-ack work', () => {
     expect(second).toBe(true);
   });
 });
+
+describe('after-ack work once the tracked server is closed', () => {
+  it('runs inline again (a later app with processBeforeResponse must finish its work before answering)', async () => {
+    const afterAck = createAfterAck();
+    const h = await heldServer();
+    afterAck.track(h.server);
+    await new Promise((r) => h.server.close(r));
+    const order: string[] = [];
+    await afterAck.run(
+      async () => {
+        order.push('work');
+      },
+      () => {},
+    );
+    order.push('returned');
+    expect(order).toEqual(['work', 'returned']);
+  });
+});
