@@ -1,7 +1,6 @@
 // Cloud mode's adapters: BigQuery, Firestore, Cloud Tasks with OIDC-verified callbacks and the real
 // scraper services. A module of its own, loaded only in cloud mode: the Google clients cost ~40 MB of
 // memory and most of a second of start-up that the demo and self-hosted modes have no use for.
-import { CloudTasksClient } from '@google-cloud/tasks';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { createHttpProcessorService, createHttpScraperService } from '../recovery/http-services.js';
@@ -9,6 +8,7 @@ import { createFirestoreStore } from '../store/firestore.js';
 import { createCloudTasksQueue } from '../tasks/cloud-tasks.js';
 import { createOidcVerifier, googleKeySource } from '../tasks/verify.js';
 import { createBigQueryWarehouse } from '../warehouse/bigquery.js';
+import { cloudTasksClient, emulatorFirestore, overriddenBigQuery } from './cloud-clients.js';
 import { instanceId, slackOf } from './production.js';
 import type { Adapters } from './start.js';
 
@@ -17,8 +17,19 @@ export async function cloudAdapters(config: Config): Promise<Adapters> {
   const gcp = config.gcp;
   const slack = config.slack;
   if (!gcp || !slack) throw new Error('cloud mode needs Slack and Google Cloud configuration');
-  const store = createFirestoreStore({ projectId: gcp.projectId, databaseId: gcp.firestoreDatabaseId });
-  const warehouse = createBigQueryWarehouse({ projectId: gcp.projectId, location: gcp.bigqueryLocation });
+  // The endpoint overrides (testing, self-hosting) point the clients at local emulators and doubles.
+  const firestore = emulatorFirestore(gcp);
+  const bigquery = await overriddenBigQuery(gcp);
+  const store = createFirestoreStore({
+    projectId: gcp.projectId,
+    databaseId: gcp.firestoreDatabaseId,
+    ...(firestore ? { firestore } : {}),
+  });
+  const warehouse = createBigQueryWarehouse({
+    projectId: gcp.projectId,
+    location: gcp.bigqueryLocation,
+    ...(bigquery ? { client: bigquery } : {}),
+  });
   const verify = createOidcVerifier({
     audience: gcp.tasksTargetUrl.replace(/\/+$/, ''),
     serviceAccountEmail: gcp.tasksServiceAccountEmail,
@@ -32,7 +43,7 @@ export async function cloudAdapters(config: Config): Promise<Adapters> {
     processor: createHttpProcessorService({ url: gcp.processorServiceUrl, token: gcp.processorServiceToken }),
     async makeTasks() {
       return createCloudTasksQueue({
-        client: new CloudTasksClient(),
+        client: await cloudTasksClient(gcp),
         project: gcp.projectId,
         location: gcp.tasksLocation,
         queue: gcp.tasksQueue,
@@ -48,6 +59,7 @@ export async function cloudAdapters(config: Config): Promise<Adapters> {
     instanceId: instanceId(),
     close: async () => {
       await store.close();
+      await firestore?.terminate();
       await warehouse.close();
     },
   };
