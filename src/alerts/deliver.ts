@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { Finding, Severity } from '../jobs/finding.js';
+import { withLogContext } from '../runtime/logger.js';
 import type { Incident } from '../store/incidents.js';
 import * as incidents from '../store/incidents.js';
 import type { DocumentStore } from '../store/port.js';
@@ -95,13 +96,18 @@ export async function deliverRun(deps: DeliveryDeps, run: RunInput): Promise<Del
   });
   const idByKey = new Map(open.map((i) => [i.key, i.id]));
   for (const decision of decisions) {
-    try {
-      await apply(deps, decision, idByKey, summary);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      summary.errors.push(`${decision.kind} ${describe(decision)}: ${message}`);
-      deps.log?.(`delivery failed: ${decision.kind} ${describe(decision)}`, { error: message });
-    }
+    // Lines about this decision (here and in the Store and Slack code below) name its incident or finding.
+    const about =
+      decision.kind === 'open' ? { finding: decision.finding.key } : { incident: decision.incidentId };
+    await withLogContext(about, async () => {
+      try {
+        await apply(deps, decision, idByKey, summary);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        summary.errors.push(`${decision.kind} ${describe(decision)}: ${message}`);
+        deps.log?.(`delivery failed: ${decision.kind} ${describe(decision)}`, { error: message });
+      }
+    });
   }
   return summary;
 }

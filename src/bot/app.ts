@@ -4,6 +4,7 @@ import type { Logger } from '../runtime/logger.js';
 import { afterAck } from './after-ack.js';
 import { SAFE_CLIENT_OPTIONS } from './chat.js';
 import { type HttpRoute, toBoltRoute } from './http.js';
+import { slackLogContext, traceRequests } from './request-context.js';
 
 /** A Slack surface (commands, actions, home, …) registers its listeners on the app. */
 export type Surface = (app: App) => void;
@@ -24,6 +25,8 @@ export interface BoltOptions {
   readonly processBeforeResponse?: boolean;
   readonly routes: readonly HttpRoute[];
   readonly surfaces: readonly Surface[];
+  /** The GCP project, so request lines carry Cloud Logging's trace field; a correlation id otherwise. */
+  readonly traceProject?: string;
   readonly log: Logger;
 }
 
@@ -51,7 +54,7 @@ function slackLogger(log: Logger): SlackLogger {
 export function createBoltApp(options: BoltOptions): App {
   const logger = slackLogger(options.log);
   const onRouteError = (error: unknown, path: string) => options.log.error(`route ${path} failed`, { error });
-  const customRoutes = options.routes.map((r) => toBoltRoute(r, onRouteError));
+  const customRoutes = options.routes.map((r) => toBoltRoute(r, onRouteError, options.traceProject));
   const clientOptions = {
     ...SAFE_CLIENT_OPTIONS,
     ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
@@ -83,6 +86,7 @@ export function createBoltApp(options: BoltOptions): App {
   app.error(async (error) => {
     options.log.error('slack listener failed', { error: error.message, code: error.code });
   });
+  slackLogContext(app);
   for (const surface of options.surfaces) surface(app);
   return app;
 }
@@ -90,12 +94,13 @@ export function createBoltApp(options: BoltOptions): App {
 /** Start listening; returns the HTTP server (its address tells the bound port when port is 0). */
 export async function startBoltApp(
   app: App,
-  options: Pick<BoltOptions, 'port' | 'host' | 'transport' | 'processBeforeResponse'>,
+  options: Pick<BoltOptions, 'port' | 'host' | 'transport' | 'processBeforeResponse' | 'traceProject'>,
 ) {
   const started = await app.start(
     options.transport === 'socket' ? {} : { port: options.port, host: options.host },
   );
   const server = started as unknown as Server | undefined;
+  if (server && options.transport !== 'socket') traceRequests(server, options.traceProject);
   // With processBeforeResponse the response waits for the listener itself: its work must not wait for
   // quiet (it would wait for its own request). In Socket Mode, Slack's requests do not come over HTTP.
   if (server && options.transport !== 'socket' && !options.processBeforeResponse) afterAck.track(server);

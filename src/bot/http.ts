@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ensureRequestContext } from './request-context.js';
 
 /** A route on the bot's own HTTP server beside Slack's /slack/events (health, task callbacks, demo pages). */
 export interface HttpRoute {
@@ -48,19 +49,26 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
  * unhandled rejection: every route goes through this wrapper, which answers errors with a status and a
  * message that says what was wrong.
  */
-export function toBoltRoute(route: HttpRoute, onError: (error: unknown, path: string) => void) {
+export function toBoltRoute(
+  route: HttpRoute,
+  onError: (error: unknown, path: string) => void,
+  traceProject?: string,
+) {
   return {
     path: route.path,
     method: route.method,
     handler: (req: IncomingMessage, res: ServerResponse) => {
-      route.handler(req, res).catch((error: unknown) => {
-        if (error instanceof HttpError) {
-          sendJson(res, error.status, { ok: false, error: error.message });
-          return;
-        }
-        onError(error, route.path);
-        sendJson(res, 500, { ok: false, error: 'internal error (see the bot log)' });
-      });
+      // Socket Mode's HTTP server is not wrapped by traceRequests: its routes get their context here.
+      ensureRequestContext(req.headers, traceProject, () =>
+        route.handler(req, res).catch((error: unknown) => {
+          if (error instanceof HttpError) {
+            sendJson(res, error.status, { ok: false, error: error.message });
+            return;
+          }
+          onError(error, route.path);
+          sendJson(res, 500, { ok: false, error: 'internal error (see the bot log)' });
+        }),
+      );
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { BACKFILL_ROUTE, RETRY_ROUTE } from '../recovery/ports.js';
 import { handleRecoveryTask, type RecoveryTaskDeps } from '../recovery/task-routes.js';
-import type { Logger } from '../runtime/logger.js';
+import { type LogFields, type Logger, withLogContext } from '../runtime/logger.js';
+import { get as getRetryItem } from '../store/retry-queue.js';
 import type { CallerCheck } from '../tasks/verify.js';
 import { type HttpRoute, readJson, sendJson } from './http.js';
 
@@ -33,9 +34,25 @@ export function taskRoutes(deps: TaskRouteDeps): HttpRoute[] {
         sendJson(res, 400, { ok: false, error: 'missing X-CloudTasks-TaskName header' });
         return;
       }
-      const result = await handleRecoveryTask(deps.recovery, { route, body, taskName });
-      deps.log.info(`task ${route} → ${result.status}`, { task: taskName, ...result.body });
-      sendJson(res, result.status, result.body);
+      // Every line of this delivery, down in recovery, names the task, and for a retry its item, the item's
+      // incident and the pipeline's correlation id.
+      await withLogContext({ task: taskName, route, ...(await retryContext(deps, body)) }, async () => {
+        const result = await handleRecoveryTask(deps.recovery, { route, body, taskName });
+        deps.log.info(`task ${route} → ${result.status}`, { ...result.body });
+        sendJson(res, result.status, result.body);
+      });
     },
   }));
+}
+
+/** A retry task's item as log fields; a garbled body or an unknown item gets none (recovery says why). */
+async function retryContext(deps: TaskRouteDeps, body: unknown): Promise<LogFields> {
+  const itemId = (body as { itemId?: unknown } | null)?.itemId;
+  if (typeof itemId !== 'string' || itemId === '') return {};
+  const item = await getRetryItem(deps.recovery.retry.store, itemId).catch(() => undefined);
+  return {
+    retryItem: itemId,
+    ...(item?.incident_id ? { incident: item.incident_id } : {}),
+    ...(item?.correlation_id ? { itemCorrelationId: item.correlation_id } : {}),
+  };
 }

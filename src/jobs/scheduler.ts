@@ -16,6 +16,8 @@ export type SlotGate = (job: string, slot: Date) => Promise<boolean>;
 export interface SchedulerHooks {
   readonly gate?: SlotGate;
   readonly onResult?: (job: string, slot: Date, result: unknown, error?: unknown) => void;
+  /** Runs around each slot (gate, run, report): the runtime gives every run its own log context. */
+  readonly around?: (job: string, slot: Date, work: () => Promise<void>) => Promise<void>;
 }
 
 export interface Scheduler {
@@ -33,7 +35,7 @@ function floorToMinute(at: Date): Date {
 /** Shared by both drivers: gate the slot, run the job, report; never lets a job's error escape. */
 function slotRunner(hooks: SchedulerHooks, inFlight: Set<Promise<unknown>>) {
   return (job: Job, slot: Date): Promise<void> => {
-    const run = (async () => {
+    const slotWork = async () => {
       if (hooks.gate && !(await hooks.gate(job.name, slot))) return;
       try {
         // Run first: an optional call `onResult?.(…, await job.run())` would skip the job when no hook is set.
@@ -42,7 +44,8 @@ function slotRunner(hooks: SchedulerHooks, inFlight: Set<Promise<unknown>>) {
       } catch (error) {
         hooks.onResult?.(job.name, slot, undefined, error);
       }
-    })();
+    };
+    const run = hooks.around ? hooks.around(job.name, slot, slotWork) : slotWork();
     inFlight.add(run);
     return run.finally(() => inFlight.delete(run));
   };

@@ -1,3 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+
 /**
  * Structured logs: one JSON object per line in Cloud Logging's shape (severity, message, plus fields) in the
  * cloud, a short human line in the demo. Every configured secret is redacted wherever it appears, because a
@@ -16,6 +19,75 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
   /** A logger whose lines all carry these fields (job, incident, trace id…). */
   child(fields: LogFields): Logger;
+}
+
+/**
+ * The context of the work being done (a request's trace or correlation id, a task's name, a job and its slot,
+ * an incident): every line logged inside it carries these fields, so code deep down (recovery, alerts) needs no
+ * logger parameter threaded through for it. AsyncLocalStorage follows the work across awaits and callbacks.
+ */
+const context = new AsyncLocalStorage<LogFields>();
+
+/** Run `work` with these fields added to the current context (inner fields win). */
+export function withLogContext<T>(fields: LogFields, work: () => T): T {
+  return context.run({ ...context.getStore(), ...fields }, work);
+}
+
+/** The fields of the work in progress, if any. */
+export function currentLogContext(): LogFields | undefined {
+  return context.getStore();
+}
+
+export const TRACE_FIELD = 'logging.googleapis.com/trace';
+export const SPAN_FIELD = 'logging.googleapis.com/spanId';
+const SAMPLED_FIELD = 'logging.googleapis.com/trace_sampled';
+
+/**
+ * A request's log context from its headers. Cloud Run (and Cloud Tasks through it) sends
+ * `X-Cloud-Trace-Context: TRACE_ID/SPAN_ID;o=1` (span in decimal) or W3C `traceparent`; with the project known,
+ * lines carry Cloud Logging's trace fields, so the request's lines group under its trace. Otherwise the trace
+ * id (or a fresh id) is the correlation id.
+ */
+export function requestLogContext(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  project: string | undefined,
+  newId: () => string = randomUUID,
+): LogFields {
+  const header = (name: string) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const cloud = /^([0-9a-f]{32})(?:\/(\d{1,20}))?(?:;o=([01]))?/i.exec(header('x-cloud-trace-context') ?? '');
+  const w3c = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/i.exec(header('traceparent') ?? '');
+  const trace = (cloud?.[1] ?? w3c?.[1])?.toLowerCase();
+  if (!trace || /^0+$/.test(trace)) return { correlationId: newId() };
+  if (!project) return { correlationId: trace };
+  let span: string | undefined;
+  try {
+    // Cloud Logging wants the span as 16 hex digits; X-Cloud-Trace-Context gives it in decimal.
+    span = cloud?.[2] ? BigInt(cloud[2]).toString(16).padStart(16, '0').slice(-16) : w3c?.[2]?.toLowerCase();
+  } catch {
+    span = undefined;
+  }
+  const sampled = cloud ? cloud[3] === '1' : w3c ? (Number.parseInt(w3c[3] ?? '0', 16) & 1) === 1 : false;
+  return {
+    [TRACE_FIELD]: `projects/${project}/traces/${trace}`,
+    ...(span ? { [SPAN_FIELD]: span } : {}),
+    [SAMPLED_FIELD]: sampled,
+  };
+}
+
+/** A fresh context for work no request started (a scheduled run): its own trace in the cloud, else an id. */
+export function newRunLogContext(project: string | undefined, newId: () => string = randomUUID): LogFields {
+  const id = newId();
+  return project
+    ? { [TRACE_FIELD]: `projects/${project}/traces/${id.replaceAll('-', '').padEnd(32, '0').slice(0, 32)}` }
+    : { correlationId: id };
+}
+
+/** The context already names a request or a run (trace or correlation id): inner work keeps it. */
+export function hasCorrelation(fields: LogFields | undefined): boolean {
+  return fields !== undefined && (TRACE_FIELD in fields || 'correlationId' in fields);
 }
 
 export interface LoggerOptions {
@@ -42,7 +114,7 @@ export function createLogger(options: LoggerOptions, bound: LogFields = {}): Log
   const now = options.now ?? (() => new Date());
   const emit = (level: LogLevel, message: string, fields: LogFields = {}) => {
     if (RANK[level] < RANK[options.level]) return;
-    const all = { ...bound, ...fields };
+    const all = { ...context.getStore(), ...bound, ...fields };
     if (options.format === 'json') {
       const entry = { severity: SEVERITY[level], message, time: now().toISOString(), ...all };
       write(redact(JSON.stringify(entry, (_k, v) => serializeError(v))));

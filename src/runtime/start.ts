@@ -25,7 +25,7 @@ import type { CallerCheck } from '../tasks/verify.js';
 import { zonedFormatter } from '../views/format.js';
 import type { Warehouse } from '../warehouse/port.js';
 import { describeResult, type JobDeps, runCheckJob, runDigest, scheduledJobs } from './jobs.js';
-import type { Logger } from './logger.js';
+import { type Logger, newRunLogContext, withLogContext } from './logger.js';
 import { isQuietSelfHealth, selfHealthJob } from './self-health-job.js';
 import { WatchedChat } from './slack-health.js';
 import { createSlotLeases } from './slot-lease.js';
@@ -137,8 +137,8 @@ export async function startShotclock(
     ),
     operatorMentions: mentions,
     alertChannel: adapters.alertChannel,
-    onRecovered: (id) => resolveRecovered(messageDeps, id),
-    refreshAlert: (id) => refreshAlert(messageDeps, id),
+    onRecovered: (id) => withLogContext({ incident: id }, () => resolveRecovered(messageDeps, id)),
+    refreshAlert: (id) => withLogContext({ incident: id }, () => refreshAlert(messageDeps, id)),
   };
   const verifier = createWarehouseVerifier(warehouse, { timeoutMs: 60_000 });
   const recoveryLog = (line: string, fields?: Record<string, unknown>) => log.info(line, fields);
@@ -204,8 +204,13 @@ export async function startShotclock(
     routes,
     surfaces: [...ui.surfaces(deps), trackHomeViewers],
     log,
+    traceProject: config.gcp?.projectId,
   });
-  const server = await startBoltApp(app, { ...adapters.slack, ...listen });
+  const server = await startBoltApp(app, {
+    ...adapters.slack,
+    ...listen,
+    traceProject: config.gcp?.projectId,
+  });
   const address = server?.address() as AddressInfo | null | undefined;
   const port = address?.port ?? listen.port;
   const url = `http://${listen.host === '0.0.0.0' ? '127.0.0.1' : listen.host}:${port}`;
@@ -244,6 +249,9 @@ export async function startShotclock(
   };
   const leases = createSlotLeases(store, adapters.instanceId, clock);
   const hooks = {
+    // Each run's lines (gate, the job deep down, its result) carry the job, the slot and the run's own id.
+    around: (job: string, slot: Date, work: () => Promise<void>) =>
+      withLogContext({ ...newRunLogContext(config.gcp?.projectId), job, slot: slot.toISOString() }, work),
     gate: leases.gate,
     onResult: (job: string, slot: Date, result: unknown, error?: unknown) => {
       if (error) log.error(`job ${job} failed`, { slot: slot.toISOString(), error });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/runtime/logger.js';
+import { createLogger, withLogContext } from '../../src/runtime/logger.js';
 
 describe('logger', () => {
   const lines: string[] = [];
@@ -28,6 +28,20 @@ describe('logger', () => {
     expect(lines[0]).not.toContain('xoxb-secret-token');
     expect(lines[0]).not.toContain('shh-signing');
     expect(entry.message).toBe('slack failed with [redacted]');
+  });
+
+  it('adds the log context of the work in progress, redacted like everything else; explicit fields win', () => {
+    lines.length = 0;
+    const log = createLogger({ ...base, level: 'info', format: 'json' });
+    withLogContext({ correlationId: 'c-1', task: 'retry-1', header: 'Bearer xoxb-secret-token' }, () =>
+      withLogContext({ incident: 'k#2' }, () => log.info('inside', { task: 'explicit' })),
+    );
+    log.info('outside');
+    const [inside, outside] = lines.map((l) => JSON.parse(l));
+    expect(inside).toMatchObject({ correlationId: 'c-1', incident: 'k#2', task: 'explicit' });
+    expect(inside.header).toBe('Bearer [redacted]');
+    expect(outside.correlationId).toBeUndefined();
+    expect(lines.join('\n')).not.toContain('xoxb-secret-token');
   });
 
   it('writes one short human line in pretty mode', () => {

@@ -4,7 +4,14 @@ import { createHmac } from 'node:crypto';
 export async function postSigned(
   url: string,
   body: string,
-  options: { secret: string; timestamp?: number; contentType?: string; forge?: boolean },
+  options: {
+    secret: string;
+    timestamp?: number;
+    contentType?: string;
+    forge?: boolean;
+    /** Extra headers (a trace header, say). */
+    headers?: Record<string, string>;
+  },
 ): Promise<Response> {
   const ts = options.timestamp ?? Math.floor(Date.now() / 1000);
   const digest = createHmac('sha256', options.forge ? `${options.secret}-wrong` : options.secret)
@@ -13,6 +20,7 @@ export async function postSigned(
   return fetch(url, {
     method: 'POST',
     headers: {
+      ...options.headers,
       'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(ts),
       'x-slack-signature': `v0=${digest}`,
