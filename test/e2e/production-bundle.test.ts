@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BigQueryDouble, startBigQueryDouble } from '../support/bigquery-double.js';
 import { type FirestoreEmulator, startFirestoreEmulator } from '../support/firestore-emulator.js';
 import { ensureFreshBuild } from '../support/fresh-build.js';
+import { postSigned, slashCommandBody } from '../support/slack-request.js';
 import { type CloudTasksDouble, startCloudTasksDouble } from '../tasks/grpc-double.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -135,6 +136,7 @@ describe('production bundle (npm ci --omit=dev) against local doubles', () => {
         NODE_ENV: 'production',
         PORT: String(port),
         K_SERVICE: 'shotclock',
+        LOG_LEVEL: 'debug',
         SLACK_BOT_TOKEN: BOT_TOKEN,
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_ALERT_CHANNEL: 'C01ALERTS',
@@ -166,6 +168,24 @@ describe('production bundle (npm ci --omit=dev) against local doubles', () => {
     expect(slack?.calls).toContain('auth.test');
     // Readiness asked BigQuery (the double), not Google.
     expect(bigquery?.requests.length).toBeGreaterThan(0);
+
+    // A signed slash command as Cloud Run forwards it: with K_SERVICE set the listener's work is done before
+    // the response, and its lines carry the request's trace.
+    const trace = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const body = slashCommandBody('/retry-queue', '').replace(
+      encodeURIComponent('http://127.0.0.1:9/response'),
+      encodeURIComponent(`${slack?.url}response`),
+    );
+    const answer = await timed('slash command', () =>
+      postSigned(`${base}/slack/events`, body, {
+        secret: SIGNING_SECRET,
+        headers: { 'x-cloud-trace-context': `${trace}/1;o=1` },
+      }),
+    );
+    expect(answer.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(slack?.calls).toContain('response');
+    expect(output).toContain(`"logging.googleapis.com/trace":"projects/${project}/traces/${trace}"`);
 
     const exit = new Promise<number | null>((resolve) => bot?.once('exit', (code) => resolve(code)));
     const code = await timed('SIGTERM → exit', async () => {
