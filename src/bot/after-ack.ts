@@ -35,7 +35,9 @@ export function createAfterAck(options: AfterAckOptions = {}): AfterAck {
   const maxWaitMs = options.maxWaitMs ?? 1000;
   const quietMs = options.quietMs ?? 2;
   const now = options.now ?? (() => performance.now());
-  const queue: Array<{ since: number; go: () => void }> = [];
+  // Waiting work is one small record each (no promise until it starts): a burst queues a thousand of
+  // them, and everything kept alive through the burst is copied by every young-generation GC.
+  const queue: Array<{ since: number; work: () => Promise<void>; onError: (error: unknown) => void }> = [];
   const running = new Set<Promise<void>>();
   let inFlight = 0;
   /** Servers tracked and still open: work is detached while there is one. */
@@ -51,7 +53,14 @@ export function createAfterAck(options: AfterAckOptions = {}): AfterAck {
     const first = queue[0];
     if (!first) return;
     const t = now();
-    if (isQuiet(t) || t - first.since >= maxWaitMs) queue.shift()?.go();
+    if (isQuiet(t) || t - first.since >= maxWaitMs) {
+      queue.shift();
+      const done: Promise<void> = first
+        .work()
+        .catch(first.onError)
+        .finally(() => running.delete(done));
+      running.add(done);
+    }
     schedule();
   };
   const schedule = () => {
@@ -62,20 +71,12 @@ export function createAfterAck(options: AfterAckOptions = {}): AfterAck {
     if (isQuiet(t) || t - first.since >= maxWaitMs) setImmediate(grant);
     else setTimeout(grant, Math.max(1, Math.min(quietMs, maxWaitMs - (t - first.since))));
   };
-  const turn = () =>
-    new Promise<void>((go) => {
-      queue.push({ since: now(), go });
-      schedule();
-    });
 
   return {
     async run(work, onError) {
       if (tracked === 0) return work();
-      const done = turn()
-        .then(work)
-        .catch(onError)
-        .finally(() => running.delete(done));
-      running.add(done);
+      queue.push({ since: now(), work, onError });
+      schedule();
     },
     track(server) {
       tracked++;
@@ -90,10 +91,21 @@ export function createAfterAck(options: AfterAckOptions = {}): AfterAck {
       });
     },
     async drain() {
-      while (running.size > 0) await Promise.allSettled([...running]);
+      // Waiting work starts now: nothing is waiting for a quiet moment any more.
+      while (queue.length > 0 || running.size > 0) {
+        while (queue.length > 0) {
+          const next = queue.shift() as (typeof queue)[number];
+          const done: Promise<void> = next
+            .work()
+            .catch(next.onError)
+            .finally(() => running.delete(done));
+          running.add(done);
+        }
+        await Promise.allSettled([...running]);
+      }
     },
     get pending() {
-      return running.size;
+      return queue.length + running.size;
     },
   };
 }

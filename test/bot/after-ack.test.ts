@@ -89,7 +89,7 @@ describe('after-ack work', () => {
       },
       () => {},
     );
-    await afterAck.drain();
+    while (afterAck.pending > 0) await sleep(2);
     expect(ranAt - started).toBeGreaterThanOrEqual(25);
     expect(h.held).toHaveLength(1); // the request is still waiting: the work did not wait for it
     h.held.shift()?.();
@@ -133,5 +133,29 @@ describe('after-ack work once the tracked server is closed', () => {
     );
     order.push('returned');
     expect(order).toEqual(['work', 'returned']);
+  });
+});
+
+describe('after-ack drain on shutdown', () => {
+  it('starts work still waiting for a quiet moment and waits for it', async () => {
+    const afterAck = createAfterAck({ maxWaitMs: 60_000, quietMs: 1 });
+    const h = await heldServer();
+    afterAck.track(h.server);
+    void h.send();
+    while (h.held.length === 0) await sleep(2);
+    let ran = false;
+    await afterAck.run(
+      async () => {
+        ran = true;
+      },
+      () => {},
+    );
+    await sleep(20);
+    expect(ran).toBe(false);
+    await afterAck.drain();
+    expect(ran).toBe(true);
+    h.held.shift()?.();
+    h.server.closeAllConnections();
+    await new Promise((r) => h.server.close(r));
   });
 });
