@@ -45,6 +45,15 @@ export function createAfterAck(options: AfterAckOptions = {}): AfterAck {
   let lastArrival = Number.NEGATIVE_INFINITY;
   let scheduled = false;
 
+  /** Start one piece of work; a throw (even a synchronous one) goes to its onError, never to the loop. */
+  const start = (item: (typeof queue)[number]) => {
+    const done: Promise<void> = Promise.resolve()
+      .then(item.work)
+      .catch(item.onError)
+      .finally(() => running.delete(done));
+    running.add(done);
+  };
+
   const isQuiet = (t: number) => inFlight === 0 && t - lastArrival >= quietMs;
   // One wake-up at a time: a setImmediate when work may start now, else a short timer. Never a
   // setImmediate loop while busy: it would spin the event loop and take CPU from the requests.
@@ -53,14 +62,7 @@ export function createAfterAck(options: AfterAckOptions = {}): AfterAck {
     const first = queue[0];
     if (!first) return;
     const t = now();
-    if (isQuiet(t) || t - first.since >= maxWaitMs) {
-      queue.shift();
-      const done: Promise<void> = first
-        .work()
-        .catch(first.onError)
-        .finally(() => running.delete(done));
-      running.add(done);
-    }
+    if (isQuiet(t) || t - first.since >= maxWaitMs) start(queue.shift() as typeof first);
     schedule();
   };
   const schedule = () => {
@@ -93,14 +95,7 @@ export function createAfterAck(options: AfterAckOptions = {}): AfterAck {
     async drain() {
       // Waiting work starts now: nothing is waiting for a quiet moment any more.
       while (queue.length > 0 || running.size > 0) {
-        while (queue.length > 0) {
-          const next = queue.shift() as (typeof queue)[number];
-          const done: Promise<void> = next
-            .work()
-            .catch(next.onError)
-            .finally(() => running.delete(done));
-          running.add(done);
-        }
+        while (queue.length > 0) start(queue.shift() as (typeof queue)[number]);
         await Promise.allSettled([...running]);
       }
     },
