@@ -33,6 +33,7 @@ import { replyInThread } from './thread.js';
 /** The audit action of one automatic action: its id claims (policy, subject, day, ordinal) once. */
 export const AUTOHEAL_AUDIT_ACTION = 'autoheal';
 const DAY_MS = 86_400_000;
+const TRAIL_WINDOW_MS = 26 * 3_600_000;
 
 export interface AutoHealDeps {
   readonly store: DocumentStore;
@@ -68,16 +69,25 @@ export interface AutoHealReport {
 export const autoHealClaimId = (p: Pick<Planned, 'policy' | 'subject' | 'day' | 'ordinal'>) =>
   `${AUTOHEAL_AUDIT_ACTION}:${p.policy.name}:${p.subject}:${p.day}:${p.ordinal}`;
 
-/** The automatic actions a policy took on a subject (newest last). */
-async function policyTrail(store: DocumentStore, c: Candidate): Promise<audit.StoredAuditEntry[]> {
-  // One equality filter: served by Firestore's automatic index.
-  const docs = await store.query(audit.AUDIT_LOG, { where: [['target', '==', c.subject]] });
-  return docs
+/**
+ * The automatic actions of the last 26 h (an ET day is at most 25 h long), by policy and subject, newest
+ * last: one query for the whole run instead of one per candidate. One range filter on `at`: served by
+ * Firestore's automatic index; a day of audit entries is small.
+ */
+async function recentTrails(store: DocumentStore, now: Date): Promise<Map<string, audit.StoredAuditEntry[]>> {
+  const docs = await store.query(audit.AUDIT_LOG, {
+    where: [['at', '>=', new Date(now.getTime() - TRAIL_WINDOW_MS)]],
+  });
+  const trails = new Map<string, audit.StoredAuditEntry[]>();
+  const entries = docs
     .map((d) => ({ id: d.id, ...audit.auditEntrySchema.parse(d.data) }))
-    .filter(
-      (e) => e.action === AUTOHEAL_AUDIT_ACTION && e.outcome === 'ok' && e.details.policy === c.policy.name,
-    )
+    .filter((e) => e.action === AUTOHEAL_AUDIT_ACTION && e.outcome === 'ok' && e.target !== null)
     .sort((a, b) => a.at.getTime() - b.at.getTime());
+  for (const e of entries) {
+    const key = stateKey(String(e.details.policy), String(e.target));
+    trails.set(key, [...(trails.get(key) ?? []), e]);
+  }
+  return trails;
 }
 
 /** Whether the subject's target is still being worked on: its retry cycle, or the policy's last backfill. */
@@ -109,14 +119,16 @@ export async function loadAutoHealState(deps: AutoHealDeps, findings: readonly F
   const inProgress = new Set<string>();
   const paused = new Set<string>();
   const incidentIds = new Map<string, string>();
-  for (const c of candidates(findings, deps.policies)) {
+  const covered = candidates(findings, deps.policies);
+  if (covered.length === 0) return { state: { takenToday, inProgress, paused }, incidentIds };
+  const [open, trails] = await Promise.all([incidents.listOpen(deps.store), recentTrails(deps.store, now)]);
+  const openByKey = new Map(open.map((i) => [i.key, i]));
+  for (const c of covered) {
     const key = stateKey(c.policy.name, c.subject);
-    if (!incidentIds.has(c.finding.key)) {
-      const incident = await incidents.findOpenByKey(deps.store, c.finding.key);
-      if (incident) incidentIds.set(c.finding.key, incident.id);
-      if (incident?.auto_heal_paused) paused.add(c.finding.key);
-    }
-    const trail = await policyTrail(deps.store, c);
+    const incident = openByKey.get(c.finding.key);
+    if (incident) incidentIds.set(c.finding.key, incident.id);
+    if (incident?.auto_heal_paused) paused.add(c.finding.key);
+    const trail = trails.get(key) ?? [];
     takenToday.set(key, trail.filter((e) => e.details.day === etDate(now)).length);
     if (await stillRunning(deps.store, c, trail, now)) inProgress.add(key);
   }
