@@ -26,6 +26,15 @@ async function heldServer() {
   return { server, held, send };
 }
 
+/** A tracked server with one request held in flight: detached work has to wait for it. */
+async function busyServer(afterAck: ReturnType<typeof createAfterAck>) {
+  const h = await heldServer();
+  afterAck.track(h.server);
+  const answered = h.send();
+  while (h.held.length === 0) await sleep(2);
+  return { ...h, answered };
+}
+
 describe('after-ack work', () => {
   let server: Server | undefined;
   afterEach(async () => {
@@ -52,11 +61,8 @@ describe('after-ack work', () => {
 
   it('holds detached work while a request awaits its response, and runs it once the server is quiet', async () => {
     const afterAck = createAfterAck({ maxWaitMs: 10_000, quietMs: 1 });
-    const h = await heldServer();
+    const h = await busyServer(afterAck);
     server = h.server;
-    afterAck.track(h.server);
-    const answered = h.send();
-    while (h.held.length === 0) await sleep(2);
     let ran = false;
     await afterAck.run(
       async () => {
@@ -68,7 +74,7 @@ describe('after-ack work', () => {
     expect(ran).toBe(false);
     expect(afterAck.pending).toBe(1);
     h.held.shift()?.();
-    await answered;
+    await h.answered;
     await afterAck.drain();
     expect(ran).toBe(true);
     expect(afterAck.pending).toBe(0);
@@ -76,11 +82,8 @@ describe('after-ack work', () => {
 
   it('runs held work anyway once it has waited maxWaitMs (answers go out under sustained load)', async () => {
     const afterAck = createAfterAck({ maxWaitMs: 30, quietMs: 1 });
-    const h = await heldServer();
+    const h = await busyServer(afterAck);
     server = h.server;
-    afterAck.track(h.server);
-    void h.send();
-    while (h.held.length === 0) await sleep(2);
     const started = performance.now();
     let ranAt = 0;
     await afterAck.run(
@@ -116,6 +119,23 @@ describe('after-ack work', () => {
     expect(errors.map(String)).toEqual(['Error: warehouse down']);
     expect(second).toBe(true);
   });
+  it('on shutdown, drain starts work still waiting for a quiet moment and waits for it', async () => {
+    const afterAck = createAfterAck({ maxWaitMs: 60_000, quietMs: 1 });
+    const h = await busyServer(afterAck);
+    server = h.server;
+    let ran = false;
+    await afterAck.run(
+      async () => {
+        ran = true;
+      },
+      () => {},
+    );
+    await sleep(20);
+    expect(ran).toBe(false);
+    await afterAck.drain();
+    expect(ran).toBe(true);
+    h.held.shift()?.();
+  });
 });
 
 describe('after-ack work once the tracked server is closed', () => {
@@ -133,29 +153,5 @@ describe('after-ack work once the tracked server is closed', () => {
     );
     order.push('returned');
     expect(order).toEqual(['work', 'returned']);
-  });
-});
-
-describe('after-ack drain on shutdown', () => {
-  it('starts work still waiting for a quiet moment and waits for it', async () => {
-    const afterAck = createAfterAck({ maxWaitMs: 60_000, quietMs: 1 });
-    const h = await heldServer();
-    afterAck.track(h.server);
-    void h.send();
-    while (h.held.length === 0) await sleep(2);
-    let ran = false;
-    await afterAck.run(
-      async () => {
-        ran = true;
-      },
-      () => {},
-    );
-    await sleep(20);
-    expect(ran).toBe(false);
-    await afterAck.drain();
-    expect(ran).toBe(true);
-    h.held.shift()?.();
-    h.server.closeAllConnections();
-    await new Promise((r) => h.server.close(r));
   });
 });
