@@ -4,7 +4,8 @@
 -- after the last attempt and by @now. Those are the auto-reset candidates (seed 002, "P2: Circuit Breaker
 -- Auto-Reset"); data that was already there when it tripped did not help then and is no reason now.
 -- [since, through] bounds the partitions read: lockouts last 24 h (7 days before seed 002), and the
--- upcoming-context processors work a day ahead.
+-- upcoming-context processors work a day ahead. The breaker row's notes come along for /breakers, which
+-- reads this same query (src/bot/data.ts).
 -- @param since DATE
 -- @param through DATE
 -- @param now TIMESTAMP
@@ -17,7 +18,8 @@ WITH active AS (
     completeness_pct,
     skip_reason,
     circuit_breaker_until,
-    last_attempt_at
+    last_attempt_at,
+    notes
   FROM nba_orchestration.reprocess_attempts
   WHERE analysis_date BETWEEN @since AND @through
     AND circuit_breaker_tripped
@@ -55,7 +57,8 @@ SELECT
   a.skip_reason,
   a.circuit_breaker_until,
   a.last_attempt_at,
-  r.entity_id IS NOT NULL AS upstream_ready
+  r.entity_id IS NOT NULL AS upstream_ready,
+  a.notes
 FROM active AS a
 LEFT JOIN ready AS r
   ON r.processor_name = a.processor_name

@@ -85,8 +85,9 @@ const predictionsQuery = defineQuery(
   z.object({ predictions: z.number().int(), active_rows: z.number().int(), graded: z.number().int() }),
 );
 
+// The circuit_breakers check's own query (same rules for what counts as active), with the notes it carries.
 const entityBreakersQuery = defineQuery(
-  'status/entity_breakers.sql',
+  'checks/circuit_breakers.sql',
   z.object({
     processor_name: z.string(),
     entity_id: z.string(),
