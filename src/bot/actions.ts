@@ -2,7 +2,14 @@
 // (Slack gives 3 s), reads the element with parseAction (a forged or stale value changes nothing), checks
 // the operator for Backfill / Reset Breaker, acts through src/recovery or the incident store, audits the
 // click (who, what, when, outcome), shows it in the incident's thread and answers the clicker ephemerally.
-import type { App, RespondFn, webApi } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  App,
+  RespondFn,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+  webApi,
+} from '@slack/bolt';
 import { addDays, etDate, etInstant } from '../jobs/time.js';
 import { startBackfill } from '../recovery/backfill.js';
 import type { Logger as RecoveryLogger } from '../recovery/ports.js';
@@ -16,7 +23,10 @@ import {
   ACTION_KINDS,
   type ActionKind,
   type ActionValue,
+  MODAL_CALLBACK_PATTERN,
   MODALS,
+  type ModalKind,
+  modalKindOf,
   parseAction,
   type SnoozeDuration,
 } from '../views/action-ids.js';
@@ -348,32 +358,33 @@ function registerActions(app: App, deps: BotDeps) {
     await ack();
     const kind = kindOf((action as { action_id: string }).action_id);
     if (!kind) return;
+    // Only the click's few fields wait for the work to start, not Bolt's whole payload.
+    const click = clickOf(deps, body, action);
     await afterAck.run(
-      () => onClick(deps, kind, { body, action, respond, client }),
+      () => onClick(deps, kind, click, { respond, client }),
       (error) => deps.log.error('action failed after its ack', { kind, error: String(error) }),
     );
   });
 }
 
-async function onClick(
-  deps: BotDeps,
-  kind: ActionKind,
-  {
-    body,
-    action,
-    respond,
-    client,
-  }: { body: unknown; action: unknown; respond: RespondFn; client: webApi.WebClient },
-): Promise<void> {
+function clickOf(deps: BotDeps, body: unknown, action: unknown): Click {
   const a = action as { action_id: string; action_ts?: string };
   const b = body as { user: { id: string }; trigger_id?: string };
-  const click: Click = {
+  return {
     user: b.user.id,
     actionId: a.action_id,
     value: elementValue(action),
     actionTs: a.action_ts ?? String(deps.clock.now().getTime() / 1000),
     triggerId: b.trigger_id ?? '',
   };
+}
+
+async function onClick(
+  deps: BotDeps,
+  kind: ActionKind,
+  click: Click,
+  { respond, client }: { respond: RespondFn; client: webApi.WebClient },
+): Promise<void> {
   const parsed = parseAction(click.actionId, click.value);
   if (!parsed.ok) {
     deps.log.warn('unreadable action', { user: click.user, actionId: click.actionId, ...parsed.error });
@@ -402,93 +413,107 @@ async function onClick(
   if (answer) await answerClick(deps, { respond, client }, click.user, answer);
 }
 
-function registerModals(app: App, deps: BotDeps) {
-  app.view(MODALS.backfill.callbackId, async ({ ack, body, view, client }) => {
-    const read = readBackfillSubmission(
-      view.state.values as ViewStateValues,
-      view.private_metadata,
-      deps.config.recovery.backfillMaxDays,
-    );
-    if (!read.ok) {
-      const errors =
-        'errors' in read
-          ? read.errors
-          : { [MODALS.backfill.from.blockId]: 'This form could not be read. Nothing was changed.' };
-      await ack({ response_action: 'errors', errors });
-      if ('metadataError' in read) deps.log.warn('unreadable backfill modal', { ...read.metadataError });
-      return;
-    }
-    await ack();
-    const r = read.value;
-    const result = await startBackfill(
-      {
-        store: deps.store,
-        chat: deps.chat,
-        clock: deps.clock,
-        tasks: deps.tasks,
-        isOperator: deps.isOperator,
-        maxDays: deps.config.recovery.backfillMaxDays,
-        ...operatorsHint(deps),
-        log: recoveryLog(deps),
-      },
-      {
-        incidentId: r.incidentId,
-        scraper: r.scraper,
-        from: r.from,
-        until: r.until,
-        requestedBy: { user: body.user.id },
-        requestId: view.id,
-      },
-    );
-    await refresh(deps, r.incidentId);
-    await tellUser(deps, client, r.incidentId, body.user.id, result.ephemeral);
-  });
+type ModalSubmission = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+type SubmitModal = (deps: BotDeps, submission: ModalSubmission) => Promise<void>;
 
-  app.view(MODALS.reset_breaker.callbackId, async ({ ack, body, view, client }) => {
-    const read = readResetBreakerSubmission(view.state.values as ViewStateValues, view.private_metadata);
-    if (!read.ok) {
-      const errors =
-        'errors' in read
-          ? read.errors
-          : { [MODALS.reset_breaker.reason.blockId]: 'This form could not be read. Nothing was changed.' };
-      await ack({ response_action: 'errors', errors });
-      return;
-    }
-    await ack();
-    const { action, reason } = read.value;
-    const result = await resetBreaker(
-      {
-        store: deps.store,
-        chat: deps.chat,
-        clock: deps.clock,
-        warehouse: deps.warehouse,
-        isOperator: deps.isOperator,
-        ...operatorsHint(deps),
-        log: recoveryLog(deps),
+const submitBackfill: SubmitModal = async (deps, { ack, body, view, client }) => {
+  const read = readBackfillSubmission(
+    view.state.values as ViewStateValues,
+    view.private_metadata,
+    deps.config.recovery.backfillMaxDays,
+  );
+  if (!read.ok) {
+    const errors =
+      'errors' in read
+        ? read.errors
+        : { [MODALS.backfill.from.blockId]: 'This form could not be read. Nothing was changed.' };
+    await ack({ response_action: 'errors', errors });
+    if ('metadataError' in read) deps.log.warn('unreadable backfill modal', { ...read.metadataError });
+    return;
+  }
+  await ack();
+  const r = read.value;
+  const result = await startBackfill(
+    {
+      store: deps.store,
+      chat: deps.chat,
+      clock: deps.clock,
+      tasks: deps.tasks,
+      isOperator: deps.isOperator,
+      maxDays: deps.config.recovery.backfillMaxDays,
+      ...operatorsHint(deps),
+      log: recoveryLog(deps),
+    },
+    {
+      incidentId: r.incidentId,
+      scraper: r.scraper,
+      from: r.from,
+      until: r.until,
+      requestedBy: { user: body.user.id },
+      requestId: view.id,
+    },
+  );
+  await refresh(deps, r.incidentId);
+  await tellUser(deps, client, r.incidentId, body.user.id, result.ephemeral);
+};
+
+const submitResetBreaker: SubmitModal = async (deps, { ack, body, view, client }) => {
+  const read = readResetBreakerSubmission(view.state.values as ViewStateValues, view.private_metadata);
+  if (!read.ok) {
+    const errors =
+      'errors' in read
+        ? read.errors
+        : { [MODALS.reset_breaker.reason.blockId]: 'This form could not be read. Nothing was changed.' };
+    await ack({ response_action: 'errors', errors });
+    return;
+  }
+  await ack();
+  const { action, reason } = read.value;
+  const result = await resetBreaker(
+    {
+      store: deps.store,
+      chat: deps.chat,
+      clock: deps.clock,
+      warehouse: deps.warehouse,
+      isOperator: deps.isOperator,
+      ...operatorsHint(deps),
+      log: recoveryLog(deps),
+    },
+    {
+      incidentId: action.incidentId,
+      requestedBy: { user: body.user.id },
+      reason,
+      breaker: {
+        kind: 'reset_breaker',
+        breaker: action.breaker,
+        ...(action.processor !== undefined && { processor: action.processor }),
+        ...(action.entities !== undefined && { entities: action.entities }),
+        ...(action.provider !== undefined && { provider: action.provider }),
+        ...(action.target !== undefined && { target: action.target }),
       },
-      {
-        incidentId: action.incidentId,
-        requestedBy: { user: body.user.id },
-        reason,
-        breaker: {
-          kind: 'reset_breaker',
-          breaker: action.breaker,
-          ...(action.processor !== undefined && { processor: action.processor }),
-          ...(action.entities !== undefined && { entities: action.entities }),
-          ...(action.provider !== undefined && { provider: action.provider }),
-          ...(action.target !== undefined && { target: action.target }),
-        },
-        requestId: view.id,
-      },
-    );
-    if (result.outcome === 'reset') await refresh(deps, action.incidentId);
-    await tellUser(
-      deps,
-      client,
-      action.incidentId,
-      body.user.id,
-      result.ephemeral ?? { text: 'Breaker reset; the thread has the details.' },
-    );
+      requestId: view.id,
+    },
+  );
+  if (result.outcome === 'reset') await refresh(deps, action.incidentId);
+  await tellUser(
+    deps,
+    client,
+    action.incidentId,
+    body.user.id,
+    result.ephemeral ?? { text: 'Breaker reset; the thread has the details.' },
+  );
+};
+
+const SUBMIT_MODAL: { [K in ModalKind]: SubmitModal } = {
+  backfill: submitBackfill,
+  reset_breaker: submitResetBreaker,
+};
+
+function registerModals(app: App, deps: BotDeps) {
+  // One listener for every modal, as for the buttons: Bolt runs every listener's middleware per request.
+  app.view<ViewSubmitAction>(MODAL_CALLBACK_PATTERN, async (submission) => {
+    const kind = modalKindOf(submission.view.callback_id);
+    if (kind) await SUBMIT_MODAL[kind](deps, submission);
   });
 }
 

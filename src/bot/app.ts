@@ -61,6 +61,8 @@ export function createBoltApp(options: BoltOptions): App {
   };
   const identity =
     options.botId && options.botUserId ? { botId: options.botId, botUserId: options.botUserId } : {};
+  // No conversation store: no listener reads context.conversation, and Bolt's default one runs a
+  // middleware (a Map lookup and its promises) in front of every ack.
   const app =
     options.transport === 'socket'
       ? new App({
@@ -71,6 +73,7 @@ export function createBoltApp(options: BoltOptions): App {
           installerOptions: { port: options.port },
           clientOptions,
           logger,
+          convoStore: false,
           ...identity,
         })
       : new App({
@@ -80,6 +83,7 @@ export function createBoltApp(options: BoltOptions): App {
           processBeforeResponse: options.processBeforeResponse ?? false,
           clientOptions,
           logger,
+          convoStore: false,
           ...identity,
         });
   // One central error handler: listeners that throw are logged with their context, never crash the process.

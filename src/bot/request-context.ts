@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { App } from '@slack/bolt';
 import {
+  annotateLogContext,
   currentLogContext,
   hasCorrelation,
-  type LogFields,
   requestLogContext,
   withLogContext,
 } from '../runtime/logger.js';
@@ -54,16 +54,17 @@ export function describeSlackBody(body: unknown): string | undefined {
 }
 
 /**
- * Every Slack request's listeners log with what was asked; in Socket Mode (no HTTP request) a correlation
- * id is made here, one per Slack request.
+ * Every Slack request's listeners log with what was asked. Over HTTP the request already has its context
+ * (traceRequests), which is annotated in place: a nested context per request would sit in front of every
+ * ack. In Socket Mode (no HTTP request) a correlation id is made here, one per Slack request.
  */
 export function slackLogContext(app: App): void {
-  app.use(async ({ body, next }) => {
+  app.use(({ body, next }) => {
     const slack = describeSlackBody(body);
-    const fields: LogFields = {
-      ...(hasCorrelation(currentLogContext()) ? {} : { correlationId: randomUUID() }),
-      ...(slack ? { slack } : {}),
-    };
-    await withLogContext(fields, next);
+    if (hasCorrelation(currentLogContext())) {
+      if (slack) annotateLogContext({ slack });
+      return next();
+    }
+    return withLogContext({ correlationId: randomUUID(), ...(slack ? { slack } : {}) }, next);
   });
 }

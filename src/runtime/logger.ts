@@ -33,6 +33,18 @@ export function withLogContext<T>(fields: LogFields, work: () => T): T {
   return context.run({ ...context.getStore(), ...fields }, work);
 }
 
+/**
+ * Add fields to the context of the work in progress, in place: cheaper than a nested `withLogContext` on a
+ * hot path (a Slack request adds what it asked for). Every context is a fresh object made by
+ * `withLogContext` for its own work, so only that work sees the change. False when there is no context.
+ */
+export function annotateLogContext(fields: LogFields): boolean {
+  const store = context.getStore();
+  if (!store) return false;
+  Object.assign(store, fields);
+  return true;
+}
+
 /** The fields of the work in progress, if any. */
 export function currentLogContext(): LogFields | undefined {
   return context.getStore();

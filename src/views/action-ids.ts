@@ -52,6 +52,18 @@ export const MODALS = {
   },
 } as const;
 
+export type ModalKind = keyof typeof MODALS;
+const MODAL_KINDS = Object.keys(MODALS) as ModalKind[];
+
+/** Pattern for Bolt's `app.view(pattern, …)`: every modal of the bot, exactly, so one listener takes them all. */
+export const MODAL_CALLBACK_PATTERN = new RegExp(
+  `^(?:${MODAL_KINDS.map((k) => escapeRegExp(MODALS[k].callbackId)).join('|')})$`,
+);
+
+/** Which modal a submission's callback id belongs to. */
+export const modalKindOf = (callbackId: string): ModalKind | undefined =>
+  MODAL_KINDS.find((k) => MODALS[k].callbackId === callbackId);
+
 /** Slack's limit on a button value (and the one we hold every encoded value to). */
 export const MAX_VALUE_CHARS = 2000;
 /** Slack's limit on an option value (overflow / static select). */

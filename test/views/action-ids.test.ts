@@ -6,7 +6,9 @@ import {
   actionId,
   encodeActionValue,
   MAX_VALUE_CHARS,
+  MODAL_CALLBACK_PATTERN,
   MODALS,
+  modalKindOf,
   parseAction,
   parseActionId,
   parseActionValue,
@@ -53,6 +55,19 @@ describe('action ids', () => {
     ];
     expect(new Set(modalIds).size).toBe(modalIds.length);
     for (const id of modalIds) expect(id.startsWith('v1.')).toBe(true);
+  });
+
+  it('route every modal through one pattern, exactly, to its own kind', () => {
+    for (const kind of ['backfill', 'reset_breaker'] as const) {
+      const id = MODALS[kind].callbackId;
+      expect(MODAL_CALLBACK_PATTERN.test(id)).toBe(true);
+      expect(modalKindOf(id)).toBe(kind);
+      expect(MODAL_CALLBACK_PATTERN.test(`${id}x`)).toBe(false);
+      expect(MODAL_CALLBACK_PATTERN.test(`x${id}`)).toBe(false);
+    }
+    // '.' in the ids is literal, not "any character".
+    expect(MODAL_CALLBACK_PATTERN.test('v1xbackfill_modal')).toBe(false);
+    expect(modalKindOf('v1.unknown_modal')).toBeUndefined();
   });
 
   it('parse suffixed ids and reject unknown or old ones with a typed error', () => {
