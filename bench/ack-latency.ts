@@ -1,6 +1,6 @@
 // Case 4, interaction ack latency: signed slash commands (/scrape-status) and button clicks (Acknowledge on
 // an open incident) from 50 concurrent clients on loopback, against (a) the bot's Bolt app (createBoltApp +
-// the real commands and actions surfaces: the command's answer reads DashboardData and replies through
+// production's surfaces, commands, buttons, modals and Home: the command's answer reads DashboardData and replies through
 // response_url, the click changes the incident in the embedded Store, audits it, threads it and answers)
 // and (b) a bare @slack/bolt App on the same HTTP receiver that only acks. Latency = request sent → HTTP
 // response (Bolt answers the request when ack() is called). Every data and Store call checks that its
@@ -16,14 +16,13 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { App } from '@slack/bolt';
 import type { ChatPort } from '../src/alerts/chat.js';
-import { actionsSurface } from '../src/bot/actions.js';
 import { afterAck } from '../src/bot/after-ack.js';
 import { createBoltApp, startBoltApp } from '../src/bot/app.js';
-import { commandsSurface } from '../src/bot/commands.js';
 import type { BotDeps, DashboardData } from '../src/bot/deps.js';
 import { systemClock } from '../src/clock.js';
 import { readConfig } from '../src/config.js';
 import { createLogger } from '../src/runtime/logger.js';
+import { defaultUi } from '../src/runtime/ui.js';
 import { createDuckDbStore } from '../src/store/duckdb.js';
 import * as incidents from '../src/store/incidents.js';
 import type { DocumentStore } from '../src/store/port.js';
@@ -34,8 +33,8 @@ import { type BenchResult, fmt, log, percentile } from './lib.js';
 
 const WARMUP = 200;
 /** Requests per measured round per app; rounds alternate between the apps so drift hits both alike. */
-const PER_ROUND = 1000;
-const ROUNDS = 5;
+const PER_ROUND = 500;
+const ROUNDS = 20;
 const DATA_DELAY_MS = 250;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The bot's answers after the ack (deferred, data delay, respond()) must not spill into the next round. */
@@ -211,7 +210,8 @@ export async function benchAckLatency(): Promise<BenchResult[]> {
     routes: [],
     log: logger,
   };
-  const bot = createBoltApp({ ...common, surfaces: [commandsSurface(deps), actionsSurface(deps)] });
+  // Production's surfaces, all of them: Bolt runs every listener's middleware for every request.
+  const bot = createBoltApp({ ...common, surfaces: defaultUi.surfaces(deps) });
   const bare = new App({ token: 'xoxb-bench', signingSecret: SECRET, botId: 'B0BENCH', botUserId: 'U0BOT' });
   bare.command('/scrape-status', async ({ ack }) => void (await ack()));
   bare.action(/.*/, async ({ ack }) => void (await ack()));
@@ -286,8 +286,8 @@ export async function benchAckLatency(): Promise<BenchResult[]> {
       const notes = [
         `${s.bot.length} bot and ${s.bare.length} bare requests, ${CLIENTS} concurrent keep-alive clients, ${ROUNDS} alternating rounds after ${WARMUP} warm-up each; non-200 or errors: ${s.failures}`,
         s.interaction.kind === 'command'
-          ? `bot = createBoltApp + the real surfaces; /scrape-status: ack, then DashboardData answering in ${DATA_DELAY_MS} ms, then respond() to a local response_url`
-          : 'bot = createBoltApp + the real surfaces; Acknowledge: ack, then the incident change in the embedded DuckDB Store, its audit entry, the thread reply and the answer',
+          ? `bot = createBoltApp + the production surfaces; /scrape-status: ack, then DashboardData answering in ${DATA_DELAY_MS} ms, then respond() to a local response_url`
+          : 'bot = createBoltApp + the production surfaces; Acknowledge: ack, then the incident change in the embedded DuckDB Store, its audit entry, the thread reply and the answer',
       ];
       if (s === series[series.length - 1])
         notes.push(
