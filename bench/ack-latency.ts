@@ -29,7 +29,7 @@ import type { DocumentStore } from '../src/store/port.js';
 import { ACTION_IDS, encodeActionValue } from '../src/views/action-ids.js';
 import { zonedFormatter } from '../src/views/format.js';
 import { CLIENTS, type ClientReply, type ClientRequest, type Interaction, SECRET } from './ack-client.js';
-import { type BenchResult, fmt, log, percentile } from './lib.js';
+import { type BenchResult, collectGarbage, fmt, log, percentile } from './lib.js';
 
 const WARMUP = 200;
 /** Requests per measured round per app; rounds alternate between the apps so drift hits both alike. */
@@ -37,10 +37,16 @@ const PER_ROUND = 500;
 const ROUNDS = 20;
 const DATA_DELAY_MS = 250;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** The bot's answers after the ack (deferred, data delay, respond()) must not spill into the next round. */
+/**
+ * The bot's answers after the ack (deferred, data delay, respond()) must not spill into the next round,
+ * and every round starts from a collected heap: a major GC made due by the garbage of earlier rounds'
+ * after-ack work would otherwise stall whichever app's round it happens to land in (one 30-70 ms pause
+ * moves a 10,000-sample p99 by itself). A major GC that a round's own requests cause still lands in it.
+ */
 async function settle() {
   await sleep(DATA_DELAY_MS + 100);
   while (afterAck.pending > 0) await sleep(20);
+  collectGarbage();
   await sleep(200);
 }
 
@@ -257,9 +263,9 @@ export async function benchAckLatency(): Promise<BenchResult[]> {
   try {
     for (const s of series) {
       await client.load(botPort, WARMUP, s.interaction);
-      await settle();
       await client.load(barePort, WARMUP, s.interaction);
       await client.load(wiredPort, WARMUP, s.interaction);
+      await settle();
       // Rotate the order each round, so whatever follows a round (GC of its garbage) lands on each app alike.
       const apps = [
         { port: botPort, into: s.bot },

@@ -1,5 +1,7 @@
 // Shared bench plumbing: one result row per figure, timing helpers and the final table.
 // Every figure is a ratio against a baseline measured in the same run, so machines and load cancel out.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 export interface BenchResult {
   readonly case: string;
@@ -101,3 +103,12 @@ export function formatTable(outcomes: readonly CaseOutcome[]): string {
 export const log = (message: string): void => {
   process.stdout.write(`${message}\n`);
 };
+
+/**
+ * A full garbage collection now. Node hides `gc()` unless started with --expose-gc; the flag can be set
+ * at run time, and a fresh context then has the function.
+ */
+export const collectGarbage: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
