@@ -15,7 +15,7 @@ import { createDuckDbStore } from '../src/store/duckdb.js';
 import * as incidents from '../src/store/incidents.js';
 import * as retryQueue from '../src/store/retry-queue.js';
 import { zonedFormatter } from '../src/views/format.js';
-import { type BenchResult, fmt, log, sampleRss } from './lib.js';
+import { type BenchResult, collectGarbage, fmt, log, sampleRss } from './lib.js';
 
 /** The issue's figure, and the default run's count. */
 export const FULL_ITEMS = 10_000;
@@ -145,6 +145,18 @@ export async function benchRetryThroughput(
     const results = new Map<string, number>();
     let next = 0;
     let errors = 0;
+    // Where the memory is, after a full GC: the JS heap, and DuckDB's own (its buffer pool keeps the
+    // store's pages; it is native memory, part of RSS but not of the heap).
+    const inspect = await instance.connect();
+    const memoryNow = async () => {
+      collectGarbage();
+      const reader = await inspect.runAndReadAll(
+        'SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()',
+      );
+      const duckdbBytes = Number(reader.getRowObjects()[0]?.b ?? 0);
+      return { heapMb: process.memoryUsage().heapUsed / 1_048_576, duckdbMb: duckdbBytes / 1_048_576 };
+    };
+    const memoryBefore = await memoryNow();
     const rss = sampleRss(25);
     const started = performance.now();
     const worker = async () => {
@@ -163,6 +175,8 @@ export async function benchRetryThroughput(
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const elapsedMs = performance.now() - started;
     const mem = rss.stop();
+    const memoryAfter = await memoryNow();
+    inspect.closeSync();
     const done = [...results.values()].reduce((a, b) => a + b, 0);
     const perSecond = done / (elapsedMs / 1000);
     const ideal = CONCURRENCY / (SERVICE_MS / 1000);
@@ -175,6 +189,7 @@ export async function benchRetryThroughput(
       `${done} of ${ids.length} items in ${fmt(elapsedMs / 1000)} s at concurrency ${CONCURRENCY}: ${fmt(perSecond)} items/s vs ideal ${ideal} items/s (${CONCURRENCY} / ${SERVICE_MS} ms); ratio = ideal / measured`,
       `outcomes: ${outcomes}; errors ${errors}; service calls ${calls}; next attempts enqueued ${enqueued.length}; thread replies ${chat.posts - postsBefore}`,
       `RSS start ${fmt(mem.startMb)} MB, peak ${fmt(mem.peakMb)} MB, end ${fmt(mem.endMb)} MB (sampled every 25 ms)`,
+      `after a full GC, JS heap ${fmt(memoryBefore.heapMb)} → ${fmt(memoryAfter.heapMb)} MB; DuckDB's own memory (duckdb_memory()) ${fmt(memoryBefore.duckdbMb)} → ${fmt(memoryAfter.duckdbMb)} MB`,
       ...(done < ids.length ? [`stopped at the ${BUDGET_MS / 1000} s budget`] : []),
       ...(ids.length < FULL_ITEMS ? [`${ids.length} items, not ${FULL_ITEMS}`] : []),
     ];
@@ -195,6 +210,8 @@ export async function benchRetryThroughput(
           enqueued: enqueued.length,
           results: Object.fromEntries(results),
           rss: mem,
+          memoryBefore,
+          memoryAfter,
         },
       },
       {
