@@ -44,10 +44,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * moves a 10,000-sample p99 by itself). A major GC that a round's own requests cause still lands in it.
  */
 async function settle() {
-  await sleep(DATA_DELAY_MS + 100);
   while (afterAck.pending > 0) await sleep(20);
   collectGarbage();
-  await sleep(200);
+  await sleep(50);
 }
 
 /** A process running bench/ack-client.ts under tsx, one request/reply at a time over IPC. */

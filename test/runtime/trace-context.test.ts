@@ -7,12 +7,14 @@ import type { App } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBoltApp, startBoltApp } from '../../src/bot/app.js';
 import type { HttpRoute } from '../../src/bot/http.js';
+import { slackLogContext } from '../../src/bot/request-context.js';
 import { taskRoutes } from '../../src/bot/task-routes.js';
 import { ManualClock } from '../../src/clock.js';
 import { createClockScheduler } from '../../src/jobs/scheduler.js';
 import type { RecoveryTaskDeps } from '../../src/recovery/task-routes.js';
 import {
   createLogger,
+  currentLogContext,
   type Logger,
   newRunLogContext,
   requestLogContext,
@@ -74,6 +76,47 @@ describe('requestLogContext', () => {
     expect(newRunLogContext(PROJECT, () => 'abcd-ef')[TRACE]).toMatch(
       new RegExp(`^projects/${PROJECT}/traces/abcdef0{26}$`),
     );
+  });
+});
+
+describe('slackLogContext (the Bolt middleware)', () => {
+  type Middleware = (args: { body: unknown; next: () => Promise<void> }) => Promise<void>;
+  function middleware(): Middleware {
+    let registered: Middleware | undefined;
+    slackLogContext({ use: (m: Middleware) => void (registered = m) } as unknown as App);
+    if (!registered) throw new Error('slackLogContext registered no middleware');
+    return registered;
+  }
+  const seenBy = async (run: Middleware, body: unknown) => {
+    let seen: Record<string, unknown> | undefined;
+    await run({ body, next: async () => void (seen = { ...currentLogContext() }) });
+    return seen;
+  };
+
+  it('Socket Mode (no HTTP request): each Slack request gets its own correlation id and what it asked', async () => {
+    const run = middleware();
+    const a = await seenBy(run, { command: '/scrape-status' });
+    const b = await seenBy(run, { type: 'block_actions', actions: [{ action_id: 'v1.ack' }] });
+    expect(a).toMatchObject({ slack: 'command /scrape-status' });
+    expect(b).toMatchObject({ slack: 'action v1.ack' });
+    expect(a?.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b?.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a?.correlationId).not.toBe(b?.correlationId);
+  });
+
+  it("over HTTP: the request's own context gains what Slack asked, and no other request's does", async () => {
+    const run = middleware();
+    const [one, two] = await Promise.all(
+      ['req-1', 'req-2'].map((correlationId, i) =>
+        withLogContext({ correlationId }, async () => {
+          await run({ body: { command: i === 0 ? '/breakers' : '/retry-queue' }, next: async () => {} });
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          return { ...currentLogContext() };
+        }),
+      ),
+    );
+    expect(one).toEqual({ correlationId: 'req-1', slack: 'command /breakers' });
+    expect(two).toEqual({ correlationId: 'req-2', slack: 'command /retry-queue' });
   });
 });
 
