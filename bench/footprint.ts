@@ -7,13 +7,14 @@
 // reading after IDLE_MS (V8 gives the startup garbage back some 8-12 s after the start, when it sees the
 // process idle), with the peak of the window beside it.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchResult, SkippedCase } from './lib.js';
+import { ensureFreshBuild } from '../test/support/fresh-build.js';
+import type { BenchResult } from './lib.js';
 import { fmt, log } from './lib.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -131,15 +132,9 @@ async function coldStart(
   }
 }
 
-export async function benchFootprint(): Promise<(BenchResult | SkippedCase)[]> {
-  if (!existsSync(DIST_ENTRY)) {
-    return [
-      {
-        case: 'footprint',
-        skipped: 'dist/ is not built (npm run build): bin/shotclock.js has nothing to run',
-      },
-    ];
-  }
+export async function benchFootprint(): Promise<BenchResult[]> {
+  // bin/shotclock.js runs dist/: rebuilt first when src/ is newer, so the figure is today's code.
+  ensureFreshBuild();
   const dir = mkdtempSync(join(tmpdir(), 'shotclock-bench-start-'));
   const slack = await slackDouble();
   try {

@@ -83,13 +83,19 @@ describe('slackLogContext (the Bolt middleware)', () => {
   type Middleware = (args: { body: unknown; next: () => Promise<void> }) => Promise<void>;
   function middleware(): Middleware {
     let registered: Middleware | undefined;
-    slackLogContext({ use: (m: Middleware) => void (registered = m) } as unknown as App);
+    const use = (m: Middleware) => {
+      registered = m;
+    };
+    slackLogContext({ use } as unknown as App);
     if (!registered) throw new Error('slackLogContext registered no middleware');
     return registered;
   }
   const seenBy = async (run: Middleware, body: unknown) => {
     let seen: Record<string, unknown> | undefined;
-    await run({ body, next: async () => void (seen = { ...currentLogContext() }) });
+    const next = async () => {
+      seen = { ...currentLogContext() };
+    };
+    await run({ body, next });
     return seen;
   };
 
