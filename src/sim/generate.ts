@@ -11,8 +11,9 @@ import { generateProcessors } from './gen-processors.js';
 import { generateProxyMetrics, proxyBreakerRows } from './gen-proxy.js';
 import { assertScenarioFits, type Scenario } from './scenario.js';
 import { loadSchedule, type Schedule } from './schedule.js';
+import { DEFAULT_SEED } from './seed.js';
 
-export const DEFAULT_SEED = 20252026;
+export { DEFAULT_SEED };
 
 export interface SimulateOptions {
   readonly from: string;

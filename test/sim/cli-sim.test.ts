@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseSimArgs, registerSimCommand } from '../../src/cli/sim.js';
+import { registerSimCommand } from '../../src/cli/sim.js';
+import { parseSimArgs } from '../../src/cli/sim-run.js';
 import { openDuckDbWarehouse } from '../../src/warehouse/duckdb.js';
 import { defineQuery } from '../../src/warehouse/port.js';
 
