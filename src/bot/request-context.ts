@@ -8,18 +8,30 @@ import {
   annotateLogContext,
   currentLogContext,
   hasCorrelation,
+  type LogFields,
   requestLogContext,
   withLogContext,
 } from '../runtime/logger.js';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** Log contexts made for one HTTP request each: only that request's work runs in them. */
+const requestContexts = new WeakSet<object>();
+
+function withRequestLogContext<T>(fields: LogFields, work: () => T): T {
+  return withLogContext(fields, () => {
+    const own = currentLogContext();
+    if (own) requestContexts.add(own);
+    return work();
+  });
+}
+
 /** Wrap the server's request listeners (Bolt's receiver, routes) in each request's log context. */
 export function traceRequests(server: Server, project: string | undefined): void {
   const listeners = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) =>
-    withLogContext(requestLogContext(req.headers, project), () => {
+    withRequestLogContext(requestLogContext(req.headers, project), () => {
       for (const listener of listeners) listener.call(server, req, res);
     }),
   );
@@ -32,7 +44,7 @@ export function ensureRequestContext<T>(
   work: () => T,
 ): T {
   if (hasCorrelation(currentLogContext())) return work();
-  return withLogContext(requestLogContext(headers, project), work);
+  return withRequestLogContext(requestLogContext(headers, project), work);
 }
 
 /** What Slack asked for, in a few words: `command /scrape-status`, `action retry`, `event app_home_opened`. */
@@ -54,17 +66,25 @@ export function describeSlackBody(body: unknown): string | undefined {
 }
 
 /**
- * Every Slack request's listeners log with what was asked. Over HTTP the request already has its context
- * (traceRequests), which is annotated in place: a nested context per request would sit in front of every
- * ack. In Socket Mode (no HTTP request) a correlation id is made here, one per Slack request.
+ * Every Slack request's listeners log with what was asked. Over HTTP the request's own context (made by
+ * traceRequests) is annotated in place: a nested context per request would sit in front of every ack.
+ * Anywhere else (Socket Mode has no HTTP request) a nested context carries it, with a correlation id of
+ * its own unless the surrounding work has one: a context other work shares is never changed.
  */
 export function slackLogContext(app: App): void {
   app.use(({ body, next }) => {
     const slack = describeSlackBody(body);
-    if (hasCorrelation(currentLogContext())) {
+    const current = currentLogContext();
+    if (current && requestContexts.has(current)) {
       if (slack) annotateLogContext({ slack });
       return next();
     }
-    return withLogContext({ correlationId: randomUUID(), ...(slack ? { slack } : {}) }, next);
+    return withLogContext(
+      {
+        ...(hasCorrelation(current) ? {} : { correlationId: randomUUID() }),
+        ...(slack ? { slack } : {}),
+      },
+      next,
+    );
   });
 }

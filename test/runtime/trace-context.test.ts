@@ -7,7 +7,7 @@ import type { App } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBoltApp, startBoltApp } from '../../src/bot/app.js';
 import type { HttpRoute } from '../../src/bot/http.js';
-import { slackLogContext } from '../../src/bot/request-context.js';
+import { ensureRequestContext, slackLogContext } from '../../src/bot/request-context.js';
 import { taskRoutes } from '../../src/bot/task-routes.js';
 import { ManualClock } from '../../src/clock.js';
 import { createClockScheduler } from '../../src/jobs/scheduler.js';
@@ -112,17 +112,31 @@ describe('slackLogContext (the Bolt middleware)', () => {
 
   it("over HTTP: the request's own context gains what Slack asked, and no other request's does", async () => {
     const run = middleware();
+    const commands = ['/breakers', '/retry-queue'];
     const [one, two] = await Promise.all(
-      ['req-1', 'req-2'].map((correlationId, i) =>
-        withLogContext({ correlationId }, async () => {
-          await run({ body: { command: i === 0 ? '/breakers' : '/retry-queue' }, next: async () => {} });
+      commands.map((command) =>
+        ensureRequestContext({}, undefined, async () => {
+          await run({ body: { command }, next: async () => {} });
           await new Promise((resolve) => setTimeout(resolve, 5));
           return { ...currentLogContext() };
         }),
       ),
     );
-    expect(one).toEqual({ correlationId: 'req-1', slack: 'command /breakers' });
-    expect(two).toEqual({ correlationId: 'req-2', slack: 'command /retry-queue' });
+    expect(one).toMatchObject({ slack: 'command /breakers' });
+    expect(two).toMatchObject({ slack: 'command /retry-queue' });
+    expect(one?.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(one?.correlationId).not.toBe(two?.correlationId);
+  });
+
+  it('a context that other work shares (a run, a socket opened inside one) is never changed', async () => {
+    const run = middleware();
+    await withLogContext({ correlationId: 'run-1' }, async () => {
+      const first = await seenBy(run, { command: '/breakers' });
+      const second = await seenBy(run, { command: '/retry-queue' });
+      expect(first).toEqual({ correlationId: 'run-1', slack: 'command /breakers' });
+      expect(second).toEqual({ correlationId: 'run-1', slack: 'command /retry-queue' });
+      expect(currentLogContext()).toEqual({ correlationId: 'run-1' });
+    });
   });
 });
 
