@@ -1,10 +1,10 @@
 // Case 4, interaction ack latency: signed slash commands (/scrape-status) and button clicks (Acknowledge on
 // an open incident) from 50 concurrent clients on loopback, against (a) the bot's Bolt app (createBoltApp +
-// production's surfaces, commands, buttons, modals and Home: the command's answer reads DashboardData and replies through
-// response_url, the click changes the incident in the embedded Store, audits it, threads it and answers)
-// and (b) a bare @slack/bolt App on the same HTTP receiver that only acks (each kind the bot answers). Latency = request sent → HTTP
-// response (Bolt answers the request when ack() is called). Every data and Store call checks that its
-// request was already acked.
+// production's surfaces: commands, buttons, modals, Home; the command's answer reads DashboardData and
+// replies through response_url, the click changes the incident in the embedded Store, audits it, threads
+// it and answers) and (b) a bare @slack/bolt App on the same HTTP receiver that only acks, with a listener
+// for each kind of request the bot answers. Latency = request sent → HTTP response (Bolt answers the
+// request when ack() is called). Every data and Store call checks that its request was already acked.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
