@@ -35,6 +35,7 @@ import {
   readBackfillSubmission,
   readResetBreakerSubmission,
   resetBreakerModal,
+  type SubmissionResult,
   type ViewStateValues,
 } from '../views/modals.js';
 import { auditReply, notAllowedEphemeral, unreadableActionEphemeral } from '../views/thread.js';
@@ -416,6 +417,20 @@ async function onClick(
 type ModalSubmission = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type SubmitModal = (deps: BotDeps, submission: ModalSubmission) => Promise<void>;
 
+/**
+ * Refuse an unreadable submission in its ack, so the modal stays open: the form's own field errors, or one
+ * error on `blockId` when its hidden state (private_metadata) cannot be read. Nothing is changed either way.
+ */
+function refuseSubmission(
+  ack: ModalSubmission['ack'],
+  read: Extract<SubmissionResult<unknown>, { ok: false }>,
+  blockId: string,
+): Promise<void> {
+  const errors =
+    'errors' in read ? read.errors : { [blockId]: 'This form could not be read. Nothing was changed.' };
+  return ack({ response_action: 'errors', errors });
+}
+
 const submitBackfill: SubmitModal = async (deps, { ack, body, view, client }) => {
   const read = readBackfillSubmission(
     view.state.values as ViewStateValues,
@@ -423,11 +438,7 @@ const submitBackfill: SubmitModal = async (deps, { ack, body, view, client }) =>
     deps.config.recovery.backfillMaxDays,
   );
   if (!read.ok) {
-    const errors =
-      'errors' in read
-        ? read.errors
-        : { [MODALS.backfill.from.blockId]: 'This form could not be read. Nothing was changed.' };
-    await ack({ response_action: 'errors', errors });
+    await refuseSubmission(ack, read, MODALS.backfill.from.blockId);
     if ('metadataError' in read) deps.log.warn('unreadable backfill modal', { ...read.metadataError });
     return;
   }
@@ -460,11 +471,7 @@ const submitBackfill: SubmitModal = async (deps, { ack, body, view, client }) =>
 const submitResetBreaker: SubmitModal = async (deps, { ack, body, view, client }) => {
   const read = readResetBreakerSubmission(view.state.values as ViewStateValues, view.private_metadata);
   if (!read.ok) {
-    const errors =
-      'errors' in read
-        ? read.errors
-        : { [MODALS.reset_breaker.reason.blockId]: 'This form could not be read. Nothing was changed.' };
-    await ack({ response_action: 'errors', errors });
+    await refuseSubmission(ack, read, MODALS.reset_breaker.reason.blockId);
     return;
   }
   await ack();

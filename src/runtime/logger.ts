@@ -35,8 +35,9 @@ export function withLogContext<T>(fields: LogFields, work: () => T): T {
 
 /**
  * Add fields to the context of the work in progress, in place: cheaper than a nested `withLogContext` on a
- * hot path (a Slack request adds what it asked for). Every context is a fresh object made by
- * `withLogContext` for its own work, so only that work sees the change. False when there is no context.
+ * hot path (a Slack request adds what it asked for). Every work that runs in the context sees the change,
+ * so only a caller that knows the context belongs to one unit of work may use it (request-context.ts keeps
+ * the contexts made for one HTTP request each). False when there is no context.
  */
 export function annotateLogContext(fields: LogFields): boolean {
   const store = context.getStore();
