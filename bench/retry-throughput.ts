@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { ChatPort, OutgoingMessage, PostedMessage } from '../src/alerts/chat.js';
+import type { ChatPort, OutgoingMessage, PostedMessage } from '../src/chat/port.js';
 import { systemClock } from '../src/clock.js';
 import { handleRetryTask, type RetryTaskDeps } from '../src/recovery/handle-retry-task.js';
 import type { RecoveryTask, ScraperService, ServiceResult } from '../src/recovery/ports.js';

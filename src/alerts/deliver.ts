@@ -1,10 +1,10 @@
 import type { Clock } from '../clock.js';
 import type { Finding, Severity } from '../jobs/finding.js';
-import { withLogContext } from '../runtime/logger.js';
+import { withLogContext } from '../log.js';
 import type { Incident } from '../store/incidents.js';
 import * as incidents from '../store/incidents.js';
 import type { DocumentStore } from '../store/port.js';
-import type { ChatPort, OutgoingMessage, PostedMessage } from './chat.js';
+import type { ChatPort, OutgoingMessage, PostedMessage } from '../chat/port.js';
 import { finishUnfinished, postOnce } from './messenger.js';
 import { type Decision, reconcile } from './reconcile.js';
 
@@ -14,7 +14,7 @@ export interface RenderedMessage {
 }
 
 /**
- * How incidents look in Slack; src/bot/render.ts builds these from the pure views. Async because an
+ * How incidents look in Slack; src/alerts/render.ts builds these from the pure views. Async because an
  * alert shows its retry's state, read from the Store, so every edit of a message says the same thing
  * whichever path (a check run, a task callback, a click) makes it.
  */

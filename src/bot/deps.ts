@@ -1,7 +1,7 @@
-import type { ChatPort } from '../alerts/chat.js';
+import type { ChatPort } from '../chat/port.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../log.js';
 import type { DocumentStore } from '../store/port.js';
 import type { RetryStatus } from '../store/retry-queue.js';
 import type { TaskQueue } from '../tasks/port.js';
@@ -18,7 +18,7 @@ import type { Warehouse } from '../warehouse/port.js';
 
 /**
  * What the dashboards (slash commands, App Home, the digest) read. Implemented on the Warehouse and the
- * Store by src/bot/data.ts; surfaces take it as a dependency so they are tested with plain rows.
+ * Store by src/dashboard/data.ts; surfaces take it as a dependency so they are tested with plain rows.
  */
 export interface DashboardData {
   scraperStatus(now: Date): Promise<ScraperStatusRow[]>;

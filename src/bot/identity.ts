@@ -1,5 +1,5 @@
 import { webApi } from '@slack/bolt';
-import { SAFE_CLIENT_OPTIONS } from './chat.js';
+import { SAFE_CLIENT_OPTIONS } from '../chat/slack.js';
 
 /** Why the bot cannot start on Slack, said so that the person deploying it knows what to fix. */
 export class SlackStartupError extends Error {}

@@ -11,7 +11,7 @@ import {
   type LogFields,
   requestLogContext,
   withLogContext,
-} from '../runtime/logger.js';
+} from '../log.js';
 
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 

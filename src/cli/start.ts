@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
-import { createLogger } from '../runtime/logger.js';
+import { createLogger } from '../log.js';
 import { selfHostedAdapters } from '../runtime/production.js';
 import { type RunningBot, startShotclock } from '../runtime/start.js';
 import { defaultUi } from '../runtime/ui.js';

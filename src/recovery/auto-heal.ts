@@ -2,7 +2,7 @@
 // policies need to know (actions taken today, pauses, what is still running), decide (policies.ts), and do
 // each action through the same paths a click takes, as done "by shotclock (policy NAME)".
 import { randomUUID } from 'node:crypto';
-import type { ChatPort } from '../alerts/chat.js';
+import type { ChatPort } from '../chat/port.js';
 import type { Clock } from '../clock.js';
 import type { Finding } from '../jobs/finding.js';
 import { etDate } from '../jobs/time.js';

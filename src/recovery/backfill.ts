@@ -1,6 +1,6 @@
 // Backfill: scrape a date range again, one named task per date, progress edited in place in the alert's
 // thread ("3/7 dates done") and one summary when the last date finishes. Operators only, audited.
-import type { ChatPort } from '../alerts/chat.js';
+import type { ChatPort } from '../chat/port.js';
 import type { Clock } from '../clock.js';
 import { addDays, daysBetween, isIsoDate } from '../jobs/time.js';
 import * as audit from '../store/audit.js';

@@ -3,7 +3,7 @@
 // record (Store) → enqueue the next attempt → reply in the thread → tell the lead (resolve / edit alert).
 // Everything after the record is idempotent, so a redelivery after a crash finishes it without re-scraping.
 import { z } from 'zod';
-import type { ChatPort } from '../alerts/chat.js';
+import type { ChatPort } from '../chat/port.js';
 import type { Clock } from '../clock.js';
 import * as ledger from '../store/message-ledger.js';
 import type { DocumentStore } from '../store/port.js';

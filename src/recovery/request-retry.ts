@@ -1,6 +1,6 @@
 // A Retry click (or an auto-heal policy) on a scraper/processor gap: one retry-queue item per (name, date),
 // one named task per attempt, one "scheduled" reply in the alert's thread.
-import type { ChatPort } from '../alerts/chat.js';
+import type { ChatPort } from '../chat/port.js';
 import type { Clock } from '../clock.js';
 import * as audit from '../store/audit.js';
 import type { DocumentStore } from '../store/port.js';

@@ -1,7 +1,7 @@
 // Reset Breaker: clear a processor's entity breakers (reprocess_attempts) or set a proxy pair to HALF_OPEN.
 // Destructive, so: operators only (a refused click changes nothing and is audited as denied), a reason is
 // required, writes are parameterized DML files, and the result is threaded under the alert.
-import type { ChatPort } from '../alerts/chat.js';
+import type { ChatPort } from '../chat/port.js';
 import type { Clock } from '../clock.js';
 import type { Action } from '../jobs/finding.js';
 import * as audit from '../store/audit.js';

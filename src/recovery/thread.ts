@@ -1,5 +1,5 @@
 // Where recovery replies go: the thread of the incident's alert (its root's thread when it is threaded).
-import type { PostedMessage } from '../alerts/chat.js';
+import type { PostedMessage } from '../chat/port.js';
 import { threadOf } from '../alerts/deliver.js';
 import { type MessengerDeps, postOnce } from '../alerts/messenger.js';
 import * as incidents from '../store/incidents.js';

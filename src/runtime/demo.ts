@@ -10,7 +10,7 @@ import { DEFAULT_SCENARIO_FILE } from '../sim/scenario.js';
 import type { ScrapeAnswer } from '../sim/scraper-service.js';
 import { verifyLocalTaskCaller } from '../tasks/verify.js';
 import { openEmbedded, removeEmbeddedDb } from './embedded.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../log.js';
 import { type RunningBot, startShotclock, type Ui } from './start.js';
 
 /** Days of pipeline history simulated before the demo date: the checks look back up to 14 + 14 days. */

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import { createDuckDbStore, type DuckDbStore } from '../store/duckdb.js';
 import { createLocalTaskQueue, type LocalTaskQueue } from '../tasks/local.js';
 import { type DuckDbWarehouse, openDuckDbWarehouse } from '../warehouse/duckdb.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../log.js';
 
 export interface Embedded {
   readonly warehouse: DuckDbWarehouse;

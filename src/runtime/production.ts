@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { ProcessorService, ScraperService } from '../recovery/ports.js';
 import { verifyLocalTaskCaller } from '../tasks/verify.js';
 import { openEmbedded } from './embedded.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../log.js';
 import type { Adapters } from './start.js';
 
 export const instanceId = () => `${hostname()}:${process.pid}`;

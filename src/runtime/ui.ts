@@ -1,6 +1,6 @@
 import { actionsSurface } from '../bot/actions.js';
 import { commandsSurface } from '../bot/commands.js';
-import { createDashboardData } from '../bot/data.js';
+import { createDashboardData } from '../dashboard/data.js';
 import { homeSurface } from '../bot/home.js';
 import type { Ui } from './start.js';
 

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Clock } from '../clock.js';
-import type { Logger } from '../runtime/logger.js';
+import type { Logger } from '../log.js';
 import { type BackoffPolicy, type DeliveryResult, decideOutcome, deliveryHeaders } from './local-policy.js';
 import { assertValidTask, type EnqueueResult, type TaskQueue, type TaskRequest } from './port.js';
 

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBoltApp, startBoltApp } from '../../src/bot/app.js';
 import { healthRoutes } from '../../src/bot/health.js';
 import { HttpError } from '../../src/bot/http.js';
-import { createLogger } from '../../src/runtime/logger.js';
+import { createLogger } from '../../src/log.js';
 import { postSigned, slashCommandBody } from '../support/slack-request.js';
 
 const SECRET = 'test-signing-secret';

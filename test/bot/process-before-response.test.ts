@@ -6,7 +6,7 @@ import type { App } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBoltApp, startBoltApp } from '../../src/bot/app.js';
 import { readConfig } from '../../src/config.js';
-import { createLogger } from '../../src/runtime/logger.js';
+import { createLogger } from '../../src/log.js';
 import { postSigned, slashCommandBody } from '../support/slack-request.js';
 
 const SECRET = 'pbr-signing-secret';

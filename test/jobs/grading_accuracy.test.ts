@@ -75,11 +75,32 @@ describe('grading_accuracy evaluate', () => {
   it('draws the regression and degradation lines exactly at -10 and -5 points', () => {
     const sev = (correct: number) =>
       findingsFor(r('2026-01-18', 'catboost_v8', correct, 60)).map((f) => f.severity);
-    expect(sev(30)).toEqual([]); // 50 %: -5 exactly, normal
+    expect(sev(31)).toEqual([]); // 51.7 %: 3.3 below, normal
+    expect(sev(30)).toEqual(['warning']); // 50 %: -5 exactly, degraded
     expect(sev(29)).toEqual(['warning']); // 48.3 %: degraded
     expect(sev(27)).toEqual(['warning']); // 45 %: -10 exactly, still degraded
     expect(sev(26)).toEqual(['error']); // 43.3 %: regression
     expect(findingsFor(r('2026-01-18', 'catboost_v8', 29, 60))[0]?.facts.verdict).toBe('degraded');
+  });
+
+  it('exactly 5.0 points below warns and exactly 10.0 below still only warns (own 80 % baseline)', () => {
+    // 14 days at 80 % (40/50), then 75 % (30/40 = 5.0 below) and 70 % (28/40 = 10.0 below) on two systems.
+    const steady = (system: string) => Array.from({ length: 14 }, (_, i) => r(day(-14 + i), system, 40, 50));
+    const findings = evaluateGradingAccuracy(
+      [
+        ...steady('sharp_a'),
+        ...steady('sharp_b'),
+        ...steady('sharp_c'),
+        r('2026-01-18', 'sharp_a', 30, 40),
+        r('2026-01-18', 'sharp_b', 28, 40),
+        r('2026-01-18', 'sharp_c', 31, 40), // 77.5 %: 2.5 below
+      ],
+      ctx,
+    );
+    expect(findings.map((f) => [f.subject.system, f.severity, f.facts.delta_pts, f.facts.verdict])).toEqual([
+      ['sharp_a', 'warning', -5, 'degraded'],
+      ['sharp_b', 'warning', -10, 'degraded'],
+    ]);
   });
 
   it('below 30 % is an error even when the system is usually that weak', () => {

@@ -1,6 +1,6 @@
 // What healed itself, per policy, as the digest and App Home show it (issue 10).
 import { describe, expect, it } from 'vitest';
-import { autoHealCounts } from '../../src/bot/data-rules.js';
+import { autoHealCounts } from '../../src/dashboard/rules.js';
 import type { AuditEntry } from '../../src/store/audit.js';
 import { buildDigest, type DigestInput } from '../../src/views/digest.js';
 import { zonedFormatter } from '../../src/views/format.js';

@@ -2,8 +2,8 @@
 // click → the retry/backfill/reset paths → thread replies "by shotclock (policy NAME)" → recovery resolves.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliverRun } from '../../src/alerts/deliver.js';
-import { refreshAlert, resolveRecovered } from '../../src/bot/incident-messages.js';
-import { createIncidentRenderer } from '../../src/bot/render.js';
+import { refreshAlert, resolveRecovered } from '../../src/alerts/incident-messages.js';
+import { createIncidentRenderer } from '../../src/alerts/render.js';
 import type { Finding } from '../../src/jobs/finding.js';
 import { type AutoHealDeps, runAutoHeal } from '../../src/recovery/auto-heal.js';
 import { handleRetryTask, parseRetryTaskBody } from '../../src/recovery/handle-retry-task.js';

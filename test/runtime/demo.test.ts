@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../src/config.js';
 import { type RunningDemo, startDemo } from '../../src/runtime/demo.js';
-import { createLogger } from '../../src/runtime/logger.js';
+import { createLogger } from '../../src/log.js';
 import { defaultUi } from '../../src/runtime/ui.js';
 import type { SandboxMessage } from '../../src/sandbox/state.js';
 import { ACTION_IDS } from '../../src/views/action-ids.js';

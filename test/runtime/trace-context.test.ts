@@ -19,7 +19,7 @@ import {
   newRunLogContext,
   requestLogContext,
   withLogContext,
-} from '../../src/runtime/logger.js';
+} from '../../src/log.js';
 import { createOrJoin, retryItemId } from '../../src/store/retry-queue.js';
 import { tempDuckDbStore } from '../support/duckdb-store.js';
 import { postSigned, slashCommandBody } from '../support/slack-request.js';

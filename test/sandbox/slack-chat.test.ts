@@ -3,7 +3,7 @@
 // found again by its intent id.
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAFE_CLIENT_OPTIONS, SlackChat } from '../../src/bot/chat.js';
+import { SAFE_CLIENT_OPTIONS, SlackChat } from '../../src/chat/slack.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 
 let sandbox: Sandbox;

@@ -1,4 +1,4 @@
-import type { ChatPort, OutgoingMessage, PostedMessage } from '../../src/alerts/chat.js';
+import type { ChatPort, OutgoingMessage, PostedMessage } from '../../src/chat/port.js';
 
 export interface FakeMessage extends OutgoingMessage {
   readonly ts: string;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ManualClock } from '../../src/clock.js';
-import type { LogFields, Logger } from '../../src/runtime/logger.js';
+import type { LogFields, Logger } from '../../src/log.js';
 import {
   createLocalTaskQueue,
   type LocalTaskQueue,

@@ -1,8 +1,8 @@
-import type { ChatPort } from '../alerts/chat.js';
+import type { ChatPort } from '../chat/port.js';
 import { type DeliverySummary, deliverRun, type IncidentRenderer, type Routing } from '../alerts/deliver.js';
 import { postOnce } from '../alerts/messenger.js';
 import type { DashboardData } from '../bot/deps.js';
-import { refreshAlert } from '../bot/incident-messages.js';
+import { refreshAlert } from '../alerts/incident-messages.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { JOB_NAMES, type JobName, jobCron } from '../jobs/registry.js';
@@ -17,7 +17,7 @@ import type { TaskQueue } from '../tasks/port.js';
 import { buildDigest } from '../views/digest.js';
 import type { TimeFormatter } from '../views/types.js';
 import type { Warehouse } from '../warehouse/port.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../log.js';
 
 export interface JobDeps {
   readonly config: Config;

@@ -24,8 +24,8 @@ import {
   realGaps,
   recoveryByAttempt,
   scraperStatusRows,
-} from './data-rules.js';
-import type { DashboardData } from './deps.js';
+} from './rules.js';
+import type { DashboardData } from '../bot/deps.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -6,7 +6,7 @@ import {
   type SlackHealth,
   slackKey,
   staleKey,
-} from '../../src/runtime/self-health.js';
+} from '../../src/pipeline/self-health.js';
 
 const H = 3_600_000;
 const MIN = 60_000;

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { ChatPort, OutgoingMessage, PostedMessage } from '../alerts/chat.js';
+import type { ChatPort, OutgoingMessage, PostedMessage } from './port.js';
 
 /** Slack message metadata type carrying the ledger's intent id, so a post whose response was lost is found. */
 export const INTENT_EVENT_TYPE = 'shotclock_intent';

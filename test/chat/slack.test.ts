@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webApi } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { INTENT_EVENT_TYPE, SAFE_CLIENT_OPTIONS, SlackChat } from '../../src/bot/chat.js';
+import { INTENT_EVENT_TYPE, SAFE_CLIENT_OPTIONS, SlackChat } from '../../src/chat/slack.js';
 
 interface Call {
   method: string;

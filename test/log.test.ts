@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, withLogContext } from '../../src/runtime/logger.js';
+import { createLogger, withLogContext } from '../src/log.js';
 
 describe('logger', () => {
   const lines: string[] = [];

@@ -4,9 +4,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webApi } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SAFE_CLIENT_OPTIONS, SlackChat } from '../../src/bot/chat.js';
+import { SAFE_CLIENT_OPTIONS, SlackChat } from '../../src/chat/slack.js';
 import { ManualClock } from '../../src/clock.js';
-import { WatchedChat } from '../../src/runtime/slack-health.js';
+import { WatchedChat } from '../../src/chat/watched.js';
 
 type Answer = { status: number; retryAfter?: number };
 

@@ -1,4 +1,4 @@
-import type { IncidentRenderer } from '../alerts/deliver.js';
+import type { IncidentRenderer } from './deliver.js';
 import { type AutoHealPolicy, coveringPolicy } from '../recovery/policies.js';
 import { scraperCheckOf } from '../recovery/warehouse-verifier.js';
 import type { Incident } from '../store/incidents.js';

@@ -1,7 +1,7 @@
-import type { ChatPort, OutgoingMessage, PostedMessage } from '../alerts/chat.js';
+import type { ChatPort, OutgoingMessage, PostedMessage } from './port.js';
 import type { Clock } from '../clock.js';
-import type { Logger } from './logger.js';
-import { isSlackFailing, type SelfHealthSettings, type SlackHealth } from './self-health.js';
+import type { Logger } from '../log.js';
+import { isSlackFailing, type SelfHealthSettings, type SlackHealth } from '../pipeline/self-health.js';
 
 export interface WatchedChatDeps {
   readonly clock: Clock;

@@ -2,7 +2,7 @@
 // recovered shows the same "Recovered" state the task callback shows, and adds no second closing reply.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliverRun } from '../../src/alerts/deliver.js';
-import { createIncidentRenderer } from '../../src/bot/render.js';
+import { createIncidentRenderer } from '../../src/alerts/render.js';
 import { ManualClock } from '../../src/clock.js';
 import type { Finding } from '../../src/jobs/finding.js';
 import * as incidents from '../../src/store/incidents.js';

@@ -1,6 +1,6 @@
 /**
  * The Chat port: the few Slack Web API calls the alert lifecycle and recovery make. The Bolt adapter
- * (src/bot/chat.ts) implements it on Slack's WebClient (the real Slack, or the local sandbox in demo mode).
+ * (src/chat/slack.ts) implements it on Slack's WebClient (the real Slack, or the local sandbox in demo mode).
  */
 export interface OutgoingMessage {
   readonly channel: string;

@@ -1,4 +1,4 @@
-import type { ChatPort } from '../alerts/chat.js';
+import type { ChatPort } from '../chat/port.js';
 import type { Clock } from '../clock.js';
 import type { AutoHealPolicy } from '../recovery/policies.js';
 import * as incidents from '../store/incidents.js';

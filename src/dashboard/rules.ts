@@ -1,5 +1,5 @@
 // Pure decisions behind the dashboards: scraper and phase lights, coverage, the digest's missing list, the
-// 14-day gap trend, retry recovery by attempt, and what healed. src/bot/data.ts feeds them rows; no I/O here.
+// 14-day gap trend, retry recovery by attempt, and what healed. src/dashboard/data.ts feeds them rows; no I/O here.
 import { expectedGapReason, type ScraperGapsRow } from '../jobs/scraper_gaps.js';
 import type { Thresholds } from '../jobs/thresholds.js';
 import { addDays } from '../jobs/time.js';
