@@ -1,10 +1,10 @@
+import type { ChatPort, OutgoingMessage, PostedMessage } from '../chat/port.js';
 import type { Clock } from '../clock.js';
 import type { Finding, Severity } from '../jobs/finding.js';
 import { withLogContext } from '../log.js';
 import type { Incident } from '../store/incidents.js';
 import * as incidents from '../store/incidents.js';
 import type { DocumentStore } from '../store/port.js';
-import type { ChatPort, OutgoingMessage, PostedMessage } from '../chat/port.js';
 import { finishUnfinished, postOnce } from './messenger.js';
 import { type Decision, reconcile } from './reconcile.js';
 

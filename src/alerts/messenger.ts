@@ -1,7 +1,7 @@
+import type { ChatPort, OutgoingMessage, PostedMessage } from '../chat/port.js';
 import type { Clock } from '../clock.js';
 import * as ledger from '../store/message-ledger.js';
 import type { DocData, DocumentStore } from '../store/port.js';
-import type { ChatPort, OutgoingMessage, PostedMessage } from '../chat/port.js';
 
 export interface MessengerDeps {
   readonly store: DocumentStore;

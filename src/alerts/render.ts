@@ -1,4 +1,3 @@
-import type { IncidentRenderer } from './deliver.js';
 import { type AutoHealPolicy, coveringPolicy } from '../recovery/policies.js';
 import { scraperCheckOf } from '../recovery/warehouse-verifier.js';
 import type { Incident } from '../store/incidents.js';
@@ -9,6 +8,7 @@ import { buildAlert } from '../views/alert.js';
 import { escapeMrkdwn, severityEmoji, severityLabel } from '../views/format.js';
 import { resolvedReply } from '../views/thread.js';
 import type { TimeFormatter } from '../views/types.js';
+import type { IncidentRenderer } from './deliver.js';
 
 /** The retry item an incident's Retry button acts on, if it has one (its state shows on the alert). */
 export async function retryOf(store: DocumentStore, incident: Incident): Promise<RetryItem | undefined> {

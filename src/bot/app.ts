@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import { App, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import { SAFE_CLIENT_OPTIONS } from '../chat/slack.js';
 import type { Logger } from '../log.js';
 import { afterAck } from './after-ack.js';
-import { SAFE_CLIENT_OPTIONS } from '../chat/slack.js';
 import { type HttpRoute, toBoltRoute } from './http.js';
 import { slackLogContext, traceRequests } from './request-context.js';
 

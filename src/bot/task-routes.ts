@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { type LogFields, type Logger, withLogContext } from '../log.js';
 import { BACKFILL_ROUTE, RETRY_ROUTE } from '../recovery/ports.js';
 import { handleRecoveryTask, type RecoveryTaskDeps } from '../recovery/task-routes.js';
-import { type LogFields, type Logger, withLogContext } from '../log.js';
 import { get as getRetryItem } from '../store/retry-queue.js';
 import type { CallerCheck } from '../tasks/verify.js';
 import { type HttpRoute, readJson, sendJson } from './http.js';

@@ -1,7 +1,7 @@
-import type { ChatPort, OutgoingMessage, PostedMessage } from './port.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { isSlackFailing, type SelfHealthSettings, type SlackHealth } from '../pipeline/self-health.js';
+import type { ChatPort, OutgoingMessage, PostedMessage } from './port.js';
 
 export interface WatchedChatDeps {
   readonly clock: Clock;

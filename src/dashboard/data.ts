@@ -2,6 +2,7 @@
 // /retry-queue, App Home and the digest show. Queries take every instant as a parameter (a replay "as of"
 // a past time sees what it would have seen then); the decisions live in data-rules.ts.
 import { z } from 'zod';
+import type { DashboardData } from '../bot/deps.js';
 import { proxyBreakersCheck } from '../jobs/proxy_breakers.js';
 import { scraperGapsCheck } from '../jobs/scraper_gaps.js';
 import type { Thresholds } from '../jobs/thresholds.js';
@@ -25,7 +26,6 @@ import {
   recoveryByAttempt,
   scraperStatusRows,
 } from './rules.js';
-import type { DashboardData } from '../bot/deps.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -1,14 +1,15 @@
-import type { ChatPort } from '../chat/port.js';
 import { type DeliverySummary, deliverRun, type IncidentRenderer, type Routing } from '../alerts/deliver.js';
+import { refreshAlert } from '../alerts/incident-messages.js';
 import { postOnce } from '../alerts/messenger.js';
 import type { DashboardData } from '../bot/deps.js';
-import { refreshAlert } from '../alerts/incident-messages.js';
+import type { ChatPort } from '../chat/port.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { JOB_NAMES, type JobName, jobCron } from '../jobs/registry.js';
 import { runJob } from '../jobs/run-job.js';
 import type { Job } from '../jobs/scheduler.js';
 import { etDate } from '../jobs/time.js';
+import type { Logger } from '../log.js';
 import { runAutoHeal } from '../recovery/auto-heal.js';
 import { sweepRetries } from '../recovery/sweeper.js';
 import { recordCompletion } from '../store/job-runs.js';
@@ -17,7 +18,6 @@ import type { TaskQueue } from '../tasks/port.js';
 import { buildDigest } from '../views/digest.js';
 import type { TimeFormatter } from '../views/types.js';
 import type { Warehouse } from '../warehouse/port.js';
-import type { Logger } from '../log.js';
 
 export interface JobDeps {
   readonly config: Config;

@@ -1,7 +1,8 @@
 // Where recovery replies go: the thread of the incident's alert (its root's thread when it is threaded).
-import type { PostedMessage } from '../chat/port.js';
+
 import { threadOf } from '../alerts/deliver.js';
 import { type MessengerDeps, postOnce } from '../alerts/messenger.js';
+import type { PostedMessage } from '../chat/port.js';
 import * as incidents from '../store/incidents.js';
 import type { DocumentStore } from '../store/port.js';
 

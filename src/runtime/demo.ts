@@ -4,13 +4,13 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { AcceleratedClock } from '../clock-accelerated.js';
 import type { Config } from '../config.js';
 import { addDays, etInstant } from '../jobs/time.js';
+import type { Logger } from '../log.js';
 import { type Sandbox, startSandbox } from '../sandbox/server.js';
 import { createSimulatedServices, loadScenario, loadSimulation } from '../sim/index.js';
 import { DEFAULT_SCENARIO_FILE } from '../sim/scenario.js';
 import type { ScrapeAnswer } from '../sim/scraper-service.js';
 import { verifyLocalTaskCaller } from '../tasks/verify.js';
 import { openEmbedded, removeEmbeddedDb } from './embedded.js';
-import type { Logger } from '../log.js';
 import { type RunningBot, startShotclock, type Ui } from './start.js';
 
 /** Days of pipeline history simulated before the demo date: the checks look back up to 14 + 14 days. */

@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
 import { createDuckDbStore, type DuckDbStore } from '../store/duckdb.js';
 import { createLocalTaskQueue, type LocalTaskQueue } from '../tasks/local.js';
 import { type DuckDbWarehouse, openDuckDbWarehouse } from '../warehouse/duckdb.js';
-import type { Logger } from '../log.js';
 
 export interface Embedded {
   readonly warehouse: DuckDbWarehouse;

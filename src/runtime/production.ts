@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
 import type { ProcessorService, ScraperService } from '../recovery/ports.js';
 import { verifyLocalTaskCaller } from '../tasks/verify.js';
 import { openEmbedded } from './embedded.js';
-import type { Logger } from '../log.js';
 import type { Adapters } from './start.js';
 
 export const instanceId = () => `${hostname()}:${process.pid}`;

@@ -1,7 +1,7 @@
 import { actionsSurface } from '../bot/actions.js';
 import { commandsSurface } from '../bot/commands.js';
-import { createDashboardData } from '../dashboard/data.js';
 import { homeSurface } from '../bot/home.js';
+import { createDashboardData } from '../dashboard/data.js';
 import type { Ui } from './start.js';
 
 /** The production Slack surfaces and dashboard data; tests may swap either. */

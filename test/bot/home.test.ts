@@ -2,8 +2,8 @@
 // publishHome refreshes it, and a failing query is logged without crashing the listener.
 import { webApi } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SAFE_CLIENT_OPTIONS } from '../../src/chat/slack.js';
 import { homeSurface, publishHome } from '../../src/bot/home.js';
+import { SAFE_CLIENT_OPTIONS } from '../../src/chat/slack.js';
 import type { Incident } from '../../src/store/incidents.js';
 import {
   ALICE,

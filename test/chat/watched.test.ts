@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { webApi } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SAFE_CLIENT_OPTIONS, SlackChat } from '../../src/chat/slack.js';
-import { ManualClock } from '../../src/clock.js';
 import { WatchedChat } from '../../src/chat/watched.js';
+import { ManualClock } from '../../src/clock.js';
 
 type Answer = { status: number; retryAfter?: number };
 

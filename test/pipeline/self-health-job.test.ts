@@ -1,15 +1,15 @@
 // The watchdog end to end on the embedded Store: completions recorded per job, the self-health job's findings
 // delivered through the usual incident lifecycle to a fake Slack, and the Slack-down path's log lines.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OutgoingMessage, PostedMessage } from '../../src/chat/port.js';
 import { createIncidentRenderer } from '../../src/alerts/render.js';
+import type { OutgoingMessage, PostedMessage } from '../../src/chat/port.js';
+import { WatchedChat } from '../../src/chat/watched.js';
 import { ManualClock } from '../../src/clock.js';
 import { readConfig } from '../../src/config.js';
-import type { JobDeps } from '../../src/pipeline/jobs.js';
 import { createLogger } from '../../src/log.js';
+import type { JobDeps } from '../../src/pipeline/jobs.js';
 import { slackKey, staleKey } from '../../src/pipeline/self-health.js';
 import { runSelfHealth, type SelfHealthWatch } from '../../src/pipeline/self-health-job.js';
-import { WatchedChat } from '../../src/chat/watched.js';
 import * as incidents from '../../src/store/incidents.js';
 import { latestCompletions, recordCompletion } from '../../src/store/job-runs.js';
 import type { DocumentStore } from '../../src/store/port.js';

@@ -11,7 +11,6 @@ import { ensureRequestContext, slackLogContext } from '../../src/bot/request-con
 import { taskRoutes } from '../../src/bot/task-routes.js';
 import { ManualClock } from '../../src/clock.js';
 import { createClockScheduler } from '../../src/jobs/scheduler.js';
-import type { RecoveryTaskDeps } from '../../src/recovery/task-routes.js';
 import {
   createLogger,
   currentLogContext,
@@ -20,6 +19,7 @@ import {
   requestLogContext,
   withLogContext,
 } from '../../src/log.js';
+import type { RecoveryTaskDeps } from '../../src/recovery/task-routes.js';
 import { createOrJoin, retryItemId } from '../../src/store/retry-queue.js';
 import { tempDuckDbStore } from '../support/duckdb-store.js';
 import { postSigned, slashCommandBody } from '../support/slack-request.js';
