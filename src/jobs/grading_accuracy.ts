@@ -28,8 +28,10 @@ interface Verdict {
 
 function judge(accuracy: number, delta: number | null, t: CheckContext['thresholds']): Verdict | null {
   const reasons: string[] = [];
+  // "5-10 points below → warning": the degradation margin itself is included (5.0 below warns), the
+  // regression margin is not (10.0 below is still a warning; an error takes more than that).
   if (delta !== null && delta < -t.gradingRegressionPts) reasons.push('regression');
-  else if (delta !== null && delta < -t.gradingDegradedPts) reasons.push('degraded');
+  else if (delta !== null && delta <= -t.gradingDegradedPts) reasons.push('degraded');
   if (accuracy < t.gradingFloorPct) reasons.push('below floor');
   if (reasons.length === 0) return null;
   const error = reasons.includes('regression') || reasons.includes('below floor');
