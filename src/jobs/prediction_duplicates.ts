@@ -8,7 +8,10 @@ const NAME = 'prediction_duplicates';
 const row = z.object({
   system_id: z.string(),
   player_lookup: z.string(),
+  game_id: z.string(),
   prop_type: z.string(),
+  /** NULL when the prediction had no line; copies share it (GROUP BY treats NULLs as equal). */
+  line_value: z.number().nullable(),
   copies: z.number().int(),
 });
 export type PredictionDuplicatesRow = z.infer<typeof row>;
@@ -31,7 +34,9 @@ export function evaluatePredictionDuplicates(
       b.copies - a.copies ||
       a.system_id.localeCompare(b.system_id) ||
       a.player_lookup.localeCompare(b.player_lookup) ||
-      a.prop_type.localeCompare(b.prop_type),
+      a.game_id.localeCompare(b.game_id) ||
+      a.prop_type.localeCompare(b.prop_type) ||
+      String(a.line_value).localeCompare(String(b.line_value)),
   );
   const maxCopies = sorted[0]?.copies ?? 0;
   const systems = [...new Set(dups.map((r) => r.system_id))].sort();
@@ -50,7 +55,10 @@ export function evaluatePredictionDuplicates(
         systems,
         sample: sorted
           .slice(0, SAMPLE_KEYS)
-          .map((r) => `${r.system_id}/${r.player_lookup}/${r.prop_type} x${r.copies}`),
+          .map(
+            (r) =>
+              `${r.system_id}/${r.player_lookup}/${r.game_id}/${r.prop_type}@${r.line_value ?? 'no line'} x${r.copies}`,
+          ),
       },
       actions: [],
     },
@@ -59,7 +67,7 @@ export function evaluatePredictionDuplicates(
 
 export const predictionDuplicatesCheck = defineCheck({
   name: NAME,
-  description: 'Prediction keys (player, date, prop, system) with more than one active row',
+  description: 'Prediction keys (system, player, game, prop, line) with more than one active row',
   query: defineQuery(`checks/${NAME}.sql`, row),
   params: (ctx) => ({ report_date: ctx.date, now: ctx.now }),
   evaluate: evaluatePredictionDuplicates,

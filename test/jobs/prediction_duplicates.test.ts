@@ -21,7 +21,9 @@ const dup = (
 ): PredictionDuplicatesRow => ({
   system_id: system,
   player_lookup: player,
+  game_id: 'g1',
   prop_type: prop,
+  line_value: 24.5,
   copies,
 });
 
@@ -46,9 +48,9 @@ describe('prediction_duplicates evaluate', () => {
       },
     });
     expect(findings[0]?.facts.sample).toEqual([
-      'catboost_v8/lebronjames/points x5',
-      'ensemble_v1/stephencurry/points x5',
-      'catboost_v8/nikolajokic/rebounds x2',
+      'catboost_v8/lebronjames/g1/points@24.5 x5',
+      'ensemble_v1/stephencurry/g1/points@24.5 x5',
+      'catboost_v8/nikolajokic/g1/rebounds@24.5 x2',
     ]);
   });
 
@@ -95,13 +97,39 @@ describe('prediction_duplicates on DuckDB', () => {
 
   it('finds the keys with more than one active row as of now', async () => {
     const { rows, findings } = await db.run(predictionDuplicatesCheck, ctx);
+    const key = { game_id: 'g0', line_value: 20.5 };
     expect(rows).toEqual([
-      { system_id: 'catboost_v8', player_lookup: 'lebronjames', prop_type: 'points', copies: 5 },
-      { system_id: 'catboost_v8', player_lookup: 'stephencurry', prop_type: 'rebounds', copies: 2 },
+      { system_id: 'catboost_v8', player_lookup: 'lebronjames', prop_type: 'points', copies: 5, ...key },
+      { system_id: 'catboost_v8', player_lookup: 'stephencurry', prop_type: 'rebounds', copies: 2, ...key },
     ]);
     expect(
       findings.map((f) => [f.key, f.facts.duplicate_keys, f.facts.max_copies, f.facts.extra_rows]),
     ).toEqual([['prediction_duplicates:2026-01-19', 2, 5, 5]]);
+  });
+
+  it('a re-prediction after the line moved, or for another game, is not a copy; exact copies are', async () => {
+    const moved = await fixtureWarehouse({
+      'nba_predictions.player_prop_predictions': [
+        predictionRow('2026-02-03', 'zone_v2', 'kawhileonard', { game_id: 'G7', line_value: 27.5 }),
+        predictionRow('2026-02-03', 'zone_v2', 'kawhileonard', { game_id: 'G7', line_value: 26 }),
+        // The same player in a second game that date (a makeup game): its own key.
+        predictionRow('2026-02-03', 'zone_v2', 'kawhileonard', { game_id: 'G8', line_value: 26 }),
+        predictionRow('2026-02-03', 'zone_v2', 'jamalmurray', { game_id: 'G9', line_value: null }),
+        predictionRow('2026-02-03', 'zone_v2', 'jamalmurray', { game_id: 'G9', line_value: null }),
+      ],
+    });
+    try {
+      const { findings } = await moved.run(predictionDuplicatesCheck, {
+        ...ctx,
+        date: '2026-02-03',
+        now: new Date('2026-02-03T20:00:00Z'),
+      });
+      expect(findings.map((f) => [f.facts.duplicate_keys, f.facts.sample])).toEqual([
+        [1, ['zone_v2/jamalmurray/G9/points@no line x2']],
+      ]);
+    } finally {
+      await moved.close();
+    }
   });
 
   it('a clean date is quiet', async () => {
