@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JOBS } from './jobs/registry.js';
 import { policyListSchema, quietHoursSchema } from './recovery/policies.js';
 
 /**
@@ -400,31 +401,31 @@ export const VARS = {
     group: 'schedules',
     description: "Cron (ET, ';'-separated): scraper_gaps, source_discrepancy, circuit/proxy breakers.",
     example: '0 */4 * * *',
-    schema: cronList.default(['0 */4 * * *']),
+    schema: cronList.default([...JOBS.gaps.defaultCron]),
   },
   SCHEDULE_COMPLETENESS: {
     group: 'schedules',
     description: 'boxscore_completeness.',
     example: '0 6 * * *',
-    schema: cronList.default(['0 6 * * *']),
+    schema: cronList.default([...JOBS.completeness.defaultCron]),
   },
   SCHEDULE_HEALTH: {
     group: 'schedules',
     description: 'phase3, volume, duplicates, freshness, workflows.',
     example: '0 9 * * *;15 14 * * *',
-    schema: cronList.default(['0 9 * * *', '15 14 * * *']),
+    schema: cronList.default([...JOBS.health.defaultCron]),
   },
   SCHEDULE_GRADING: {
     group: 'schedules',
     description: 'grading_accuracy, grading_coverage.',
     example: '0 11 * * *',
-    schema: cronList.default(['0 11 * * *']),
+    schema: cronList.default([...JOBS.grading.defaultCron]),
   },
   SCHEDULE_DIGEST: {
     group: 'schedules',
     description: 'The daily digest.',
     example: '0 7 * * *',
-    schema: cronList.default(['0 7 * * *']),
+    schema: cronList.default([...JOBS.digest.defaultCron]),
   },
   SCHEDULE_SELF_HEALTH: {
     group: 'schedules',

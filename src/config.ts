@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GROUP_REQUIRED, VAR_LIST, type VARS, type VarName } from './config-vars.js';
+import type { Schedules } from './jobs/registry.js';
 import { DEFAULT_THRESHOLDS, type Thresholds, thresholdsSchema } from './jobs/thresholds.js';
 import { type AutoHealPolicy, DEFAULT_POLICIES, type QuietHours } from './recovery/policies.js';
 
@@ -75,13 +76,7 @@ export interface Config {
     slackFailures: number;
     slackFailureMs: number;
   };
-  readonly schedules: {
-    gaps: readonly string[];
-    completeness: readonly string[];
-    health: readonly string[];
-    grading: readonly string[];
-    digest: readonly string[];
-  };
+  readonly schedules: Schedules;
   /** Secret values, so the logger can redact them wherever they appear. */
   readonly secrets: readonly string[];
 }

@@ -1,6 +1,5 @@
 // Every check by name, and the scheduled jobs that run them. Check and job names are part of the
 // interface (CLI, config, Slack): rename nothing here without a migration.
-import type { Config } from '../config.js';
 import { boxscoreCompletenessCheck } from './boxscore_completeness.js';
 import type { Check } from './check.js';
 import { circuitBreakersCheck } from './circuit_breakers.js';
@@ -34,24 +33,22 @@ export const ALL_CHECKS: readonly Check<unknown>[] = [
   asAny(proxyBreakersCheck),
 ];
 
-/**
- * Checks named in JOBS whose modules have not landed yet (issue 4, part 1). Each one that lands is
- * imported into ALL_CHECKS and removed from here; the registry test holds the two lists in step.
- */
-export const PENDING_CHECKS: readonly string[] = [];
-
 export function findCheck(name: string): Check<unknown> | undefined {
   return ALL_CHECKS.find((c) => c.name === name);
 }
 
-export type JobName = keyof Config['schedules'];
+/** The scheduled jobs, each a group of checks run together on its own ET cron. */
+export type JobName = 'gaps' | 'completeness' | 'health' | 'grading' | 'digest';
+
+/** Each job's cron expressions (ET), as configured (SCHEDULE_* variables; defaults below). */
+export type Schedules = Readonly<Record<JobName, readonly string[]>>;
 
 export interface JobSpec {
   readonly name: JobName;
   readonly description: string;
   /** Check names, in run order. */
   readonly checks: readonly string[];
-  /** Cron expressions (ET) used when config does not override them; config.ts holds the same defaults. */
+  /** Cron expressions (ET) used when config does not override them: the SCHEDULE_* variables' defaults. */
   readonly defaultCron: readonly string[];
 }
 
@@ -106,19 +103,18 @@ export function isJobName(name: string): name is JobName {
   return Object.hasOwn(JOBS, name);
 }
 
-/** The job's checks that are registered, in the job's order (pending ones are skipped until they land). */
+/** The job's checks, in the job's order. */
 export function jobChecks(job: JobName): Check<unknown>[] {
   return JOBS[job].checks.flatMap((name) => {
     const check = findCheck(name);
-    if (check) return [check];
     // A misspelt name in JOBS would otherwise drop a check from its schedule without a word.
-    if (!PENDING_CHECKS.includes(name)) throw new Error(`job ${job} names unknown check ${name}`);
-    return [];
+    if (!check) throw new Error(`job ${job} names unknown check ${name}`);
+    return [check];
   });
 }
 
 /** The job's cron expressions: config's when it sets them, else the job's defaults. */
-export function jobCron(job: JobName, schedules?: Partial<Config['schedules']>): readonly string[] {
+export function jobCron(job: JobName, schedules?: Partial<Schedules>): readonly string[] {
   const configured = schedules?.[job];
   return configured && configured.length > 0 ? configured : JOBS[job].defaultCron;
 }
