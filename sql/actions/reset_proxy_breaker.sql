@@ -1,5 +1,6 @@
 -- Reset Breaker (proxy): move one provider → target breaker to HALF_OPEN, so the next request is a trial
--- (success closes it, failure opens it again: the pipeline's own breaker logic, seed 003).
+-- (success closes it, failure opens it again: the pipeline's own breaker logic,
+-- docs/pipeline.md#proxies-and-proxy-breakers).
 -- @param proxy_provider STRING
 -- @param target_host STRING
 -- @param note STRING

@@ -1,6 +1,6 @@
 -- boxscore_completeness: every team's final games in [window_start, report_date] (final by @final_before,
 -- i.e. tipped off long enough before @now to be over) and whether balldontlie box scores exist for the
--- team on that date as of @now (seed 002: the 6 AM completeness check, matched by date and team).
+-- team on that date as of @now (as the pipeline's own 06:00 completeness check: matched by date and team).
 -- @param window_start DATE
 -- @param report_date DATE
 -- @param final_before TIMESTAMP

@@ -1,11 +1,11 @@
--- circuit_breakers: entity breakers active at @now (tripped, lockout not yet over; seed 002's
+-- circuit_breakers: entity breakers active at @now (tripped, lockout not yet over; the pipeline's
 -- reprocess_attempts), each with whether its upstream data has arrived since it tripped: balldontlie box
 -- score rows for the player (or the team, for team processors) on or before its analysis date, processed
--- after the last attempt and by @now. Those are the auto-reset candidates (seed 002, "P2: Circuit Breaker
--- Auto-Reset"); data that was already there when it tripped did not help then and is no reason now.
--- [since, through] bounds the partitions read: lockouts last 24 h (7 days before seed 002), and the
--- upcoming-context processors work a day ahead. The breaker row's notes come along for /breakers, which
--- reads this same query (src/bot/data.ts).
+-- after the last attempt and by @now. Those are the auto-reset candidates the pipeline team asked for
+-- (docs/pipeline.md#entity-circuit-breakers); data that was already there when it tripped did not help then
+-- and is no reason now. [since, through] bounds the partitions read: lockouts last 24 h (7 days before
+-- 2025-12-29), and the upcoming-context processors work a day ahead. The breaker row's notes come along for
+-- /breakers, which reads this same query (src/bot/data.ts).
 -- @param since DATE
 -- @param through DATE
 -- @param now TIMESTAMP

@@ -1,6 +1,6 @@
 -- data_freshness: when the first active prediction for @report_date was made (as of @now), and for each
--- critical phase 3 processor (the ones predictions read, seed 004) its newest successful run that had
--- completed by then, looking back to @phase3_since. No predictions yet: no rows.
+-- critical phase 3 processor (the ones predictions read, docs/pipeline.md#phase-3-processors) its newest
+-- successful run that had completed by then, looking back to @phase3_since. No predictions yet: no rows.
 -- @param report_date DATE
 -- @param phase3_since DATE
 -- @param now TIMESTAMP

@@ -1,6 +1,7 @@
 -- grading_accuracy: per game date and system, graded OVER/UNDER picks and how many were right, as of @now,
 -- from @baseline_start (the oldest baseline day) to @report_date. The evaluator compares each date to the
--- system's own preceding days (seed 004). Picks without a verdict (push, void) are left out.
+-- system's own preceding days (docs/pipeline.md#thresholds). Picks without a verdict (push, void) are left
+-- out.
 -- @param baseline_start DATE
 -- @param report_date DATE
 -- @param now TIMESTAMP

@@ -1,8 +1,8 @@
 -- grading_coverage: for each game date in [window_start, report_date], per system, how many distinct active
--- predictions (system, player, prop) exist and how many of them have a graded row, both as of @now, with
--- the date's schedule so the evaluator can tell whether grading is due yet. Keys, not rows, are compared so
--- duplicated predictions (seed 002) neither inflate nor deflate coverage. A date with games but no
--- predictions yields one row with a NULL system.
+-- predictions (system, player, prop) exist and how many of them have a graded row, both as of @now, with the
+-- date's schedule so the evaluator can tell whether grading is due yet. Keys, not rows, are compared so
+-- duplicated predictions (docs/pipeline.md#duplicate-predictions) neither inflate nor deflate coverage. A
+-- date with games but no predictions yields one row with a NULL system.
 -- @param window_start DATE
 -- @param report_date DATE
 -- @param now TIMESTAMP

@@ -1,7 +1,8 @@
 -- phase3_completion: for each game date in [window_start, report_date], every phase 3 processor's runs as
 -- of @now (a run counts only once it had completed by then), plus when phase 4 first started for the date.
 -- Dates without games have no schedule rows and so produce no rows: nothing is expected of them.
--- The processor list and its tiers are the pipeline team's (seed 004, PHASE3_TO_PHASE4_CONFIG).
+-- The processor list and its tiers are the pipeline team's (PHASE3_TO_PHASE4_CONFIG,
+-- docs/pipeline.md#phase-3-processors).
 -- @param window_start DATE
 -- @param report_date DATE
 -- @param now TIMESTAMP

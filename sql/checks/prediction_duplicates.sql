@@ -1,6 +1,7 @@
 -- prediction_duplicates: (system, player, game, prop, line) keys with more than one active row on
--- @report_date as of @now. Pub/Sub redelivery plus WRITE_APPEND in the prediction worker appends exact
--- copies (seed 002); a re-prediction after the line moved has another line and is not a copy.
+-- @report_date as of @now. Pub/Sub redelivery plus WRITE_APPEND in the prediction worker appends exact copies
+-- (docs/pipeline.md#duplicate-predictions); a re-prediction after the line moved has another line and is not
+-- a copy.
 -- @param report_date DATE
 -- @param now TIMESTAMP
 SELECT

@@ -1,5 +1,5 @@
 -- prediction_volume: games on @report_date and the active predictions made for them as of @now.
--- `predictions` counts distinct (system, player, prop) so retry duplicates (seed 002: 5 copies) cannot
+-- `predictions` counts distinct (system, player, prop) so retry duplicates (5 copies in December 2025) cannot
 -- hide a thin slate; `active_rows` is the raw row count for comparison.
 -- @param report_date DATE
 -- @param now TIMESTAMP

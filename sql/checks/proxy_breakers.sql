@@ -1,9 +1,9 @@
--- proxy_breakers: the state of every proxy provider → target host breaker as of @now (seed 003: CLOSED →
--- 3 failures → OPEN → 5 min cooldown → HALF_OPEN). Per pair, the latest row written by @now is the state
--- then. The table normally holds only the current state, so a replay of an earlier @now may find just a
--- row written later: an OPEN or HALF_OPEN one opened by @now was already open then (it has stayed open
--- since), anything else is taken as CLOSED (nothing says otherwise); such a row's counters and times
--- are from later, so they are left out (NULL).
+-- proxy_breakers: the state of every proxy provider → target host breaker as of @now (CLOSED → 3 failures →
+-- OPEN → 5 min cooldown → HALF_OPEN, docs/pipeline.md#proxies-and-proxy-breakers). Per pair, the latest row
+-- written by @now is the state then. The table normally holds only the current state, so a replay of an
+-- earlier @now may find just a row written later: an OPEN or HALF_OPEN one opened by @now was already open
+-- then (it has stayed open since), anything else is taken as CLOSED (nothing says otherwise); such a row's
+-- counters and times are from later, so they are left out (NULL).
 -- `providers_known` counts every provider in the breaker table or in proxy_health_metrics since
 -- @health_since: a provider with no breaker row for a target has never tripped there (CLOSED), so
 -- "every provider OPEN" is judged against all of them.

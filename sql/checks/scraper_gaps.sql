@@ -1,8 +1,8 @@
 -- scraper_gaps: every (scraper, date) in [window_start, report_date] that failed and was not backfilled as
 -- of @now, with the date's schedule so the evaluator can tell expected gaps (no games; `no_data_yet`
 -- until the games are over plus the source's grace) from real ones.
--- A failure day comes from the gap backfiller's table (seed 003) or a failed scrape event (seed 000); it is
--- backfilled when the backfiller marked it so, or when a later successful run for that date exists.
+-- A failure day comes from the gap backfiller's table or a failed scrape event (docs/pipeline.md#tables); it
+-- is backfilled when the backfiller marked it so, or when a later successful run for that date exists.
 -- `partial` scrapes are not gaps: source_discrepancy reports missing games.
 -- @param window_start DATE
 -- @param report_date DATE

@@ -1,7 +1,8 @@
 -- source_discrepancy: for each date in [window_start, report_date], every final game NBA.com's gamebook has
--- as of @now, and whether balldontlie has box score rows for each of its two teams (matched by date and
--- team, so BDL's own game ids do not matter), plus BDL's distinct game count for the date (seed 000:
--- "BDL returned 4 games but NBAC has 9"). The evaluator waits a grace after tip-off before judging a game.
+-- as of @now, and whether balldontlie has box score rows for each of its two teams (matched by date and team,
+-- so BDL's own game ids do not matter), plus BDL's distinct game count for the date (as in "BDL returned 4
+-- games but NBAC has 9", docs/pipeline.md#bdl-missing-games). The evaluator waits a grace after tip-off
+-- before judging a game.
 -- @param window_start DATE
 -- @param report_date DATE
 -- @param now TIMESTAMP

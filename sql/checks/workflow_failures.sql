@@ -1,6 +1,6 @@
 -- workflow_failures: each workflow's executions in (@window_start, @now] (the last 24 h, computed by the
--- caller): how many failed, how many of those failed without an error_message (seed 001: the executor
--- left it NULL until its 2026-01-01 fix), and the latest failure.
+-- caller): how many failed, how many of those failed without an error_message (the executor left it NULL
+-- until its 2026-01-01 fix, docs/pipeline.md#new-years-eve-rate-limit-storm), and the latest failure.
 -- @param window_start TIMESTAMP
 -- @param now TIMESTAMP
 WITH runs AS (

@@ -1,6 +1,6 @@
 -- Retry verification for balldontlie box scores: of the date's final games on the NBA.com schedule, how many
--- BDL has rows for (matched by date and home team, so BDL's own game ids do not matter). Seed 000's test:
--- BDL games = NBA.com games.
+-- BDL has rows for (matched by date and home team, so BDL's own game ids do not matter). Recovered when
+-- BDL games = NBA.com games (docs/pipeline.md#bdl-missing-games).
 -- @param game_date DATE
 WITH final_games AS (
   SELECT game_id, home_team_tricode

@@ -1,5 +1,6 @@
--- Retry verification for a processor (issue 10): its latest finished run for the game date, with the records
--- it created and the records it expected (the retry recovers at a share of those, seed 004: 50 %).
+-- Retry verification for a processor: its latest finished run for the game date, with the records it created
+-- and the records it expected (the retry recovers at a share of those, 50 %:
+-- docs/pipeline.md#retry-schedule).
 -- @param processor_name STRING
 -- @param data_date DATE
 SELECT status, records_processed, records_expected

@@ -1,4 +1,4 @@
--- One row per scrape attempt (seed 000, "Component 1"), written by the scrapers.
+-- One row per scrape attempt, written by the scrapers (the pipeline team's scrape event log).
 CREATE TABLE IF NOT EXISTS nba_monitoring.scrape_events (
   event_id STRING NOT NULL,
   scraper_name STRING NOT NULL,

@@ -1,4 +1,4 @@
--- Current breaker state per proxy provider and target host (seed 003).
+-- Current breaker state per proxy provider and target host (docs/pipeline.md#proxies-and-proxy-breakers).
 CREATE TABLE IF NOT EXISTS nba_orchestration.proxy_circuit_breaker (
   proxy_provider STRING NOT NULL,
   target_host STRING NOT NULL,

@@ -1,4 +1,4 @@
--- Hourly request outcomes per proxy provider and target host (seed 003, dashboard source).
+-- Hourly request outcomes per proxy provider and target host (the pipeline's proxy dashboard source).
 CREATE TABLE IF NOT EXISTS nba_orchestration.proxy_health_metrics (
   metric_hour TIMESTAMP NOT NULL,
   proxy_provider STRING NOT NULL,

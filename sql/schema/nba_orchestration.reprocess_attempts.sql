@@ -1,4 +1,4 @@
--- Entity-level circuit breakers of phase 3/4 processors (seed 002).
+-- Entity-level circuit breakers of phase 3/4 processors (docs/pipeline.md#entity-circuit-breakers).
 CREATE TABLE IF NOT EXISTS nba_orchestration.reprocess_attempts (
   processor_name STRING NOT NULL,
   entity_id STRING NOT NULL,         -- player_lookup or team tricode

@@ -1,4 +1,4 @@
--- One row per (scraper, game_date) that failed and is not yet backfilled (seed 003, gap backfiller).
+-- One row per (scraper, game_date) that failed, kept by the pipeline's gap backfiller until backfilled.
 CREATE TABLE IF NOT EXISTS nba_orchestration.scraper_failures (
   game_date DATE NOT NULL,
   scraper_name STRING NOT NULL,

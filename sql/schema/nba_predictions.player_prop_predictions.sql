@@ -1,4 +1,5 @@
--- Props predictions, one row per (player, game, prop, system); retries can append copies (seed 002).
+-- Props predictions, one row per (player, game, prop, system); retries can append copies
+-- (docs/pipeline.md#duplicate-predictions).
 CREATE TABLE IF NOT EXISTS nba_predictions.player_prop_predictions (
   prediction_id STRING NOT NULL,
   system_id STRING NOT NULL,

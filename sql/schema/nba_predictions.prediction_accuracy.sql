@@ -1,4 +1,4 @@
--- Graded predictions after games are final (seed 004).
+-- Graded predictions after games are final (docs/pipeline.md#predictions-and-grading).
 CREATE TABLE IF NOT EXISTS nba_predictions.prediction_accuracy (
   prediction_id STRING NOT NULL,
   system_id STRING NOT NULL,

@@ -1,4 +1,4 @@
--- balldontlie box scores, one row per player per game (seeds 000 and 002).
+-- balldontlie box scores, one row per player per game (docs/pipeline.md#sources-and-scrapers).
 CREATE TABLE IF NOT EXISTS nba_raw.bdl_player_boxscores (
   game_id STRING NOT NULL,
   game_date DATE NOT NULL,

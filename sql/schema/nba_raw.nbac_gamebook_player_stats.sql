@@ -1,4 +1,4 @@
--- NBA.com gamebook, one row per player per game (seed 000: the reference count of games).
+-- NBA.com gamebook, one row per player per game: the reference count of games (docs/pipeline.md#tables).
 CREATE TABLE IF NOT EXISTS nba_raw.nbac_gamebook_player_stats (
   game_id STRING NOT NULL,
   game_date DATE NOT NULL,

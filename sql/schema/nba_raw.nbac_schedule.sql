@@ -1,4 +1,4 @@
--- NBA.com schedule, one row per game (seed 002). game_status: 1 scheduled, 2 live, 3 final.
+-- NBA.com schedule, one row per game. game_status: 1 scheduled, 2 live, 3 final.
 CREATE TABLE IF NOT EXISTS nba_raw.nbac_schedule (
   game_id STRING NOT NULL,
   game_date DATE NOT NULL,           -- the game's date in ET

@@ -1,4 +1,4 @@
--- Every processor run of phases 2-5 (seed 004).
+-- Every processor run of phases 2-5 (docs/pipeline.md#phases).
 CREATE TABLE IF NOT EXISTS nba_reference.processor_run_history (
   run_id STRING NOT NULL,
   processor_name STRING NOT NULL,
