@@ -6,7 +6,7 @@ import type { DashboardData } from '../bot/deps.js';
 import { proxyBreakersCheck } from '../jobs/proxy_breakers.js';
 import { scraperGapsCheck } from '../jobs/scraper_gaps.js';
 import type { Thresholds } from '../jobs/thresholds.js';
-import { addDays, etDate } from '../jobs/time.js';
+import { addDays, etDate, lookbackStart } from '../jobs/time.js';
 import * as audit from '../store/audit.js';
 import * as incidents from '../store/incidents.js';
 import * as leases from '../store/leases.js';
@@ -126,7 +126,7 @@ export function createDashboardData({ warehouse, store, thresholds }: DashboardD
 
   const scraperStatus: DashboardData['scraperStatus'] = async (now) => {
     const today = etDate(now);
-    const from = addDays(today, -thresholds.gapLookbackDays);
+    const from = lookbackStart(today, thresholds.gapLookbackDays);
     const [activity, gapRows] = await Promise.all([
       warehouse.query(scrapersQuery, { window_start: from, now }),
       gaps(from, today, now),

@@ -3,7 +3,7 @@ import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { type Finding, findingKey } from './finding.js';
 import type { Thresholds } from './thresholds.js';
-import { addDays } from './time.js';
+import { lookbackStart } from './time.js';
 
 const NAME = 'scraper_gaps';
 
@@ -64,7 +64,7 @@ function gapFinding(scraper: string, gaps: ScraperGapsRow[], waiting: number, ct
     check: NAME,
     key: findingKey(NAME, scraper),
     severity: 'error',
-    title: `${scraper} has ${gaps.length} unbackfilled gap days since ${oldest}`,
+    title: `${scraper} has unbackfilled gaps on ${gaps.length} of the last ${ctx.thresholds.gapLookbackDays} days: ${dates.join(', ')}`,
     subject: { scraper },
     facts: {
       scraper,
@@ -85,7 +85,10 @@ function gapFinding(scraper: string, gaps: ScraperGapsRow[], waiting: number, ct
   };
 }
 
-/** One finding per scraper with at least the threshold of real gap days (seed 003: GAP_ALERT_THRESHOLD 3). */
+/**
+ * One finding per scraper with at least the threshold of real gap days (seed 003: GAP_ALERT_THRESHOLD 3)
+ * among the last `gapLookbackDays` dates, the checked date included.
+ */
 export function evaluateScraperGaps(rows: readonly ScraperGapsRow[], ctx: CheckContext): Finding[] {
   const byScraper = new Map<string, { gaps: ScraperGapsRow[]; waiting: number }>();
   for (const r of rows) {
@@ -105,7 +108,7 @@ export const scraperGapsCheck = defineCheck({
   description: 'Scrapers with unbackfilled failure days in the lookback (expected gaps excluded)',
   query: defineQuery(`checks/${NAME}.sql`, row),
   params: (ctx) => ({
-    window_start: addDays(ctx.date, -ctx.thresholds.gapLookbackDays),
+    window_start: lookbackStart(ctx.date, ctx.thresholds.gapLookbackDays),
     report_date: ctx.date,
     now: ctx.now,
   }),

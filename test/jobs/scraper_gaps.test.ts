@@ -154,10 +154,51 @@ describe('scraper_gaps evaluate', () => {
 
   it('queries the lookback as of now', () => {
     expect(scraperGapsCheck.params(ctx)).toEqual({
-      window_start: '2026-01-17',
+      window_start: '2026-01-18', // the last 7 days: 01-18 .. 01-24
       report_date: '2026-01-24',
       now: ctx.now,
     });
+  });
+});
+
+describe('scraper_gaps: the last 7 days are D − 6 .. D', () => {
+  // A pre-game scraper: it fails at 10:00 ET on the date itself.
+  const on = (d: string) =>
+    scraperFailureRow('odds_api_lines', d, {
+      error_type: 'rate_limit',
+      first_failed_at: new Date(`${d}T15:00:00Z`),
+      last_failed_at: new Date(`${d}T15:00:00Z`),
+    });
+  const march = (failures: string[]) =>
+    opsWarehouse({
+      'nba_raw.nbac_schedule': ['03-03', '03-04', '03-07', '03-10'].map((d) =>
+        gameRow(`2026-${d}`, 'PHX', 'SAC'),
+      ),
+      'nba_orchestration.scraper_failures': failures.map(on),
+    });
+  const asOf = { date: '2026-03-10', now: new Date('2026-03-10T20:00:00Z'), thresholds: DEFAULT_THRESHOLDS };
+
+  it('D − 7 is outside: failures on D − 7, D − 3 and D are two gap days, no finding', async () => {
+    const db = await march(['2026-03-03', '2026-03-07', '2026-03-10']);
+    try {
+      const { rows, findings } = await db.run(scraperGapsCheck, asOf);
+      expect(rows.map((r) => r.game_date)).toEqual(['2026-03-07', '2026-03-10']);
+      expect(findings).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('D − 6 is inside: failures on D − 6, D − 3 and D raise "3 of the last 7 days"', async () => {
+    const db = await march(['2026-03-04', '2026-03-07', '2026-03-10']);
+    try {
+      const { findings } = await db.run(scraperGapsCheck, asOf);
+      expect(findings.map((f) => f.title)).toEqual([
+        'odds_api_lines has unbackfilled gaps on 3 of the last 7 days: 2026-03-04, 2026-03-07, 2026-03-10',
+      ]);
+    } finally {
+      await db.close();
+    }
   });
 });
 
@@ -212,8 +253,8 @@ describe('scraper_gaps on DuckDB', () => {
         failed('nbac_gamebook', '2026-01-22', '2026-01-23T09:00:00Z'),
         scrapeEventRow('nbac_gamebook', '2026-01-22', '2026-01-23T13:00:00Z'),
         failed('nbac_gamebook', '2026-01-23', '2026-01-24T18:00:00Z'), // after now
-        // bdb_pbp: no_data_yet beyond the 48 h grace on 17-19, inside it on 22-23.
-        ...['2026-01-17', '2026-01-18', '2026-01-19', '2026-01-22', '2026-01-23'].map((d) =>
+        // bdb_pbp: no_data_yet beyond the 48 h grace on 18, 19 and 21, inside it on 22-23.
+        ...['2026-01-18', '2026-01-19', '2026-01-21', '2026-01-22', '2026-01-23'].map((d) =>
           failed(
             'bdb_pbp',
             d,
@@ -249,9 +290,9 @@ describe('scraper_gaps on DuckDB', () => {
     const { rows, findings } = await db.run(scraperGapsCheck, ctx);
     const open = rows.map((r) => `${r.scraper_name} ${r.game_date} ${r.error_type}`);
     expect(open).toEqual([
-      'bdb_pbp 2026-01-17 no_data_yet',
       'bdb_pbp 2026-01-18 no_data_yet',
       'bdb_pbp 2026-01-19 no_data_yet',
+      'bdb_pbp 2026-01-21 no_data_yet',
       'bdb_pbp 2026-01-22 no_data_yet',
       'bdb_pbp 2026-01-23 no_data_yet',
       'bp_player_props 2026-01-18 timeout',
@@ -267,7 +308,7 @@ describe('scraper_gaps on DuckDB', () => {
       rows.find((r) => r.scraper_name === 'bp_player_props' && r.game_date === '2026-01-18')?.attempts,
     ).toBe(3);
     expect(findings.map((f) => [f.key, f.facts.gap_dates, f.facts.expected_gaps])).toEqual([
-      ['scraper_gaps:bdb_pbp', ['2026-01-17', '2026-01-18', '2026-01-19'], 2],
+      ['scraper_gaps:bdb_pbp', ['2026-01-18', '2026-01-19', '2026-01-21'], 2],
       ['scraper_gaps:bp_player_props', ['2026-01-18', '2026-01-19', '2026-01-21', '2026-01-23'], 1],
     ]);
   });
