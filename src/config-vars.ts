@@ -295,7 +295,7 @@ export const VARS = {
   DEMO_DATE: {
     group: 'embedded',
     description:
-      'Game date the demo replays: it starts at 05:50 ET the morning after (inside the seeded incidents).',
+      'Game date the demo replays: it starts at 05:50 ET the morning after, while several simulated incidents are active.',
     example: '2026-01-19',
     schema: isoDate.default('2026-01-19'),
   },
@@ -320,7 +320,8 @@ export const VARS = {
   // Recovery.
   RETRY_BACKOFF_HOURS: {
     group: 'recovery',
-    description: 'Delays before retry attempts 1, 2, 3 (seed 000: 4 h, 12 h, 24 h).',
+    description:
+      "Delays before retry attempts 1, 2, 3; default 4 h, 12 h, 24 h (the pipeline team's schedule, docs/pipeline.md#retry-schedule).",
     example: '4,12,24',
     schema: csv
       .transform((hours) => hours.map(Number))
@@ -353,7 +354,7 @@ export const VARS = {
     example: '01:00-05:00',
     schema: quietHoursSchema.optional(),
   },
-  // Thresholds (defaults are the seeds' values).
+  // Thresholds (defaults and where each comes from: docs/pipeline.md#thresholds).
   GAP_ALERT_THRESHOLD: {
     group: 'thresholds',
     description: 'scraper_gaps: unbackfilled failure days in 7 that raise an alert.',

@@ -65,7 +65,7 @@ export interface Config {
     localTasksSecret: string | undefined;
   };
   readonly recovery: { backoffHours: readonly number[]; backfillMaxDays: number; scraperTimeoutMs: number };
-  /** Auto-heal policies (issue 10) and the ET window in which none acts. */
+  /** Auto-heal policies (README, "Auto-heal") and the ET window in which none acts. */
   readonly autoHeal: { policies: readonly AutoHealPolicy[]; quietHours: QuietHours | null };
   readonly thresholds: Thresholds;
   /** The self-health watchdog: its schedule and when a stale job or failing Slack calls raise an alert. */

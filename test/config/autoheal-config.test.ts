@@ -13,7 +13,7 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('AUTOHEAL_POLICIES and AUTOHEAL_QUIET_HOURS', () => {
-  it('defaults to the seeds policies and no quiet hours', () => {
+  it('defaults to the built-in policies and no quiet hours', () => {
     const config = readConfig({});
     expect(config.autoHeal.policies).toEqual(DEFAULT_POLICIES);
     expect(config.autoHeal.policies.map((p) => `${p.name}:${p.check}:${p.action}`)).toEqual([

@@ -30,7 +30,7 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 }
 
 describe('readConfig', () => {
-  it('runs the embedded demo when nothing is configured, with the seeds’ defaults', () => {
+  it('runs the embedded demo when nothing is configured, with its defaults', () => {
     const config = readConfig({});
     expect(config.mode).toBe('demo');
     expect(config.slack).toBeUndefined();
