@@ -4,9 +4,10 @@
 -- earlier @now may find just a row written later: an OPEN or HALF_OPEN one opened by @now was already open
 -- then (it has stayed open since), anything else is taken as CLOSED (nothing says otherwise); such a row's
 -- counters and times are from later, so they are left out (NULL).
--- `providers_known` counts every provider in the breaker table or in proxy_health_metrics since
--- @health_since: a provider with no breaker row for a target has never tripped there (CLOSED), so
--- "every provider OPEN" is judged against all of them.
+-- `providers_known` counts, per target, the providers that serve it: those with a breaker row for the
+-- target or requests to it in proxy_health_metrics since @health_since. One with requests but no breaker
+-- row has never tripped there (CLOSED), so "every provider OPEN" is judged against all of them; a provider
+-- that only ever served other hosts does not count for this one.
 -- @param health_since TIMESTAMP
 -- @param now TIMESTAMP
 WITH ranked AS (
@@ -33,13 +34,18 @@ WITH ranked AS (
       updated_at
   ) = 1
 ),
-providers AS (
-  SELECT proxy_provider FROM ranked
+serving AS (
+  SELECT target_host, proxy_provider FROM ranked
   UNION DISTINCT
-  SELECT proxy_provider
+  SELECT target_host, proxy_provider
   FROM nba_orchestration.proxy_health_metrics
   WHERE metric_hour > @health_since
     AND metric_hour <= @now
+),
+providers AS (
+  SELECT target_host, COUNT(*) AS providers_known
+  FROM serving
+  GROUP BY target_host
 )
 SELECT
   r.proxy_provider,
@@ -50,6 +56,7 @@ SELECT
   r.last_success_at,
   r.opened_at,
   r.updated_at,
-  (SELECT COUNT(DISTINCT proxy_provider) FROM providers) AS providers_known
+  p.providers_known
 FROM ranked AS r
+JOIN providers AS p ON p.target_host = r.target_host
 ORDER BY r.target_host, r.proxy_provider

@@ -18,7 +18,10 @@ const row = z.object({
   last_success_at: z.date().nullable(),
   opened_at: z.date().nullable(),
   updated_at: z.date(),
-  /** Providers in use at all: one without a breaker row for a target has never tripped there (CLOSED). */
+  /**
+   * Providers that serve this target (a breaker row for it, or requests to it in the health window): one
+   * without a breaker row has never tripped there (CLOSED). Providers of other targets do not count.
+   */
   providers_known: z.number().int(),
 });
 export type ProxyBreakersRow = z.infer<typeof row>;

@@ -133,14 +133,14 @@ describe('proxy_breakers on DuckDB', () => {
   });
   afterAll(() => db?.close());
 
-  it('as of the 15th: the state per pair then, three providers in use, two OPEN pairs', async () => {
+  it('as of the 15th: the state per pair then, the providers serving each target, two OPEN pairs', async () => {
     const { rows, findings } = await db.run(proxyBreakersCheck, asOf('2026-01-15T17:00:00Z'));
     expect(rows.map((r) => [r.proxy_provider, r.target_host, r.circuit_state, r.providers_known])).toEqual([
-      ['decodo', 'bettingpros.com', 'CLOSED', 3], // opened only on the 19th
-      ['proxyfuel', 'bettingpros.com', 'OPEN', 3],
-      ['decodo', 'nba.com', 'CLOSED', 3],
-      ['decodo', 'stats.nba.com', 'CLOSED', 3],
-      ['proxyfuel', 'stats.nba.com', 'OPEN', 3], // already open then, by its opened_at
+      ['decodo', 'bettingpros.com', 'CLOSED', 2], // opened only on the 19th
+      ['proxyfuel', 'bettingpros.com', 'OPEN', 2],
+      ['decodo', 'nba.com', 'CLOSED', 2], // and brightdata, in the metrics
+      ['decodo', 'stats.nba.com', 'CLOSED', 2],
+      ['proxyfuel', 'stats.nba.com', 'OPEN', 2], // already open then, by its opened_at
     ]);
     // Its counters are from the later row, not from then.
     expect(rows[4]).toMatchObject({ failure_count: null, last_failure_at: null, last_success_at: null });
@@ -159,6 +159,36 @@ describe('proxy_breakers on DuckDB', () => {
       ['proxy_breakers:decodo:nba.com', 'info'],
       ['proxy_breakers:proxyfuel:stats.nba.com', 'warning'],
     ]);
+  });
+
+  it('a provider that only ever served another host does not make "every provider blocked" a warning', async () => {
+    const own = await opsWarehouse({
+      'nba_orchestration.proxy_circuit_breaker': [
+        proxyBreakerRow('decodo', 'bettingpros.com', 'OPEN', '2026-03-02T09:00:00Z'),
+        proxyBreakerRow('proxyfuel', 'bettingpros.com', 'OPEN', '2026-03-02T10:00:00Z'),
+      ],
+      'nba_orchestration.proxy_health_metrics': [
+        proxyHealthRow('oxylabs', 'stats.nba.com', '2026-03-02T08:00:00Z'),
+        proxyHealthRow('oxylabs', 'stats.nba.com', '2026-03-02T09:00:00Z'),
+      ],
+    });
+    try {
+      const { findings } = await own.run(proxyBreakersCheck, asOf('2026-03-02T12:00:00Z'));
+      expect(findings.map((f) => [f.key, f.severity, f.facts.providers_known])).toEqual([
+        ['proxy_breakers:decodo:bettingpros.com', 'critical', 2],
+        ['proxy_breakers:proxyfuel:bettingpros.com', 'critical', 2],
+      ]);
+      // Once oxylabs sends requests to bettingpros.com too, it is a way in: two warnings.
+      await own.insert({
+        'nba_orchestration.proxy_health_metrics': [
+          proxyHealthRow('oxylabs', 'bettingpros.com', '2026-03-02T11:00:00Z'),
+        ],
+      });
+      const later = await own.run(proxyBreakersCheck, asOf('2026-03-02T12:00:00Z'));
+      expect(later.findings.map((f) => f.severity)).toEqual(['warning', 'warning']);
+    } finally {
+      await own.close();
+    }
   });
 
   it('before anything opened, all is quiet', async () => {
