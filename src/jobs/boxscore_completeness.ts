@@ -5,7 +5,7 @@ import { type Finding, findingKey } from './finding.js';
 import { addDays } from './time.js';
 
 const NAME = 'boxscore_completeness';
-/** The scraper that fills nba_raw.bdl_player_boxscores (seed 002's backfill trigger names it). */
+/** The scraper that fills nba_raw.bdl_player_boxscores (the one the pipeline's own backfill runs). */
 export const BOXSCORE_SCRAPER = 'bdl_player_box_scores';
 
 const row = z.object({
@@ -19,12 +19,12 @@ export type BoxscoreCompletenessRow = z.infer<typeof row>;
 const HOUR_MS = 3_600_000;
 
 /**
- * One finding per team whose final games in the window have box scores under the minimum share (seed
- * 002: < 70 % trips completeness checks, then breakers); critical when the team also has none for the
- * latest final date, since that is the game its next predictions are built on. A single missing game
- * above the minimum is source_discrepancy's (one error per date with a retry), not one alert per team.
- * Games not yet over never appear (the query only returns games final by then), and a date without
- * games has no rows.
+ * One finding per team whose final games in the window have box scores under the minimum share
+ * (BOXSCORE_COVERAGE_MIN, 70 % by default: under it completeness checks fail and breakers trip,
+ * docs/pipeline.md#missing-team-box-scores); critical when the team also has none for the latest final date,
+ * since that is the game its next predictions are built on. A single missing game above the minimum is
+ * source_discrepancy's (one error per date with a retry), not one alert per team. Games not yet over never
+ * appear (the query only returns games final by then), and a date without games has no rows.
  */
 export function evaluateBoxscoreCompleteness(
   rows: readonly BoxscoreCompletenessRow[],
@@ -84,7 +84,7 @@ export function evaluateBoxscoreCompleteness(
 export const boxscoreCompletenessCheck = defineCheck({
   name: NAME,
   description:
-    "Teams whose final games in the window have box scores under 70 % (critical if last night's is missing)",
+    "Teams missing box scores for too many final games in the window (critical if last night's is missing)",
   query: defineQuery(`checks/${NAME}.sql`, row),
   params: (ctx) => ({
     window_start: addDays(ctx.date, -ctx.thresholds.boxscoreWindowDays),

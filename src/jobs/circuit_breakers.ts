@@ -5,7 +5,7 @@ import { type Action, type Finding, findingKey } from './finding.js';
 import { addDays } from './time.js';
 
 const NAME = 'circuit_breakers';
-/** Lockouts were 7 days before seed 002's fix: look back twice that for breakers still active. */
+/** Lockouts were 7 days before 2025-12-29: look back twice that for breakers still active. */
 const LOOKBACK_DAYS = 14;
 /** Entities named in a finding's facts: enough to recognise, few enough to read. */
 const SAMPLE = 10;
@@ -63,7 +63,8 @@ function processorFinding(processor: string, rows: readonly CircuitBreakersRow[]
 }
 
 /**
- * One finding per processor with active entity breakers (seed 002: players locked out of predictions).
+ * One finding per processor with active entity breakers: locked players get no predictions
+ * (docs/pipeline.md#entity-circuit-breakers).
  * A warning: the breaker is doing its job, but a locked player gets no prediction until it lifts.
  */
 export function evaluateCircuitBreakers(rows: readonly CircuitBreakersRow[], ctx: CheckContext): Finding[] {

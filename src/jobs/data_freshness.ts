@@ -22,9 +22,10 @@ const PHASE3_LOOKBACK_DAYS = 3;
 const HOUR_MS = 3_600_000;
 
 /**
- * Predictions read the critical phase 3 tables, so they are as fresh as the stalest of them: the gap
- * from that processor's last success to the first prediction (seed 004: > 12 h warning, > 24 h error).
- * No predictions yet: no rows, nothing to say (prediction_volume covers missing predictions).
+ * Predictions read the critical phase 3 tables, so they are as fresh as the stalest of them: the gap from
+ * that processor's last success to the first prediction (> 12 h a warning, > 24 h an error by default:
+ * docs/pipeline.md#thresholds). No predictions yet: no rows, nothing to say (prediction_volume covers missing
+ * predictions).
  */
 export function evaluateDataFreshness(rows: readonly DataFreshnessRow[], ctx: CheckContext): Finding[] {
   const first = rows[0]?.first_prediction_at;

@@ -40,8 +40,9 @@ function judge(accuracy: number, delta: number | null, t: CheckContext['threshol
 
 /**
  * Per system and graded date: that day's OVER/UNDER hit rate against the system's own pooled rate over the
- * preceding baseline days (seed 004). Fewer graded picks than the minimum is variance, not news: no
- * finding. A baseline thinner than the minimum (a new system) is not compared against; the floor still applies.
+ * preceding baseline days (docs/pipeline.md#thresholds). Fewer graded picks than the minimum is variance, not
+ * news: no finding. A baseline thinner than the minimum (a new system) is not compared against; the floor
+ * still applies.
  */
 export function evaluateGradingAccuracy(rows: readonly GradingAccuracyRow[], ctx: CheckContext): Finding[] {
   const t = ctx.thresholds;
@@ -93,7 +94,7 @@ export function evaluateGradingAccuracy(rows: readonly GradingAccuracyRow[], ctx
           baseline === null
             ? `small: ${baseGraded} graded picks, not compared`
             : `${baseGraded} graded picks`,
-        // All systems down together points at data or grading; one system alone at that model (seed 004).
+        // All systems down together points at data or grading; one system alone at that model.
         systems_alerting_on_date: `${sameDate} of ${systemsOnDate}`,
       },
       actions: [],
@@ -103,7 +104,8 @@ export function evaluateGradingAccuracy(rows: readonly GradingAccuracyRow[], ctx
 
 export const gradingAccuracyCheck = defineCheck({
   name: NAME,
-  description: "Each system's graded hit rate for the date against its 14-day average and a 30 % floor",
+  // Baseline length and floor are thresholds (gradingBaselineDays, 14 days; gradingFloorPct, 30 %).
+  description: "Each system's graded hit rate for the date against its own recent average and a floor",
   query: defineQuery(`checks/${NAME}.sql`, row),
   params: (ctx) => ({
     baseline_start: addDays(ctx.date, -(LOOKBACK_DAYS + ctx.thresholds.gradingBaselineDays)),

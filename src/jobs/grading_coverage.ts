@@ -28,8 +28,9 @@ const LOOKBACK_DAYS = 1;
 
 /**
  * Graded share of a date's distinct active predictions once grading is due (every game final and the
- * post-game grace passed). Under the minimum is an error: the seed's "grading count << prediction count"
- * means lost grading writes and a regrade. Not due yet, no games or no predictions: quiet.
+ * post-game grace passed). Under the minimum is an error: fewer grades than predictions means lost grading
+ * writes and a regrade (docs/pipeline.md#predictions-and-grading). Not due yet, no games or no predictions:
+ * quiet.
  */
 export function evaluateGradingCoverage(rows: readonly GradingCoverageRow[], ctx: CheckContext): Finding[] {
   const byDate = new Map<string, GradingCoverageRow[]>();

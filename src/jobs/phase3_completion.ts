@@ -13,7 +13,7 @@ const row = z.object({
   final_games: z.number().int(),
   last_tip_at: z.date(),
   processor_name: z.string(),
-  /** critical: predictions need it and phase 4 waits for it; optional: historical analytics (seed 004). */
+  /** critical: predictions need it and phase 4 waits for it; optional: historical analytics. */
   tier: z.enum(['critical', 'optional']),
   attempts: z.number().int(),
   successes: z.number().int(),
@@ -57,7 +57,7 @@ function missingRunFinding(r: Phase3CompletionRow): Finding {
   };
 }
 
-/** Phase 4 starts once the critical processors are done (critical_only trigger, seed 004). */
+/** Phase 4 starts once the critical processors are done (docs/pipeline.md#phase-3-processors). */
 function phase4Finding(date: string, rows: readonly Phase3CompletionRow[], ctx: CheckContext): Finding[] {
   const critical = rows.filter((r) => r.tier === 'critical');
   const done = critical.map((r) => r.first_success_at);

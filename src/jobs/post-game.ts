@@ -10,7 +10,7 @@ const HOUR_MS = 3_600_000;
 /**
  * Post-game work for a date (phase 3 game summaries, grading) is owed once every game is final and the
  * grace after the last tip-off has passed. Before that a missing summary or grade is an expected gap,
- * not a finding (issue 4: "games not yet final" stay quiet). The tip-off bound also keeps a replay
+ * not a finding: games not yet final stay quiet. The tip-off bound also keeps a replay
  * "as of" a past time honest, where the schedule row already says final.
  */
 export function postGameDue(schedule: DateSchedule, now: Date, dueHours: number): boolean {

@@ -21,7 +21,8 @@ const SAMPLE_KEYS = 5;
 
 /**
  * One finding per date, whatever the number of keys (those go in facts, never the key). A warning: the
- * frontend deduplicates (seed 002), but copies bloat storage and double-count in anything that sums rows.
+ * frontend deduplicates (docs/pipeline.md#duplicate-predictions), but copies bloat storage and double-count
+ * in anything that sums rows.
  */
 export function evaluatePredictionDuplicates(
   rows: readonly PredictionDuplicatesRow[],

@@ -15,7 +15,10 @@ const row = z.object({
 });
 export type PredictionVolumeRow = z.infer<typeof row>;
 
-/** No games that date: nothing is owed. None at all: critical. Under the minimum (seed 004: 200, expect 280+): error. */
+/**
+ * No games that date: nothing is owed. None at all: critical. Under the minimum (200 by default, 280+
+ * expected: docs/pipeline.md#predictions-and-grading): error.
+ */
 export function evaluatePredictionVolume(rows: readonly PredictionVolumeRow[], ctx: CheckContext): Finding[] {
   const r = rows[0];
   if (!r || r.games === 0) return [];

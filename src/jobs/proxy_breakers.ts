@@ -65,8 +65,9 @@ function pairFinding(r: ProxyBreakersRow, target: readonly ProxyBreakersRow[], c
 }
 
 /**
- * One finding per OPEN or HALF_OPEN provider → target pair (seed 003). OPEN is a warning while another
- * provider still reaches the target; every provider OPEN for a target is critical; HALF_OPEN is on trial (info).
+ * One finding per OPEN or HALF_OPEN provider → target pair (docs/pipeline.md#proxies-and-proxy-breakers).
+ * OPEN is a warning while another provider still reaches the target; every provider OPEN for a target is
+ * critical; HALF_OPEN is on trial (info).
  */
 export function evaluateProxyBreakers(rows: readonly ProxyBreakersRow[], ctx: CheckContext): Finding[] {
   const byTarget = new Map<string, ProxyBreakersRow[]>();

@@ -19,7 +19,7 @@ export interface JobFailure {
   readonly error: string;
 }
 
-/** What one run of a job found; cron only wraps it, the lead's runner reconciles and delivers it. */
+/** What one run of a job found; cron only wraps it; src/pipeline/jobs.ts reconciles and delivers it. */
 export interface JobRunSummary {
   readonly job: JobName;
   /** The pipeline date checked: the ET date of `now`. */

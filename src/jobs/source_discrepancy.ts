@@ -5,7 +5,7 @@ import { type Finding, findingKey } from './finding.js';
 import { addDays } from './time.js';
 
 const NAME = 'source_discrepancy';
-/** The balldontlie box score scraper the retry queue knows (seed 000: `bdl_box_scores_2026-01-19`). */
+/** The balldontlie box score scraper the retry queue knows (item ids like `bdl_box_scores_2026-01-19`). */
 export const BDL_SCRAPER = 'bdl_box_scores';
 
 const row = z.object({
@@ -16,7 +16,7 @@ const row = z.object({
   tip_at: z.date(),
   bdl_home: z.boolean(),
   bdl_away: z.boolean(),
-  /** Distinct BDL game ids on the date, whatever their teams (the seed's own count). */
+  /** Distinct BDL game ids on the date, whatever their teams (the count the pipeline team compares). */
   bdl_games: z.number().int(),
 });
 export type SourceDiscrepancyRow = z.infer<typeof row>;
@@ -24,9 +24,9 @@ export type SourceDiscrepancyRow = z.infer<typeof row>;
 const HOUR_MS = 3_600_000;
 
 /**
- * One finding per date on which BDL lacks a final game NBA.com's gamebook has (seed 000: 33 games missed
- * over 30 days). A game is judged only `discrepancyGraceHours` after tip-off, once both sources have
- * had their post-game run; before that a missing BDL game is an expected gap.
+ * One finding per date on which BDL lacks a final game NBA.com's gamebook has (33 games missed in 30 days,
+ * docs/pipeline.md#bdl-missing-games). A game is judged only `discrepancyGraceHours` after tip-off, once both
+ * sources have had their post-game run; before that a missing BDL game is an expected gap.
  */
 export function evaluateSourceDiscrepancy(
   rows: readonly SourceDiscrepancyRow[],

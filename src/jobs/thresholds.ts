@@ -1,25 +1,34 @@
 import { z } from 'zod';
 
-/** Check thresholds. Defaults are the pipeline team's values from the seeds; config may override each. */
+/**
+ * Check thresholds. Each default and where it comes from: docs/pipeline.md#thresholds. Some can be overridden
+ * by environment variables (named below, read in src/config.ts); the others change only here.
+ */
 export const thresholdsSchema = z.object({
-  /** scraper_gaps: unbackfilled failure days in the lookback that raise a finding (seed 003 GAP_ALERT_THRESHOLD). */
+  /** scraper_gaps: unbackfilled failure days in the lookback that raise a finding (GAP_ALERT_THRESHOLD). */
   gapAlertThreshold: z.number().int().positive().default(3),
   gapLookbackDays: z.number().int().positive().default(7),
-  /** boxscore_completeness: minimum share of a team's final games with boxscores (seed 002). */
+  /** boxscore_completeness: minimum share of a team's final games with boxscores (BOXSCORE_COVERAGE_MIN). */
   boxscoreCoverageMin: z.number().min(0).max(1).default(0.7),
   boxscoreWindowDays: z.number().int().positive().default(7),
-  /** workflow_failures: failure rate over 24 h above which a workflow is a warning / an error (seed 001). */
+  /**
+   * workflow_failures: failure rate over 24 h above which a workflow is a warning / an error
+   * (WORKFLOW_FAILURE_WARN / WORKFLOW_FAILURE_ERROR).
+   */
   workflowFailureWarn: z.number().min(0).max(1).default(0.1),
   workflowFailureError: z.number().min(0).max(1).default(0.5),
-  /** phase3_completion: minutes after phase 3 completes by which phase 4 must have started (seed 004). */
+  /** phase3_completion: minutes after phase 3 completes by which phase 4 must have started. */
   phase4StartGraceMinutes: z.number().int().positive().default(30),
-  /** prediction_volume: fewer active predictions than this on a game date is an error (seed 004). */
+  /** prediction_volume: fewer active predictions on a game date is an error (PREDICTION_VOLUME_MIN). */
   predictionVolumeMin: z.number().int().positive().default(200),
   predictionVolumeExpected: z.number().int().positive().default(280),
-  /** data_freshness: hours between the last phase 3 run and the first prediction (seed 004). */
+  /** data_freshness: hours between the last phase 3 run and the first prediction: warning / error. */
   freshnessWarnHours: z.number().positive().default(12),
   freshnessErrorHours: z.number().positive().default(24),
-  /** grading_accuracy (seed 004): points below the 14-day average, absolute floor, minimum sample. */
+  /**
+   * grading_accuracy: points below the system's own baseline (warning / error), absolute floor (%), graded
+   * picks needed to judge, and the baseline's length in days.
+   */
   gradingDegradedPts: z.number().positive().default(5),
   gradingRegressionPts: z.number().positive().default(10),
   gradingFloorPct: z.number().min(0).max(100).default(30),
@@ -30,9 +39,12 @@ export const thresholdsSchema = z.object({
    * before that, a final date's missing summaries or grades are still expected gaps.
    */
   postGameDueHours: z.number().positive().default(10),
-  /** grading_coverage: graded rows / active predictions for a final date. */
+  /** grading_coverage: graded rows / active predictions for a final date (GRADING_COVERAGE_MIN). */
   gradingCoverageMin: z.number().min(0).max(1).default(0.9),
-  /** BigDataBall publishes play-by-play hours to days late: `no_data_yet` is expected for this long after a game (seed 001). */
+  /**
+   * BigDataBall publishes play-by-play hours to days late: `no_data_yet` is expected for this long after a
+   * game (docs/pipeline.md#bigdataball-publishes-late; BDB_GRACE_HOURS).
+   */
   bdbGraceHours: z.number().positive().default(48),
   /** Hours after tip-off by which a game is over (a date's games are judged only after its last one is). */
   gameOverHours: z.number().positive().default(3),

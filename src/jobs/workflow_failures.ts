@@ -48,8 +48,9 @@ function rateFinding(r: WorkflowFailuresRow, ctx: CheckContext): Finding[] {
 }
 
 /**
- * Failures nobody can debug (seed 001: every failure had error_message NULL until the executor aggregated
- * its scrapers' errors): one warning for the whole executor, since it is one logging bug, not one per workflow.
+ * Failures nobody can debug (every failure had error_message NULL until the executor aggregated its scrapers'
+ * errors, docs/pipeline.md#new-years-eve-rate-limit-storm): one warning for the whole executor, since it is
+ * one logging bug, not one per workflow.
  */
 function missingMessageFinding(rows: readonly WorkflowFailuresRow[]): Finding[] {
   const affected = rows.filter((r) => r.failures_without_message > 0);
@@ -75,7 +76,7 @@ function missingMessageFinding(rows: readonly WorkflowFailuresRow[]): Finding[] 
   ];
 }
 
-/** Per workflow, the 24 h failure rate: above 10 % a warning, above 50 % an error (seed 001). */
+/** Per workflow, the 24 h failure rate: above 10 % a warning, above 50 % an error (the defaults). */
 export function evaluateWorkflowFailures(rows: readonly WorkflowFailuresRow[], ctx: CheckContext): Finding[] {
   const sorted = [...rows].sort((a, b) => a.workflow_name.localeCompare(b.workflow_name));
   return [...sorted.flatMap((r) => rateFinding(r, ctx)), ...missingMessageFinding(sorted)];
@@ -84,7 +85,7 @@ export function evaluateWorkflowFailures(rows: readonly WorkflowFailuresRow[], c
 export const workflowFailuresCheck = defineCheck({
   name: NAME,
   description:
-    'Workflows failing over 10 % (warning) or 50 % (error) of runs in 24 h; failures without an error message',
+    'Workflows failing over the warning or error share of runs in 24 h; failures without an error message',
   query: defineQuery(`checks/${NAME}.sql`, row),
   params: (ctx) => ({ window_start: new Date(ctx.now.getTime() - WINDOW_HOURS * HOUR_MS), now: ctx.now }),
   evaluate: evaluateWorkflowFailures,
