@@ -86,6 +86,37 @@ function gapFinding(scraper: string, gaps: ScraperGapsRow[], waiting: number, ct
 }
 
 /**
+ * A source that publishes late (one with a grace window) whose file for a date is still missing once the
+ * grace is over: that date is a problem on its own, whatever the scraper's other days, keyed by source
+ * and date. It still counts as one gap day toward the scraper's threshold as well.
+ */
+function overdueFileFinding(r: ScraperGapsRow, ctx: CheckContext): Finding | undefined {
+  const graceHours = sourceGraceHours(r.scraper_name, ctx.thresholds);
+  if (graceHours === 0 || r.error_type !== 'no_data_yet' || r.last_tip_at === null) return undefined;
+  if (expectedGapReason(r, ctx) !== undefined) return undefined;
+  const overAt = r.last_tip_at.getTime() + ctx.thresholds.gameOverHours * HOUR_MS;
+  const hoursMissing = Math.floor((ctx.now.getTime() - overAt) / HOUR_MS);
+  return {
+    check: NAME,
+    key: findingKey(NAME, r.scraper_name, r.game_date),
+    severity: 'warning',
+    title: `${r.scraper_name} has no data for ${r.game_date} ${hoursMissing} h after the games (grace ${graceHours} h)`,
+    subject: { scraper: r.scraper_name, date: r.game_date },
+    facts: {
+      scraper: r.scraper_name,
+      date: r.game_date,
+      games: r.games,
+      hours_since_games_over: hoursMissing,
+      grace_hours: graceHours,
+      attempts: r.attempts,
+      last_failed_at: r.last_failed_at.toISOString(),
+      last_error: errorLine(r),
+    },
+    actions: [{ kind: 'retry', scraper: r.scraper_name, date: r.game_date }],
+  };
+}
+
+/**
  * One finding per scraper with at least the threshold of real gap days (seed 003: GAP_ALERT_THRESHOLD 3)
  * among the last `gapLookbackDays` dates, the checked date included.
  */
@@ -97,15 +128,20 @@ export function evaluateScraperGaps(rows: readonly ScraperGapsRow[], ctx: CheckC
     else entry.waiting += 1;
     byScraper.set(r.scraper_name, entry);
   }
-  return [...byScraper.entries()]
+  const scrapers = [...byScraper.entries()]
     .filter(([, e]) => e.gaps.length >= ctx.thresholds.gapAlertThreshold)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([scraper, e]) => gapFinding(scraper, e.gaps, e.waiting, ctx));
+  const overdue = [...rows]
+    .sort((a, b) => a.scraper_name.localeCompare(b.scraper_name) || a.game_date.localeCompare(b.game_date))
+    .flatMap((r) => overdueFileFinding(r, ctx) ?? []);
+  return [...scrapers, ...overdue];
 }
 
 export const scraperGapsCheck = defineCheck({
   name: NAME,
-  description: 'Scrapers with unbackfilled failure days in the lookback (expected gaps excluded)',
+  description:
+    'Scrapers with unbackfilled failure days in the lookback (expected gaps excluded); late files past their grace',
   query: defineQuery(`checks/${NAME}.sql`, row),
   params: (ctx) => ({
     window_start: lookbackStart(ctx.date, ctx.thresholds.gapLookbackDays),

@@ -102,7 +102,8 @@ describe('scraper_gaps evaluate', () => {
     const rows = days('bdb_pbp', ['2026-01-21', '2026-01-22', '2026-01-23'], { error_type: 'no_data_yet' });
     // 2026-01-23 games ended ~02:00Z on the 24th: at 17:00Z only 15 h have passed; 2026-01-22 is at 39 h.
     expect(rows.map((r) => expectedGapReason(r, ctx))).toEqual([undefined, 'no_data_yet', 'no_data_yet']);
-    expect(evaluateScraperGaps(rows, ctx)).toEqual([]);
+    // One gap day is under the threshold; the file overdue past its grace is its own finding.
+    expect(evaluateScraperGaps(rows, ctx).map((f) => f.key)).toEqual(['scraper_gaps:bdb_pbp:2026-01-21']);
     const later = { ...ctx, now: new Date('2026-01-27T12:00:00Z') };
     const [f] = evaluateScraperGaps(rows, later);
     expect(f?.facts).toMatchObject({ gap_days: 3, expected_gaps: 0 });
@@ -158,6 +159,72 @@ describe('scraper_gaps evaluate', () => {
       report_date: '2026-01-24',
       now: ctx.now,
     });
+  });
+});
+
+describe('scraper_gaps: a late file past its grace is a finding of its own', () => {
+  // One date, one game (tip 20:30 ET on 02-05, over 23:30 ET); BigDataBall answers "no data yet" twice.
+  const late = (over = {}) =>
+    opsWarehouse({
+      'nba_raw.nbac_schedule': [
+        gameRow('2026-02-05', 'OKC', 'MIN', { game_start_time: new Date('2026-02-06T01:30:00Z') }),
+      ],
+      'nba_monitoring.scrape_events': ['2026-02-06T09:00:00Z', '2026-02-07T09:00:00Z'].map((at) =>
+        scrapeEventRow('bdb_pbp', '2026-02-05', at, {
+          status: 'failed',
+          error_type: 'no_data_yet',
+          error_message: 'No game found matching query',
+          ...over,
+        }),
+      ),
+    });
+  const asOf = (iso: string) => ({
+    date: iso.slice(0, 10),
+    now: new Date(iso),
+    thresholds: DEFAULT_THRESHOLDS,
+  });
+
+  it('60 h after the game: one warning keyed by source and date, with a retry', async () => {
+    const db = await late();
+    try {
+      // Over at 04:30Z on 02-06; 60 h later is 16:30Z on 02-08.
+      const { findings } = await db.run(scraperGapsCheck, asOf('2026-02-08T16:30:00Z'));
+      expect(findings).toEqual([
+        expect.objectContaining({
+          key: 'scraper_gaps:bdb_pbp:2026-02-05',
+          severity: 'warning',
+          title: 'bdb_pbp has no data for 2026-02-05 60 h after the games (grace 48 h)',
+          subject: { scraper: 'bdb_pbp', date: '2026-02-05' },
+          actions: [{ kind: 'retry', scraper: 'bdb_pbp', date: '2026-02-05' }],
+        }),
+      ]);
+      expect(findings[0]?.facts).toMatchObject({ hours_since_games_over: 60, grace_hours: 48, attempts: 2 });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('inside the grace it is expected; a source without a grace is left to the gap threshold', async () => {
+    const db = await late();
+    try {
+      expect((await db.run(scraperGapsCheck, asOf('2026-02-07T16:30:00Z'))).findings).toEqual([]);
+    } finally {
+      await db.close();
+    }
+    const gamebook = await opsWarehouse({
+      'nba_raw.nbac_schedule': [gameRow('2026-02-05', 'OKC', 'MIN')],
+      'nba_monitoring.scrape_events': [
+        scrapeEventRow('nbac_gamebook', '2026-02-05', '2026-02-06T09:00:00Z', {
+          status: 'failed',
+          error_type: 'no_data_yet',
+        }),
+      ],
+    });
+    try {
+      expect((await gamebook.run(scraperGapsCheck, asOf('2026-02-08T16:30:00Z'))).findings).toEqual([]);
+    } finally {
+      await gamebook.close();
+    }
   });
 });
 
@@ -310,6 +377,9 @@ describe('scraper_gaps on DuckDB', () => {
     expect(findings.map((f) => [f.key, f.facts.gap_dates, f.facts.expected_gaps])).toEqual([
       ['scraper_gaps:bdb_pbp', ['2026-01-18', '2026-01-19', '2026-01-21'], 2],
       ['scraper_gaps:bp_player_props', ['2026-01-18', '2026-01-19', '2026-01-21', '2026-01-23'], 1],
+      ['scraper_gaps:bdb_pbp:2026-01-18', undefined, undefined],
+      ['scraper_gaps:bdb_pbp:2026-01-19', undefined, undefined],
+      ['scraper_gaps:bdb_pbp:2026-01-21', undefined, undefined],
     ]);
   });
 
