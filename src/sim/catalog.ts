@@ -1,5 +1,5 @@
 // The pipeline's moving parts as the simulator models them: scrapers, workflows, processors, prediction
-// systems, proxies. Names are the pipeline team's (seeds 000-004), so checks and recovery see real names.
+// systems, proxies. Names are the pipeline team's (docs/pipeline.md), so checks and recovery see real names.
 
 export const SCRAPERS = [
   'bdl_box_scores',
@@ -34,8 +34,9 @@ export interface WorkflowSpec {
 }
 
 /**
- * Run counts per day follow seed 001's 2025-12-31 table (injury 16, referee 18, betting lines 10,
- * schedule dependency 9), so its failure rates can be replayed exactly.
+ * Run counts per day follow the pipeline's 2025-12-31 runs (injury 16, referee 18, betting lines 10,
+ * schedule dependency 9), so that night's failure rates can be replayed exactly
+ * (docs/pipeline.md#new-years-eve-rate-limit-storm).
  */
 export const WORKFLOWS: readonly WorkflowSpec[] = [
   {
@@ -68,7 +69,7 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
   { name: 'post_game_window_3', hours: [30], scrapers: POST_GAME_SCRAPERS, daily: false },
 ];
 
-/** Phase 3 processors: critical ones feed predictions; optional ones summarize finished games (seed 004). */
+/** Phase 3 processors: critical ones feed predictions; optional ones summarize finished games. */
 export const PHASE3_CRITICAL = ['upcoming_player_game_context', 'upcoming_team_game_context'] as const;
 export const PHASE3_OPTIONAL = [
   'player_game_summary',

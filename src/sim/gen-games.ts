@@ -1,5 +1,5 @@
 // Phase 2 raw game data: the NBA.com schedule (status as of now), gamebooks and balldontlie boxscores.
-// BDL leaves games or teams out as the scenario says (seeds 000 and 002) until they are recovered.
+// BDL leaves games or teams out as the scenario says (docs/pipeline.md#incidents) until they are recovered.
 import { type Row, type RowBuffer, type SimContext, TABLES } from './context.js';
 import { etMs } from './et.js';
 import { rngFor } from './rng.js';

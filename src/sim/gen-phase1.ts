@@ -18,7 +18,7 @@ import {
 
 const HOUR = 3_600_000;
 
-/** The scraper service's Cloud Run revision: a new one went live with seed 001's fix. */
+/** The scraper service's Cloud Run revision: a new one went live with the executor's 2026-01-01 fix. */
 export function revisionAt(ctx: SimContext, at: number): string {
   const fix = ctx.idx.errorsLoggedFrom();
   return fix !== undefined && at < fix ? 'nba-phase1-scrapers-00087-xq2' : 'nba-phase1-scrapers-00088-k7w';
@@ -175,14 +175,14 @@ export function generatePhase1(ctx: SimContext, date: string, out: RowBuffer): v
         scrapers_requested: wf.scrapers.length,
         scrapers_succeeded: wf.scrapers.length - failed,
         scrapers_failed: failed,
-        // Seed 001: the executor did not aggregate scraper errors until the fix.
+        // The executor did not aggregate scraper errors until its 2026-01-01 fix.
         error_message:
           failed > 0 && (errorsFrom === undefined || start >= errorsFrom) ? errors.join(' | ') : null,
       });
     });
   }
 
-  // The day's BDL catch-up run after the shortfall was fixed upstream (seed 000 "recovering later").
+  // The day's BDL catch-up run after the shortfall was fixed upstream (BDL recovers missing games later).
   if (shortfall && shortRecovery && shortRecovery.at <= ctx.now) {
     const a: ScrapeAttempt = {
       id: shortRecovery.eventId,
@@ -225,8 +225,9 @@ export function bdbPublishedAt(ctx: SimContext, date: string): number | undefine
 }
 
 /**
- * BigDataBall publishes play-by-play hours to days after the last game ends (seed 001): attempts every 6 h
- * from 02:00 ET the next day get `no_data_yet` until then. Expected, not an incident.
+ * BigDataBall publishes play-by-play hours to days after the last game ends
+ * (docs/pipeline.md#bigdataball-publishes-late): attempts every 6 h from 02:00 ET the next day get
+ * `no_data_yet` until then. Expected, not an incident.
  */
 function generateBdb(
   ctx: SimContext,

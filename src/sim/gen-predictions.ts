@@ -1,6 +1,6 @@
 // Phase 5: props predictions for a slate (≈280-340 distinct (system, player, prop) from 24-28 players ×
 // 3 props × 4 systems) and their grading the morning after. Hit rates are set per system and date as an
-// exact share (not a coin per pick) so a clean day never drifts into a false "regression" (seed 004).
+// exact share (not a coin per pick) so a clean day never drifts into a false "regression".
 import { PROP_TYPES, SYSTEMS } from './catalog.js';
 import { compactDate, type Row, type RowBuffer, type SimContext, TABLES } from './context.js';
 import { etMs } from './et.js';
@@ -48,7 +48,7 @@ export function generatePredictions(ctx: SimContext, date: string, out: RowBuffe
         line,
         prop,
         lineValue: Math.max(0.5, Math.round(meanOf(line, prop) + rng.normal(0, 1)) + 0.5),
-        // No PASS on a collapse date, so its hit rate is exactly the scenario's (seed 004: 9 of 48).
+        // No PASS on a collapse date, so its hit rate is exactly the scenario's (9 of 48 on 2026-01-18).
         pass: rng.chance(0.08) && !collapse,
       })),
     );
@@ -81,7 +81,8 @@ export function generatePredictions(ctx: SimContext, date: string, out: RowBuffe
         updated_at: null,
       };
       out.push(TABLES.predictions, base);
-      // Seed 002: Pub/Sub redelivery + WRITE_APPEND appended copies, all still active.
+      // Pub/Sub redelivery + WRITE_APPEND appended copies, all still active
+      // (docs/pipeline.md#duplicate-predictions).
       if (dupKeys.has(p) && dup) {
         for (let c = 1; c < dup.copies; c++) {
           const at = (base.created_at as Date).getTime() + c * rng.int(2, 7) * MIN;

@@ -43,13 +43,13 @@ export function processorRunRow(r: ProcessorRun, now: number): Row | null {
   };
 }
 
-/** When the day's predictions were made (ET), after phase 4; later when phase 3 was stuck (seed 004). */
+/** When the day's predictions were made (ET), after phase 4; later when phase 3 was stuck. */
 export function predictionsAt(ctx: SimContext, date: string): number {
   const stale = ctx.idx.stalePhase3(date);
   return etMs(date, 7 * 60 + 45) + (stale ? stale.predictions_delay_hours * HOUR : 0);
 }
 
-/** Entities (player lookups) whose breaker is tripped for `date`, by team (seed 002). */
+/** Entities (player lookups) whose breaker is tripped for `date`, by team. */
 export function lockedPlayers(ctx: SimContext, date: string): Set<string> {
   const playing = new Set(ctx.schedule.gamesOn(date).flatMap((g) => [g.home, g.away]));
   const out = new Set<string>();
@@ -155,8 +155,8 @@ export function generateProcessors(ctx: SimContext, date: string, out: RowBuffer
     trigger: 'pubsub',
   });
 
-  // The night after: raw post-game loads (seed 002: no processor for player-box-scores while it was
-  // missing), game summaries (optional phase 3), grading.
+  // The night after: raw post-game loads (no processor for player-box-scores while a team's box scores
+  // are missing, docs/pipeline.md#missing-team-box-scores), game summaries (optional phase 3), grading.
   run('bdl_boxscores_processor', 2, 26 * 60 + 10, [2, 5], { processed: games.length });
   run('nbac_gamebook_processor', 2, 26 * 60 + 15, [3, 8], { processed: games.length });
   if (ctx.idx.missingBoxscoreTeams(date).teams.size === 0) {
@@ -176,7 +176,7 @@ export function generateProcessors(ctx: SimContext, date: string, out: RowBuffer
 }
 
 /**
- * Seed 002: the context processors retry entities with incomplete upstream data hourly from 06:35 ET;
+ * The context processors retry entities with incomplete upstream data hourly from 06:35 ET;
  * after 5 attempts the breaker trips and locks the entity out for the incident's lockout.
  */
 function generateBreakers(ctx: SimContext, date: string, out: RowBuffer): void {

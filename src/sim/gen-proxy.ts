@@ -1,5 +1,6 @@
-// Proxies (seed 003): hourly request outcomes per provider and target, and the breaker state as of now.
-// A blocked pair (OPEN) only sees the breaker's probes, all failing; a HALF_OPEN pair fails about half.
+// Proxies (docs/pipeline.md#proxies-and-proxy-breakers): hourly request outcomes per provider and target, and
+// the breaker state as of now. A blocked pair (OPEN) only sees the breaker's probes, all failing; a HALF_OPEN
+// pair fails about half.
 
 import { etDate } from '../jobs/time.js';
 import { PROXY_PROVIDERS, PROXY_TARGETS } from './catalog.js';

@@ -50,7 +50,7 @@ const note = z.string().optional();
 
 const bdlShortfall = z.object({
   kind: z.literal('bdl_shortfall'),
-  /** Game date → games BDL leaves out (seed 000). */
+  /** Game date → games BDL leaves out (docs/pipeline.md#bdl-missing-games). */
   dates: z.record(isoDate, count.min(1)),
   /** Games still missing after the 1st, 2nd… retry through the scraper service; the last value sticks. */
   retries: z.array(count).default([]),
@@ -84,7 +84,7 @@ const missingTeamBoxscores = z.object({
   from: isoDate,
   until: isoDate,
   teams: z.array(team).min(1),
-  /** Entity breakers that trip for those teams' players (seed 002: 5 failures, then a lockout). */
+  /** Entity breakers that trip for those teams' players (5 failures, then a lockout). */
   breaker: z
     .object({
       processors: z.array(processor).min(1),
@@ -128,7 +128,7 @@ const thinSlate = z.object({
 const gradingCollapse = z.object({
   kind: z.literal('grading_collapse'),
   date: isoDate,
-  /** Hit rate of every system's OVER/UNDER picks that day (seed 004: 0.1875). */
+  /** Hit rate of every system's OVER/UNDER picks that day (0.1875 on 2026-01-18). */
   accuracy: share,
   note,
 });
@@ -172,9 +172,9 @@ const incident = z.discriminatedUnion('kind', [
 export const scenarioSchema = z.object({
   name: z.string().min(1),
   description: z.string().optional(),
-  /** Seed 001: workflow failures carried error_message = NULL until the executor fix went live. */
+  /** Workflow failures carried error_message = NULL until the executor fix went live (2026-01-01). */
   workflow_errors_logged_from: instant.optional(),
-  /** BigDataBall's usual publishing delay after a game ends, hours [min, max] (seed 001). */
+  /** BigDataBall's usual publishing delay after a game ends, hours [min, max]. */
   bdb_delay_hours: z.tuple([z.number().min(0), z.number().min(0)]).default([3, 20]),
   /** Dates the scenario promises are clean (tests hold it to that). */
   clean_dates: z.array(isoDate).default([]),
@@ -335,7 +335,7 @@ export class ScenarioIndex {
     return this.all('scraper_outage').find((i) => i.scraper === scraperName && i.dates.includes(date));
   }
 
-  /** When workflow failures started carrying an error_message (seed 001's fix); undefined: always. */
+  /** When workflow failures started carrying an error_message (the executor's fix); undefined: always. */
   errorsLoggedFrom(): number | undefined {
     const at = this.scenario.workflow_errors_logged_from;
     return at === undefined ? undefined : Date.parse(at);

@@ -1,4 +1,4 @@
-// One scrape attempt as the scrapers log it: a scrape_events row (seed 000's event log) and a
+// One scrape attempt as the scrapers log it: a scrape_events row (the scrape event log) and a
 // phase1_scraper_runs row (what "last success" reads). Shared by the generator and the simulated service.
 import type { Row } from './context.js';
 

@@ -1,8 +1,8 @@
 // The simulated scraper and processor services: the production API the recovery features call
-// (`POST /scrape`, `POST /run-processor`, seed 002 / issue 10), answering as the scenario says and writing
-// the rows a real scrape or processor run would have written into the warehouse (through a RowSink).
-// Retries are counted per (scraper, date) and (processor, date) in memory: BDL still short on the 1st
-// retry and complete on the 2nd, a date that never recovers, a phase 3 run that works from attempt 2.
+// (`POST /scrape`, `POST /run-processor`, docs/pipeline.md#retry-schedule), answering as the scenario says
+// and writing into the warehouse (through a RowSink) the rows a real scrape or processor run would have.
+// Retries are counted per (scraper, date) and (processor, date) in memory: BDL still short on the 1st retry
+// and complete on the 2nd, a date that never recovers, a phase 3 run that works from attempt 2.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -180,7 +180,7 @@ export function createSimulatedServices(options: SimulatedServicesOptions): Simu
     return { date, status: answer, records: received, ...(message ? { message } : {}) };
   }
 
-  /** BDL rows for games (seed 000) and teams (seed 002) that this retry brings back. */
+  /** BDL rows for missing games and teams that this retry brings back. */
   function bdlRetry(ctx: SimContext, scraper: string, date: string, retry: number, out: RowBuffer) {
     const shortfall = ctx.idx.bdlShortfall(date);
     const order = bdlMissingOrder(ctx, date);

@@ -9,7 +9,10 @@ import {
   type Transaction,
 } from './port.js';
 
-/** Seed 000's collection and layout, so the pipeline team's own tools keep reading it. */
+/**
+ * The pipeline team's collection and layout, so their own tools keep reading it
+ * (docs/pipeline.md#firestore-retry-queue).
+ */
 export const RETRY_QUEUE = 'scrape_retry_queue';
 export const RETRY_STATUSES = ['pending', 'retrying', 'recovered', 'exhausted'] as const;
 export type RetryStatus = (typeof RETRY_STATUSES)[number];
@@ -32,7 +35,7 @@ export const retryItemSchema = z.object({
   /** `<scraper>_<date>`, e.g. `bdl_box_scores_2026-01-19`. */
   doc_id: z.string(),
   kind: z.enum(['scraper', 'processor']),
-  /** The scraper's name (for kind `processor`, the processor's), as seed 000 names the field. */
+  /** The scraper's name (for kind `processor`, the processor's), as the pipeline team names the field. */
   scraper_name: z.string(),
   target_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   reason: z.string(),
