@@ -42,7 +42,7 @@ describe('data_freshness evaluate', () => {
     expect(severities(rows(2, 30))).toEqual(['error']);
   });
 
-  it('the seed 004 stale phase 3: names the stale processor, the gap and offers its retry only', () => {
+  it('the 2026-01-18 stale phase 3: names the stale processor, the gap and offers its retry only', () => {
     const [f] = evaluateDataFreshness(rows(26.5), ctx);
     expect(f).toMatchObject({
       key: 'data_freshness:2026-01-18',
@@ -94,7 +94,7 @@ describe('data_freshness on DuckDB', () => {
   beforeAll(async () => {
     db = await fixtureWarehouse({
       'nba_reference.processor_run_history': [
-        // 2026-01-18: team context failed that morning; its last success is the day before (the seed 004 stale phase 3).
+        // 2026-01-18: team context failed that morning; its last success is the day before (the 2026-01-18 stale phase 3).
         runRow('upcoming_player_game_context', '2026-01-18', done('2026-01-18T10:00:00Z')),
         runRow('upcoming_team_game_context', '2026-01-17', done('2026-01-17T10:00:00Z')),
         runRow('upcoming_team_game_context', '2026-01-18', {

@@ -1,5 +1,6 @@
-// The scraper, source, boxscore, workflow and breaker checks on the default simulated scenario (seeds
-// 000-004 replayed on their dates) through DuckDB: each seeded incident is found as of its date, the
+// The scraper, source, boxscore, workflow and breaker checks on the default simulated scenario (the
+// pipeline's incidents replayed on their dates, docs/pipeline.md#incidents) through DuckDB: each incident is
+// found as of its date, the
 // expected gaps (BigDataBall's late play-by-play, off-days) stay quiet, and a clean date is silent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boxscoreCompletenessCheck } from '../../src/jobs/boxscore_completeness.js';
@@ -64,7 +65,7 @@ describe('gap, source, boxscore, workflow and breaker checks on the simulated se
     expect(rows.every((r) => expectedGapReason(r, ctx) !== undefined)).toBe(true);
   });
 
-  it("seed 001: BigDataBall's late play-by-play (no_data_yet up to 44 h) stays quiet", async () => {
+  it("BigDataBall's late play-by-play (no_data_yet up to 44 h) stays quiet", async () => {
     const ctx = at('2025-12-31');
     const { rows, findings } = await db.run(scraperGapsCheck, ctx);
     const waiting = rows.filter((r) => r.scraper_name === 'bdb_pbp').map((r) => [r.game_date, r.error_type]);
@@ -72,7 +73,7 @@ describe('gap, source, boxscore, workflow and breaker checks on the simulated se
     expect(findings).toEqual([]);
   });
 
-  it("seed 001: New Year's Eve storm, every discovery workflow above 50 % and failures without messages", async () => {
+  it("New Year's Eve storm, every discovery workflow above 50 % and failures without messages", async () => {
     const { findings } = await db.run(workflowFailuresCheck, at('2025-12-31', '23:59'));
     expect(findings.map((f) => [f.key, f.severity])).toEqual([
       ['workflow_failures:betting_lines', 'error'],
@@ -84,7 +85,7 @@ describe('gap, source, boxscore, workflow and breaker checks on the simulated se
     expect(findings[1]?.facts).toMatchObject({ executions: 16, failures: 11, failure_rate_pct: 68.8 });
   });
 
-  it('seed 002: five teams without box scores are critical, and their players are locked out', async () => {
+  it('missing team box scores: five teams without box scores are critical, and their players are locked out', async () => {
     const found = await all(at('2025-12-24'));
     for (const team of ['DEN', 'UTA', 'ORL', 'DET', 'MEM'])
       expect(bySeverity(found, `boxscore_completeness:${team}`), team).toBe('critical');
@@ -99,7 +100,7 @@ describe('gap, source, boxscore, workflow and breaker checks on the simulated se
     expect(breakers?.facts.auto_reset_candidates).toBe(0);
   });
 
-  it("seed 002: after the 2025-12-29 backfill the locked players' data is back: auto-reset candidates", async () => {
+  it("after the 2025-12-29 backfill the locked players' data is back: auto-reset candidates", async () => {
     const { findings } = await db.run(circuitBreakersCheck, at('2025-12-29', '15:00'));
     const upgc = findings.find((f) => f.key === 'circuit_breakers:upcoming_player_game_context');
     expect(upgc?.facts.auto_reset_candidates).toBeGreaterThan(0);
@@ -109,7 +110,7 @@ describe('gap, source, boxscore, workflow and breaker checks on the simulated se
     expect(entities?.length).toBe(upgc?.facts.auto_reset_candidates);
   });
 
-  it('seeds 000 and 003 on the demo date: bp_player_props gaps, BDL short, proxies, breakers', async () => {
+  it('BDL missing games and the blocked proxy on the demo date: bp_player_props gaps, BDL short, proxies, breakers', async () => {
     const found = await all(at('2026-01-19'));
     const gaps = found.find((f) => f.key === 'scraper_gaps:bp_player_props');
     expect(gaps?.facts.gap_dates).toEqual([
@@ -139,7 +140,7 @@ describe('gap, source, boxscore, workflow and breaker checks on the simulated se
     ]);
   });
 
-  it("seed 000's example: BDL returned 4 of the 2026-01-19 slate's 9 games, seen the next morning", async () => {
+  it("the retry-queue example: BDL returned 4 of the 2026-01-19 slate's 9 games, seen the next morning", async () => {
     const { findings } = await db.run(sourceDiscrepancyCheck, at('2026-01-20'));
     const f = findings.find((x) => x.key === 'source_discrepancy:bdl_box_scores:2026-01-19');
     expect(f?.facts).toMatchObject({ nbac_games: 9, bdl_games: 4, missing_games: 5 });

@@ -86,7 +86,7 @@ export function scraperFailureRow(scraper_name: string, game_date: string, over:
   };
 }
 
-/** A scrape event (seed 000's event log). */
+/** A scrape event (nba_monitoring.scrape_events, the scrapers' event log). */
 export function scrapeEventRow(
   scraper_name: string,
   target_date: string,

@@ -27,7 +27,7 @@ const pair = (provider: string, target: string, state: string, over: Partial<Pro
 });
 
 describe('proxy_breakers evaluate', () => {
-  it("seed 003's board: OPEN is a warning with a reset, HALF_OPEN is info on trial, CLOSED is quiet", () => {
+  it('the 2026-01-24 proxy board: OPEN is a warning with a reset, HALF_OPEN is info on trial, CLOSED is quiet', () => {
     const rows = [
       pair('ProxyFuel', 'bettingpros.com', 'OPEN'),
       pair('Decodo', 'bettingpros.com', 'CLOSED'),

@@ -1,5 +1,5 @@
-// `shotclock check all --date D --json` on the default simulated scenario (seeds 000-004 on their dates)
-// through DuckDB: each seeded incident is reported on its date, a clean date reports nothing, and the
+// `shotclock check all --date D --json` on the default simulated scenario (docs/pipeline.md#incidents on
+// their dates) through DuckDB: each incident is reported on its date, a clean date reports nothing, and the
 // health and grading checks stay quiet on every other simulated date (expected gaps: games not final
 // yet, grading not due, dates without games).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -68,7 +68,7 @@ async function cli(...args: string[]): Promise<Finding[]> {
 const keys = (findings: readonly Finding[]) => findings.map((f) => f.key);
 const severityOf = (findings: readonly Finding[], key: string) =>
   findings.find((f) => f.key === key)?.severity;
-/** The keys of the health and grading checks (issue 4 part 2), which this file pins exactly. */
+/** The keys of the health and grading checks, which this file pins exactly. */
 const ownKeys = (findings: readonly Finding[]) =>
   keys(findings.filter((f) => HEALTH_AND_GRADING.includes(f.check))).sort();
 
@@ -89,7 +89,7 @@ describe('check all on the default simulated scenario', () => {
     expect(await cli('all', '--date', '2025-11-12')).toEqual([]);
   });
 
-  it('seed 002: 2025-12-27 prediction duplicates (5 copies), next to the missing team box scores', async () => {
+  it('2025-12-27: prediction duplicates (5 copies), next to the missing team box scores', async () => {
     const found = await cli('all', '--date', '2025-12-27');
     expect(ownKeys(found)).toEqual(['prediction_duplicates:2025-12-27']);
     expect(found.find((f) => f.check === 'prediction_duplicates')?.facts).toMatchObject({ max_copies: 5 });
@@ -99,7 +99,7 @@ describe('check all on the default simulated scenario', () => {
     expect(keys(found)).toContain('circuit_breakers:upcoming_player_game_context');
   });
 
-  it("seed 001: New Year's Eve storm seen that night (--at), workflows above 50 %", async () => {
+  it("2025-12-31: New Year's Eve storm seen that night (--at), workflows above 50 %", async () => {
     const found = await cli('all', '--date', '2025-12-31', '--at', '2025-12-31T23:59:00-05:00');
     expect(ownKeys(found)).toEqual([]);
     for (const wf of ['betting_lines', 'injury_discovery', 'referee_discovery', 'schedule_dependency']) {
@@ -108,7 +108,7 @@ describe('check all on the default simulated scenario', () => {
     expect(keys(found)).toContain('workflow_failures:missing_error_message');
   });
 
-  it('seed 004: on 2026-01-18 the critical phase 3 processors never succeeded and no predictions exist by noon', async () => {
+  it('2026-01-18: the critical phase 3 processors never succeeded and no predictions exist by noon', async () => {
     const found = await cli('all', '--date', '2026-01-18');
     expect(ownKeys(found)).toEqual([
       'phase3_completion:upcoming_player_game_context:2026-01-18',
@@ -122,7 +122,7 @@ describe('check all on the default simulated scenario', () => {
     ]);
   });
 
-  it('seed 004: at the 14:15 health run the late thin slate (192) is an error and was made from stale context', async () => {
+  it('2026-01-18: at the 14:15 health run the late thin slate (192) is an error and was made from stale context', async () => {
     const found = await cli('all', '--date', '2026-01-18', '--at', '2026-01-18T14:15:00-05:00');
     expect(ownKeys(found)).toEqual([
       'data_freshness:2026-01-18',
@@ -137,7 +137,7 @@ describe('check all on the default simulated scenario', () => {
     expect(Number(fresh?.facts.hours_after_phase3)).toBeGreaterThan(DEFAULT_THRESHOLDS.freshnessErrorHours);
   });
 
-  it("2026-01-19: the 01-18 grading collapse (9/48 = 18.75 %) for every system, today's duplicates, seeds 000/003", async () => {
+  it("2026-01-19: the 01-18 grading collapse (9/48 = 18.75 %) for every system, today's duplicates, BDL short, proxy blocked", async () => {
     const found = await cli('all', '--date', '2026-01-19');
     const grading = found.filter((f) => f.check === 'grading_accuracy');
     expect(grading.length).toBeGreaterThan(0);
@@ -164,7 +164,7 @@ describe('check all on the default simulated scenario', () => {
     );
   });
 
-  it("2026-01-20: BDL's 4 of 9 on 2026-01-19 (seed 000), nothing new from health or grading", async () => {
+  it("2026-01-20: BDL's 4 of 9 on 2026-01-19, nothing new from health or grading", async () => {
     const found = await cli('all', '--date', '2026-01-20');
     expect(keys(found)).toContain('source_discrepancy:bdl_box_scores:2026-01-19');
     expect(ownKeys(found)).toEqual([]);

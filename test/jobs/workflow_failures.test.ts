@@ -24,7 +24,7 @@ const wf = (name: string, failures: number, successes: number, over: Partial<Wor
 });
 
 describe('workflow_failures evaluate', () => {
-  it("seed 001's Dec 31: every workflow above 50 % is an error; failures without messages add one warning", () => {
+  it('2025-12-31: every workflow above 50 % is an error; failures without messages add one warning', () => {
     const rows = [
       wf('injury_discovery', 11, 5, { failures_without_message: 11 }),
       wf('referee_discovery', 12, 6, { failures_without_message: 12 }),
@@ -53,7 +53,7 @@ describe('workflow_failures evaluate', () => {
     });
   });
 
-  it("seed 001's Jan 1: 20 % is a warning, 0 % is quiet, and messages present raise nothing", () => {
+  it('2026-01-01: 20 % is a warning, 0 % is quiet, and messages present raise nothing', () => {
     const rows = [
       wf('injury_discovery', 0, 3),
       wf('referee_discovery', 0, 6),

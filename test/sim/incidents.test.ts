@@ -13,7 +13,7 @@ const range = (from: string, until: string, now: Date) => simulate({ from, until
 const onDate = (rows: Row[], col: string, date: string) => rows.filter((r) => r[col] === date);
 const DEMO_NOW = etNoon('2026-01-19');
 
-describe('seed 000: BDL returns fewer games than NBA.com', () => {
+describe('BDL missing games: BDL returns fewer games than NBA.com', () => {
   it('2026-01-19: BDL has 4 of 9 games the morning after, logged as api_incomplete', () => {
     const rows = range('2026-01-19', '2026-01-19', etNoon('2026-01-20'));
     expect(distinct(rowsOf(rows, TABLES.gamebook), (r) => r.game_id).size).toBe(9);
@@ -48,7 +48,7 @@ describe('seed 000: BDL returns fewer games than NBA.com', () => {
   });
 });
 
-describe('seed 001: New Year rate-limit storm and late BigDataBall', () => {
+describe('New Year rate-limit storm and late BigDataBall', () => {
   const rows = range('2025-12-31', '2026-01-01', etNoon('2026-01-02'));
   const wf = rowsOf(rows, TABLES.workflows);
   const rate = (name: string, date: string) => {
@@ -95,7 +95,7 @@ describe('seed 001: New Year rate-limit storm and late BigDataBall', () => {
   });
 });
 
-describe('seed 002: player-box-scores without a processor, breakers, duplicates', () => {
+describe('player-box-scores without a processor, breakers, duplicates', () => {
   it('2025-12-27: the 5 teams have no BDL boxscores and no player-box-scores processor ran', () => {
     const rows = range('2025-12-27', '2025-12-27', etNoon('2025-12-28'));
     const teams = distinct(rowsOf(rows, TABLES.bdl), (r) => r.team_abbr);
@@ -135,7 +135,7 @@ describe('seed 002: player-box-scores without a processor, breakers, duplicates'
   });
 });
 
-describe('seed 004: 2026-01-18 collapse', () => {
+describe('2026-01-18 collapse', () => {
   const rows = range('2026-01-17', '2026-01-18', etNoon('2026-01-19'));
 
   it('grading collapses to 18.75 % for every system, against ~57 % the day before', () => {
@@ -177,7 +177,7 @@ describe('seed 004: 2026-01-18 collapse', () => {
 describe('demo date 2026-01-19: several incidents active at noon ET', () => {
   const rows = range(addDays('2026-01-19', -7), '2026-01-19', DEMO_NOW);
 
-  it('proxyfuel is OPEN for bettingpros.com (seed 003), decodo HALF_OPEN for nba.com', () => {
+  it('proxyfuel is OPEN for bettingpros.com, decodo HALF_OPEN for nba.com', () => {
     const state = (p: string, t: string) =>
       rowsOf(rows, TABLES.proxyBreaker).find((r) => r.proxy_provider === p && r.target_host === t)
         ?.circuit_state;
@@ -219,7 +219,7 @@ describe('demo date 2026-01-19: several incidents active at noon ET', () => {
 });
 
 describe('2026-01-08: injury report validation errors', () => {
-  it('fails every injury_discovery run with a message (after the seed 001 fix), backfilled on 01-09', () => {
+  it('fails every injury_discovery run with a message (after the 2026-01-01 executor fix), backfilled on 01-09', () => {
     const rows = range('2026-01-08', '2026-01-08', etNoon('2026-01-10'));
     const runs = rowsOf(rows, TABLES.workflows).filter((r) => r.workflow_name === 'injury_discovery');
     expect(runs).toHaveLength(16);

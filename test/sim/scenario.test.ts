@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenario, ScenarioError, ScenarioIndex } from '../../src/sim/scenario.js';
 
 describe('scenario files', () => {
-  it('loads the default scenario, which replays seed 000 as 33 missing BDL games over 30 days', () => {
+  it('loads the default scenario, which replays the 33 missing BDL games over 30 days', () => {
     const s = loadScenario();
     expect(s.name).toBe('default');
     const missing = s.incidents

@@ -120,7 +120,7 @@ describe('simulated services (recorded rows)', () => {
     expect(sink.all(TABLES.scraperRuns)[0]).toMatchObject({ status: 'success' });
   });
 
-  it('a range backfill writes the seed 002 teams back, once per date', async () => {
+  it('a range backfill writes the missing teams back, once per date', async () => {
     const sink = recordingSink();
     const clock = new ManualClock('2026-01-19T17:00:00Z');
     const services = createSimulatedServices({ sink, scenario, clock });

@@ -4,8 +4,9 @@ import { createServer } from 'node:net';
 import { Firestore } from '@google-cloud/firestore';
 
 /**
- * Google's official Firestore emulator (GUIDE §3), started per test file on a free port. Missing Java or JAR is
- * a loud failure, never a skip: a Store change must not pass without the Firestore contract having run.
+ * Google's official Firestore emulator (Debian package google-cloud-cli-firestore-emulator), started per test
+ * file on a free port. Missing Java or JAR is a loud failure, never a skip: a Store change must not pass
+ * without the Firestore contract having run.
  */
 export const EMULATOR_JAR =
   '/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar';
@@ -42,7 +43,7 @@ export async function startFirestoreEmulator(options: EmulatorOptions = {}): Pro
   if (!existsSync(jar)) {
     throw new Error(
       `Firestore emulator JAR not found at ${jar}. Install the Debian package ` +
-        'google-cloud-cli-firestore-emulator (GUIDE §3). The Firestore contract suite does not skip.',
+        'google-cloud-cli-firestore-emulator (README, Quick start). The Firestore contract suite does not skip.',
     );
   }
   // The client must never go looking for GCE credentials on a test machine.

@@ -19,7 +19,7 @@ describe('parseSqlFile', () => {
 });
 
 describe('schema', () => {
-  it('reads every pipeline table of GUIDE §1 from sql/schema', () => {
+  it('reads every pipeline table of docs/pipeline.md from sql/schema', () => {
     const names = loadSchema().map((t) => t.fullName);
     expect(names).toEqual(
       expect.arrayContaining([
@@ -40,7 +40,7 @@ describe('schema', () => {
     );
   });
 
-  it('keeps seed 000 scrape_events columns and NOT NULL flags', () => {
+  it("keeps the pipeline team's scrape_events columns and NOT NULL flags", () => {
     const events = loadSchema().find((t) => t.fullName === 'nba_monitoring.scrape_events');
     expect(events?.columns.find((c) => c.name === 'target_date')).toEqual({
       name: 'target_date',
