@@ -124,7 +124,7 @@ export async function benchAlertStorm(): Promise<BenchResult[]> {
     const threaded = messages.length - topLevel;
     const served429 = sandbox.webApi.stats.rateLimited;
     const unhandled = summary.errors.length + (thrown ? 1 : 0);
-    // The floor as the issue defines it: every message at the sustained per-channel rate (one channel here).
+    // The floor: every message at Slack's sustained per-channel rate (one channel here).
     const floorMs = (messages.length / SLACK_POST_LIMIT.perSecond) * 1000;
     log(
       `  alert storm: ${findings.length} findings, ${messages.length} messages (${topLevel} top-level for ${groups} groups, ${threaded} threaded), ` +

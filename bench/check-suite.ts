@@ -21,7 +21,7 @@ import { rewriteForDuckDb } from '../src/warehouse/rewrite.js';
 import { loadSqlFile } from '../src/warehouse/sql-files.js';
 import { type BenchResult, fmt, log, median } from './lib.js';
 
-/** A seeded incident date (seed 004: stale phase 3, thin slate) so the evaluators have findings to build. */
+/** A simulated incident date (stale phase 3, thin slate) so the evaluators have findings to build. */
 const CHECK_DATE = '2026-01-18';
 const RUNS = 15;
 const WARMUP_RUNS = 5;

@@ -1,6 +1,6 @@
 // Case 5, footprint: cold start to ready and RSS of `node bin/shotclock.js start`, (a) self-hosted: Slack
 // configured (a local Slack double answers auth.test), the embedded DuckDB warehouse and store, no demo
-// simulator: the issue's targets (< 2 s, < 150 MB); (b) with no configuration, the demo (it seeds the
+// simulator: the targets (< 2 s, < 150 MB); (b) with no configuration, the demo (it seeds the
 // embedded warehouse with the simulator before the bot listens). Baseline: a bare @slack/bolt process that
 // serves /healthz, spawned the same way. Ready = /healthz answers 200 (the self-hosted bot logs its URL as
 // "listening on"). RSS is read from /proc at ready and then every 250 ms while it idles: idle RSS is the

@@ -17,7 +17,7 @@ import * as retryQueue from '../src/store/retry-queue.js';
 import { zonedFormatter } from '../src/views/format.js';
 import { type BenchResult, collectGarbage, fmt, log, sampleRss } from './lib.js';
 
-/** The figure, and the default run's count. */
+/** The target count (10,000 items), and the default run's count. */
 export const FULL_ITEMS = 10_000;
 /**
  * Since the embedded store commits concurrent transactions in groups (and caches what it read), 10,000

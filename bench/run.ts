@@ -11,12 +11,12 @@ import { benchFootprint } from './footprint.js';
 import { type CaseOutcome, formatTable, isSkipped, log, passes } from './lib.js';
 import { benchRetryThroughput, FULL_ITEMS } from './retry-throughput.js';
 
-/** `npm run bench -- --full`: the issue's full counts where the default run scales down (slow, minutes). */
+/** `npm run bench -- --full`: the full target counts where the default run scales down (slow, minutes). */
 const FULL = process.argv.includes('--full');
 
 type Case = { readonly name: string; run(): Promise<CaseOutcome[]> };
 
-/** In the issue's order of value, which is the order of the table. */
+/** In order of value to users, which is the order of the README's table. */
 const CASES: readonly Case[] = [
   { name: 'check suite', run: benchCheckSuite },
   { name: 'alert storm', run: benchAlertStorm },
