@@ -2,7 +2,7 @@
 // its own process with no Slack or Google settings, and the sandbox page in real headless Chromium. The
 // same path as test/runtime/demo.test.ts, but through the page's DOM: first alerts, the BDL discrepancy's
 // retry "scheduled" by its auto-heal policy, then "Recovered" in the thread, App Home, /scrape-status. It also measures what
-// the issue promises (first alert within 15 s of the start line, under 300 MB RSS) and that SIGTERM shuts
+// the demo must deliver (first alert within 15 s of the start line, under 300 MB RSS) and that SIGTERM shuts
 // the whole process group down cleanly. Builds nothing: dist/ comes from npm's prepare script.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
