@@ -27,7 +27,8 @@ const RECENT_ERRORS = 3;
 
 /**
  * Hours after a game ends during which the source may legitimately answer "no data yet". BigDataBall
- * publishes play-by-play hours to days late (seed 001); other sources publish at the final buzzer.
+ * publishes play-by-play hours to days late (docs/pipeline.md#bigdataball-publishes-late); other sources
+ * publish at the final buzzer.
  */
 export function sourceGraceHours(scraper: string, thresholds: Thresholds): number {
   return scraper.startsWith('bdb_') ? thresholds.bdbGraceHours : 0;
@@ -117,7 +118,7 @@ function overdueFileFinding(r: ScraperGapsRow, ctx: CheckContext): Finding | und
 }
 
 /**
- * One finding per scraper with at least the threshold of real gap days (seed 003: GAP_ALERT_THRESHOLD 3)
+ * One finding per scraper with at least the threshold of real gap days (GAP_ALERT_THRESHOLD, 3 by default)
  * among the last `gapLookbackDays` dates, the checked date included.
  */
 export function evaluateScraperGaps(rows: readonly ScraperGapsRow[], ctx: CheckContext): Finding[] {
