@@ -2,7 +2,9 @@
 -- predictions (system, player, prop) exist and how many of them have a graded row, both as of @now, with the
 -- date's schedule so the evaluator can tell whether grading is due yet. Keys, not rows, are compared so
 -- duplicated predictions (docs/pipeline.md#duplicate-predictions) neither inflate nor deflate coverage. A
--- date with games but no predictions yields one row with a NULL system.
+-- prediction for a game the schedule has but not final (postponed, never played) has nothing to grade and
+-- is left out; one whose game_id the schedule does not know is kept. A date with games but no predictions
+-- yields one row with a NULL system.
 -- @param window_start DATE
 -- @param report_date DATE
 -- @param now TIMESTAMP
@@ -16,13 +18,21 @@ WITH game_dates AS (
   WHERE game_date BETWEEN @window_start AND @report_date
   GROUP BY game_date
 ),
-active_keys AS (
-  SELECT game_date, system_id, player_lookup, prop_type
-  FROM nba_predictions.player_prop_predictions
+unplayed_games AS (
+  SELECT game_id
+  FROM nba_raw.nbac_schedule
   WHERE game_date BETWEEN @window_start AND @report_date
-    AND is_active = TRUE
-    AND created_at <= @now
-  GROUP BY game_date, system_id, player_lookup, prop_type
+    AND game_status <> 3
+),
+active_keys AS (
+  SELECT p.game_date, p.system_id, p.player_lookup, p.prop_type
+  FROM nba_predictions.player_prop_predictions AS p
+  LEFT JOIN unplayed_games AS u ON u.game_id = p.game_id
+  WHERE p.game_date BETWEEN @window_start AND @report_date
+    AND p.is_active = TRUE
+    AND p.created_at <= @now
+    AND u.game_id IS NULL
+  GROUP BY p.game_date, p.system_id, p.player_lookup, p.prop_type
 ),
 graded_keys AS (
   SELECT game_date, system_id, player_lookup, prop_type

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
+import { postGameDue } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
-import { postGameDue } from './post-game.js';
 import { round } from './stats.js';
 import { addDays } from './time.js';
 
@@ -27,8 +27,9 @@ export type GradingCoverageRow = z.infer<typeof row>;
 const LOOKBACK_DAYS = 1;
 
 /**
- * Graded share of a date's distinct active predictions once grading is due (every game final and the
- * post-game grace passed). Under the minimum is an error: fewer grades than predictions means lost grading
+ * Graded share of a date's distinct active predictions for the games that were played, once grading is
+ * due (the post-game grace after the last tip-off passed; a postponed game neither holds it back nor
+ * counts). Under the minimum is an error: fewer grades than predictions means lost grading
  * writes and a regrade (docs/pipeline.md#predictions-and-grading). Not due yet, no games or no predictions:
  * quiet.
  */

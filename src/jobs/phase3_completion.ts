@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
+import { postGameDue } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
-import { postGameDue } from './post-game.js';
 import { addDays } from './time.js';
 
 const NAME = 'phase3_completion';
@@ -89,8 +89,8 @@ function phase4Finding(date: string, rows: readonly Phase3CompletionRow[], ctx: 
 
 /**
  * Critical processors (upcoming contexts) are owed on every date with games; optional ones (game
- * summaries) only once the date's games are final and post-game work is due. Dates without games have
- * no rows at all.
+ * summaries) once post-game work is due for the games that were played (a postponed game does not hold
+ * them back). Dates without games have no rows at all.
  */
 export function evaluatePhase3Completion(rows: readonly Phase3CompletionRow[], ctx: CheckContext): Finding[] {
   const byDate = new Map<string, Phase3CompletionRow[]>();

@@ -74,8 +74,8 @@ describe('grading_coverage evaluate', () => {
     expect(none[0]?.key).toBe(some[0]?.key);
   });
 
-  it('stays quiet while games are not final or grading is not due yet', () => {
-    expect(evaluateGradingCoverage([sys('a', 100, 0, { final_games: 5 })], ctx)).toEqual([]);
+  it('stays quiet while no game is final or grading is not due yet', () => {
+    expect(evaluateGradingCoverage([sys('a', 100, 0, { final_games: 0 })], ctx)).toEqual([]);
     const early = { ...ctx, now: new Date('2026-01-19T13:29:00Z') };
     expect(evaluateGradingCoverage([sys('a', 100, 0)], early)).toEqual([]);
     expect(
@@ -100,6 +100,47 @@ describe('grading_coverage evaluate', () => {
       report_date: '2026-01-19',
       now: ctx.now,
     });
+  });
+});
+
+describe('grading_coverage: a postponed game neither holds grading back nor counts', () => {
+  // 2026-03-12: three games; G3 postponed (still status 1). Predictions for all three, graded for G1 and G2.
+  const t = (iso: string) => new Date(iso);
+  const game = (game_id: string, status: number) =>
+    scheduleRow('2026-03-12', { game_id, game_status: status, game_start_time: t('2026-03-13T00:00:00Z') });
+  const picks = (game_id: string, prefix: string) =>
+    players(20, prefix).map((p) => predictionRow('2026-03-12', 'zone_v2', p, { game_id }));
+  const grades = (prefix: string, n: number) =>
+    players(n, prefix).map((p) =>
+      gradedRow('2026-03-12', 'zone_v2', p, true, { graded_at: t('2026-03-13T11:30:00Z') }),
+    );
+  const morningAfter = { date: '2026-03-13', now: t('2026-03-13T16:00:00Z'), thresholds: DEFAULT_THRESHOLDS };
+  const run = async (graded: Record<string, unknown>[]) => {
+    const db = await fixtureWarehouse({
+      'nba_raw.nbac_schedule': [game('G1', 3), game('G2', 3), game('G3', 1)],
+      'nba_predictions.player_prop_predictions': [
+        ...picks('G1', 'a'),
+        ...picks('G2', 'b'),
+        ...picks('G3', 'c'),
+      ],
+      'nba_predictions.prediction_accuracy': graded,
+    });
+    try {
+      return (await db.run(gradingCoverageCheck, morningAfter)).findings;
+    } finally {
+      await db.close();
+    }
+  };
+
+  it('every played game graded: quiet, though the postponed game has ungraded predictions', async () => {
+    expect(await run([...grades('a', 20), ...grades('b', 20)])).toEqual([]);
+  });
+
+  it("a played game's grades missing: an error over the played games' predictions only", async () => {
+    const findings = await run(grades('a', 20));
+    expect(findings.map((f) => [f.key, f.facts.predictions, f.facts.graded])).toEqual([
+      ['grading_coverage:2026-03-12', 40, 20],
+    ]);
   });
 });
 

@@ -88,8 +88,8 @@ describe('phase3_completion evaluate', () => {
     // one minute before the grace ends: quiet
     const early = { ...ctx, now: at('2026-01-18T13:29:00Z') };
     expect(evaluatePhase3Completion([row({ ...summary, ...yesterdayFinal })], early)).toEqual([]);
-    // a game still live: quiet however late it is
-    expect(evaluatePhase3Completion([row({ ...summary, ...yesterdayFinal, final_games: 5 })], ctx)).toEqual(
+    // nothing final at all (nothing played, or the schedule not updated): quiet
+    expect(evaluatePhase3Completion([row({ ...summary, ...yesterdayFinal, final_games: 0 })], ctx)).toEqual(
       [],
     );
   });
@@ -158,6 +158,53 @@ describe('phase3_completion evaluate', () => {
       now: NOW,
     });
   });
+});
+
+describe('phase3_completion: a postponed game does not hold back the played ones', () => {
+  // Eight games on 2026-03-12, the last tipping off at 22:00 ET; one of them postponed (never final).
+  const slate = (postponed: boolean) => [
+    ...Array.from({ length: 7 }, (_, i) =>
+      scheduleRow('2026-03-12', { game_status: 3, game_start_time: at(`2026-03-12T2${i % 3}:00:00Z`) }),
+    ),
+    scheduleRow('2026-03-12', {
+      game_status: postponed ? 1 : 3,
+      game_start_time: at('2026-03-13T02:00:00Z'),
+    }),
+  ];
+  // The contexts ran; team_offense_game_summary never did for the seven games played.
+  const runs = [
+    ...['upcoming_player_game_context', 'upcoming_team_game_context'].map((p) => runRow(p, '2026-03-12')),
+    runRow('precompute_features', '2026-03-12', { phase: 4, started_at: at('2026-03-12T10:30:00Z') }),
+    ...['player_game_summary', 'team_defense_game_summary'].map((p) =>
+      runRow(p, '2026-03-12', {
+        started_at: at('2026-03-13T07:00:00Z'),
+        completed_at: at('2026-03-13T07:20:00Z'),
+      }),
+    ),
+  ];
+  const morningAfter = {
+    date: '2026-03-13',
+    now: at('2026-03-13T15:00:00Z'),
+    thresholds: DEFAULT_THRESHOLDS,
+  };
+
+  it.each([true, false])(
+    'postponed game on the slate: %s → the missing summary is a warning',
+    async (postponed) => {
+      const db = await fixtureWarehouse({
+        'nba_raw.nbac_schedule': slate(postponed),
+        'nba_reference.processor_run_history': runs,
+      });
+      try {
+        const { findings } = await db.run(phase3CompletionCheck, morningAfter);
+        expect(findings.map((f) => [f.key, f.severity])).toEqual([
+          ['phase3_completion:team_offense_game_summary:2026-03-12', 'warning'],
+        ]);
+      } finally {
+        await db.close();
+      }
+    },
+  );
 });
 
 describe('phase3_completion on DuckDB', () => {
