@@ -5,9 +5,11 @@
 -- prediction for a game the schedule has but not final (postponed, never played) has nothing to grade and
 -- is left out; one whose game_id the schedule does not know is kept. A date with games but no predictions
 -- yields one row with a NULL system.
+-- Exhibition games (@exhibition_season_types: preseason, All-Star, Rising Stars) owe the pipeline nothing.
 -- @param window_start DATE
 -- @param report_date DATE
 -- @param now TIMESTAMP
+-- @param exhibition_season_types ARRAY<STRING>
 WITH game_dates AS (
   SELECT
     game_date,
@@ -16,6 +18,7 @@ WITH game_dates AS (
     MAX(game_start_time) AS last_tip_at
   FROM nba_raw.nbac_schedule
   WHERE game_date BETWEEN @window_start AND @report_date
+    AND season_type NOT IN UNNEST(@exhibition_season_types)
   GROUP BY game_date
 ),
 unplayed_games AS (

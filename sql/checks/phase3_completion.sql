@@ -3,9 +3,11 @@
 -- Dates without games have no schedule rows and so produce no rows: nothing is expected of them.
 -- The processor list and its tiers are the pipeline team's (PHASE3_TO_PHASE4_CONFIG,
 -- docs/pipeline.md#phase-3-processors).
+-- Exhibition games (@exhibition_season_types: preseason, All-Star, Rising Stars) owe the pipeline nothing.
 -- @param window_start DATE
 -- @param report_date DATE
 -- @param now TIMESTAMP
+-- @param exhibition_season_types ARRAY<STRING>
 WITH game_dates AS (
   SELECT
     game_date,
@@ -14,6 +16,7 @@ WITH game_dates AS (
     MAX(game_start_time) AS last_tip_at
   FROM nba_raw.nbac_schedule
   WHERE game_date BETWEEN @window_start AND @report_date
+    AND season_type NOT IN UNNEST(@exhibition_season_types)
   GROUP BY game_date
 ),
 processors AS (

@@ -4,9 +4,11 @@
 -- A failure day comes from the gap backfiller's table or a failed scrape event (docs/pipeline.md#tables); it
 -- is backfilled when the backfiller marked it so, or when a later successful run for that date exists.
 -- `partial` scrapes are not gaps: source_discrepancy reports missing games.
+-- Exhibition games (@exhibition_season_types: preseason, All-Star, Rising Stars) owe the pipeline nothing.
 -- @param window_start DATE
 -- @param report_date DATE
 -- @param now TIMESTAMP
+-- @param exhibition_season_types ARRAY<STRING>
 WITH failures AS (
   SELECT
     scraper_name,
@@ -75,6 +77,7 @@ schedule AS (
   SELECT game_date, COUNT(*) AS games, MAX(game_start_time) AS last_tip_at
   FROM nba_raw.nbac_schedule
   WHERE game_date BETWEEN @window_start AND @report_date
+    AND season_type NOT IN UNNEST(@exhibition_season_types)
   GROUP BY game_date
 )
 SELECT

@@ -3,9 +3,11 @@
 -- so BDL's own game ids do not matter), plus BDL's distinct game count for the date (as in "BDL returned 4
 -- games but NBAC has 9", docs/pipeline.md#bdl-missing-games). The evaluator waits a grace after tip-off
 -- before judging a game.
+-- Exhibition games (@exhibition_season_types: preseason, All-Star, Rising Stars) owe the pipeline nothing.
 -- @param window_start DATE
 -- @param report_date DATE
 -- @param now TIMESTAMP
+-- @param exhibition_season_types ARRAY<STRING>
 WITH gamebook_games AS (
   SELECT DISTINCT game_id, game_date
   FROM nba_raw.nbac_gamebook_player_stats
@@ -18,6 +20,7 @@ final_games AS (
   JOIN gamebook_games AS g ON g.game_id = s.game_id AND g.game_date = s.game_date
   WHERE s.game_date BETWEEN @window_start AND @report_date
     AND s.game_status = 3
+    AND s.season_type NOT IN UNNEST(@exhibition_season_types)
 ),
 bdl_teams AS (
   SELECT DISTINCT game_date, team_abbr

@@ -3,6 +3,7 @@
 // a past time sees what it would have seen then); the decisions live in data-rules.ts.
 import { z } from 'zod';
 import type { DashboardData } from '../bot/deps.js';
+import { EXHIBITION_SEASON_TYPES } from '../jobs/expectations.js';
 import { proxyBreakersCheck } from '../jobs/proxy_breakers.js';
 import { scraperGapsCheck } from '../jobs/scraper_gaps.js';
 import type { Thresholds } from '../jobs/thresholds.js';
@@ -110,7 +111,12 @@ export function createDashboardData({ warehouse, store, thresholds }: DashboardD
   /** Gap rows of the scraper_gaps check over [from, through] as of now, expected gaps left out. */
   const gaps = async (from: string, through: string, now: Date) =>
     realGaps(
-      await warehouse.query(scraperGapsCheck.query, { window_start: from, report_date: through, now }),
+      await warehouse.query(scraperGapsCheck.query, {
+        window_start: from,
+        report_date: through,
+        now,
+        exhibition_season_types: [...EXHIBITION_SEASON_TYPES],
+      }),
       now,
       through,
       thresholds,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
+import { EXHIBITION_SEASON_TYPES } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
 import { addDays } from './time.js';
 
@@ -91,6 +92,7 @@ export const boxscoreCompletenessCheck = defineCheck({
     report_date: ctx.date,
     final_before: new Date(ctx.now.getTime() - ctx.thresholds.gameOverHours * HOUR_MS),
     now: ctx.now,
+    exhibition_season_types: [...EXHIBITION_SEASON_TYPES],
   }),
   evaluate: evaluateBoxscoreCompleteness,
 });

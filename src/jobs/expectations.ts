@@ -1,6 +1,13 @@
 // What the pipeline owes for a game date, and from when. The checks judge only what is already due, so a
 // run at any hour (a delayed job, a manual run, `check all --at` an early hour) never alarms early.
 
+/**
+ * Exhibitions owe the pipeline nothing: no props are made for them, so no predictions, no grading, no
+ * post-game work (the schedule's season_type contract, sql/schema/nba_raw.nbac_schedule.sql). Every other
+ * season type carries expectations, an unknown one too, so a new type is noticed rather than skipped.
+ */
+export const EXHIBITION_SEASON_TYPES: readonly string[] = ['Preseason', 'All-Star', 'Rising Stars'];
+
 /** A game date's schedule as the checks' queries return it (one row per date from nba_raw.nbac_schedule). */
 export interface DateSchedule {
   readonly games: number;

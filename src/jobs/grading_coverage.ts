@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
-import { postGameDue } from './expectations.js';
+import { EXHIBITION_SEASON_TYPES, postGameDue } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
 import { round } from './stats.js';
 import { addDays } from './time.js';
@@ -73,6 +73,11 @@ export const gradingCoverageCheck = defineCheck({
   name: NAME,
   description: 'Graded share of active predictions for dates whose games are final',
   query: defineQuery(`checks/${NAME}.sql`, row),
-  params: (ctx) => ({ window_start: addDays(ctx.date, -LOOKBACK_DAYS), report_date: ctx.date, now: ctx.now }),
+  params: (ctx) => ({
+    window_start: addDays(ctx.date, -LOOKBACK_DAYS),
+    report_date: ctx.date,
+    now: ctx.now,
+    exhibition_season_types: [...EXHIBITION_SEASON_TYPES],
+  }),
   evaluate: evaluateGradingCoverage,
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
-import { postGameDue } from './expectations.js';
+import { EXHIBITION_SEASON_TYPES, postGameDue } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
 import { addDays } from './time.js';
 
@@ -115,6 +115,7 @@ export const phase3CompletionCheck = defineCheck({
     window_start: addDays(ctx.date, -LOOKBACK_DAYS),
     report_date: ctx.date,
     now: ctx.now,
+    exhibition_season_types: [...EXHIBITION_SEASON_TYPES],
   }),
   evaluate: evaluatePhase3Completion,
 });

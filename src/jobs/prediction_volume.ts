@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
+import { EXHIBITION_SEASON_TYPES } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
 
 const NAME = 'prediction_volume';
@@ -53,6 +54,10 @@ export const predictionVolumeCheck = defineCheck({
   name: NAME,
   description: 'Active predictions for a date with games: none is critical, under the minimum an error',
   query: defineQuery(`checks/${NAME}.sql`, row),
-  params: (ctx) => ({ report_date: ctx.date, now: ctx.now }),
+  params: (ctx) => ({
+    report_date: ctx.date,
+    now: ctx.now,
+    exhibition_season_types: [...EXHIBITION_SEASON_TYPES],
+  }),
   evaluate: evaluatePredictionVolume,
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
+import { EXHIBITION_SEASON_TYPES } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
 import type { Thresholds } from './thresholds.js';
 import { lookbackStart } from './time.js';
@@ -148,6 +149,7 @@ export const scraperGapsCheck = defineCheck({
     window_start: lookbackStart(ctx.date, ctx.thresholds.gapLookbackDays),
     report_date: ctx.date,
     now: ctx.now,
+    exhibition_season_types: [...EXHIBITION_SEASON_TYPES],
   }),
   evaluate: evaluateScraperGaps,
 });

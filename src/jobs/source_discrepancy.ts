@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
+import { EXHIBITION_SEASON_TYPES } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
 import { addDays } from './time.js';
 
@@ -72,6 +73,7 @@ export const sourceDiscrepancyCheck = defineCheck({
     window_start: addDays(ctx.date, -ctx.thresholds.discrepancyLookbackDays),
     report_date: ctx.date,
     now: ctx.now,
+    exhibition_season_types: [...EXHIBITION_SEASON_TYPES],
   }),
   evaluate: evaluateSourceDiscrepancy,
 });

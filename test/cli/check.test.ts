@@ -67,7 +67,11 @@ describe('shotclock check', () => {
     expect(r.calls).toEqual([
       {
         file: 'checks/prediction_volume.sql',
-        params: { report_date: '2026-01-18', now: new Date('2026-01-18T17:00:00Z') },
+        params: {
+          report_date: '2026-01-18',
+          now: new Date('2026-01-18T17:00:00Z'),
+          exhibition_season_types: ['Preseason', 'All-Star', 'Rising Stars'],
+        },
       },
     ]);
     const findings = JSON.parse(r.out) as unknown[];

@@ -118,6 +118,7 @@ describe('boxscore_completeness evaluate', () => {
       report_date: '2026-01-19',
       final_before: new Date('2026-01-19T08:00:00Z'),
       now: ctx.now,
+      exhibition_season_types: ['Preseason', 'All-Star', 'Rising Stars'],
     });
   });
 });

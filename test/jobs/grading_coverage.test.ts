@@ -99,6 +99,7 @@ describe('grading_coverage evaluate', () => {
       window_start: '2026-01-18',
       report_date: '2026-01-19',
       now: ctx.now,
+      exhibition_season_types: ['Preseason', 'All-Star', 'Rising Stars'],
     });
   });
 });

@@ -156,6 +156,7 @@ describe('phase3_completion evaluate', () => {
       window_start: '2026-01-17',
       report_date: '2026-01-18',
       now: NOW,
+      exhibition_season_types: ['Preseason', 'All-Star', 'Rising Stars'],
     });
   });
 });

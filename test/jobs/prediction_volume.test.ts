@@ -69,7 +69,11 @@ describe('prediction_volume evaluate', () => {
   });
 
   it('queries the date as of now', () => {
-    expect(predictionVolumeCheck.params(ctx)).toEqual({ report_date: '2026-01-19', now: ctx.now });
+    expect(predictionVolumeCheck.params(ctx)).toEqual({
+      report_date: '2026-01-19',
+      now: ctx.now,
+      exhibition_season_types: ['Preseason', 'All-Star', 'Rising Stars'],
+    });
   });
 });
 

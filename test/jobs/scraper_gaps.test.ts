@@ -158,6 +158,7 @@ describe('scraper_gaps evaluate', () => {
       window_start: '2026-01-18', // the last 7 days: 01-18 .. 01-24
       report_date: '2026-01-24',
       now: ctx.now,
+      exhibition_season_types: ['Preseason', 'All-Star', 'Rising Stars'],
     });
   });
 });

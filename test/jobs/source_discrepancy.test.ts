@@ -98,6 +98,7 @@ describe('source_discrepancy evaluate', () => {
       window_start: '2026-01-12',
       report_date: '2026-01-19',
       now: ctx.now,
+      exhibition_season_types: ['Preseason', 'All-Star', 'Rising Stars'],
     });
   });
 });

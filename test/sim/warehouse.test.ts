@@ -72,7 +72,7 @@ describe('default scenario through the warehouse port', () => {
           })
           .loose(),
       ),
-      { window_start: '2026-01-17', report_date: '2026-01-18', now: NOW },
+      { window_start: '2026-01-17', report_date: '2026-01-18', now: NOW, exhibition_season_types: [] },
     );
     const critical = rows.filter((r) => r.tier === 'critical');
     expect(critical.filter((r) => r.game_date === '2026-01-18').map((r) => r.successes)).toEqual([0, 0]);
