@@ -1,10 +1,10 @@
--- boxscore_completeness: every team's final games in [window_start, report_date] (final by @final_before,
--- i.e. tipped off long enough before @now to be over) and whether balldontlie box scores exist for the
+-- boxscore_completeness: every team's final games in [window_start, report_date] whose box scores are owed
+-- by @now (dated @due_through or earlier: a date's come in the night after) and whether balldontlie box scores exist for the
 -- team on that date as of @now (as the pipeline's own 06:00 completeness check: matched by date and team).
 -- Exhibition games (@exhibition_season_types: preseason, All-Star, Rising Stars) owe the pipeline nothing.
 -- @param window_start DATE
 -- @param report_date DATE
--- @param final_before TIMESTAMP
+-- @param due_through DATE
 -- @param now TIMESTAMP
 -- @param exhibition_season_types ARRAY<STRING>
 WITH final_games AS (
@@ -12,14 +12,14 @@ WITH final_games AS (
   FROM nba_raw.nbac_schedule
   WHERE game_date BETWEEN @window_start AND @report_date
     AND game_status = 3
-    AND game_start_time <= @final_before
+    AND game_date <= @due_through
     AND season_type NOT IN UNNEST(@exhibition_season_types)
   UNION ALL
   SELECT game_id, game_date, away_team_tricode AS team
   FROM nba_raw.nbac_schedule
   WHERE game_date BETWEEN @window_start AND @report_date
     AND game_status = 3
-    AND game_start_time <= @final_before
+    AND game_date <= @due_through
     AND season_type NOT IN UNNEST(@exhibition_season_types)
 ),
 boxscore_teams AS (

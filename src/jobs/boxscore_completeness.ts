@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
-import { EXHIBITION_SEASON_TYPES } from './expectations.js';
+import { boxscoresDueThrough, EXHIBITION_SEASON_TYPES } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
 import { addDays } from './time.js';
 
@@ -17,15 +17,14 @@ const row = z.object({
 });
 export type BoxscoreCompletenessRow = z.infer<typeof row>;
 
-const HOUR_MS = 3_600_000;
-
 /**
  * One finding per team whose final games in the window have box scores under the minimum share
  * (BOXSCORE_COVERAGE_MIN, 70 % by default: under it completeness checks fail and breakers trip,
  * docs/pipeline.md#missing-team-box-scores); critical when the team also has none for the latest final date,
  * since that is the game its next predictions are built on. A single missing game above the minimum is
- * source_discrepancy's (one error per date with a retry), not one alert per team. Games not yet over never
- * appear (the query only returns games final by then), and a date without games has no rows.
+ * source_discrepancy's (one error per date with a retry), not one alert per team. Games whose box scores
+ * are not owed yet never appear (the query returns final games up to the night after's 06:00, see
+ * BOXSCORES_DUE_NEXT_DAY_ET), and a date without games has no rows.
  */
 export function evaluateBoxscoreCompleteness(
   rows: readonly BoxscoreCompletenessRow[],
@@ -90,7 +89,7 @@ export const boxscoreCompletenessCheck = defineCheck({
   params: (ctx) => ({
     window_start: addDays(ctx.date, -ctx.thresholds.boxscoreWindowDays),
     report_date: ctx.date,
-    final_before: new Date(ctx.now.getTime() - ctx.thresholds.gameOverHours * HOUR_MS),
+    due_through: boxscoresDueThrough(ctx.now),
     now: ctx.now,
     exhibition_season_types: [...EXHIBITION_SEASON_TYPES],
   }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
-import { EXHIBITION_SEASON_TYPES, postGameDue } from './expectations.js';
+import { CONTEXTS_DUE_ET, dueOn, EXHIBITION_SEASON_TYPES, postGameDue } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
 import { addDays } from './time.js';
 
@@ -88,7 +88,8 @@ function phase4Finding(date: string, rows: readonly Phase3CompletionRow[], ctx: 
 }
 
 /**
- * Critical processors (upcoming contexts) are owed on every date with games; optional ones (game
+ * Critical processors (upcoming contexts) are owed on every date with games, from the morning's
+ * CONTEXTS_DUE_ET (before that a missing context is still to come); optional ones (game
  * summaries) once post-game work is due for the games that were played (a postponed game does not hold
  * them back). Dates without games have no rows at all.
  */
@@ -99,7 +100,10 @@ export function evaluatePhase3Completion(rows: readonly Phase3CompletionRow[], c
   for (const [date, dateRows] of byDate) {
     for (const r of dateRows) {
       if (r.successes > 0) continue;
-      const owed = r.tier === 'critical' || postGameDue(r, ctx.now, ctx.thresholds.postGameDueHours);
+      const owed =
+        r.tier === 'critical'
+          ? dueOn(r.game_date, CONTEXTS_DUE_ET, ctx.now)
+          : postGameDue(r, ctx.now, ctx.thresholds.postGameDueHours);
       if (owed) findings.push(missingRunFinding(r));
     }
     findings.push(...phase4Finding(date, dateRows, ctx));

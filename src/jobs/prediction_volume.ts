@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
-import { EXHIBITION_SEASON_TYPES } from './expectations.js';
+import { dueOn, EXHIBITION_SEASON_TYPES, PREDICTIONS_DUE_ET } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
 
 const NAME = 'prediction_volume';
@@ -17,12 +17,13 @@ const row = z.object({
 export type PredictionVolumeRow = z.infer<typeof row>;
 
 /**
- * No games that date: nothing is owed. None at all: critical. Under the minimum (200 by default, 280+
+ * No games that date, or before predictions are due that morning (PREDICTIONS_DUE_ET): nothing is owed
+ * yet. None at all: critical. Under the minimum (200 by default, 280+
  * expected: docs/pipeline.md#predictions-and-grading): error.
  */
 export function evaluatePredictionVolume(rows: readonly PredictionVolumeRow[], ctx: CheckContext): Finding[] {
   const r = rows[0];
-  if (!r || r.games === 0) return [];
+  if (!r || r.games === 0 || !dueOn(ctx.date, PREDICTIONS_DUE_ET, ctx.now)) return [];
   const { predictionVolumeMin: min, predictionVolumeExpected: expected } = ctx.thresholds;
   if (r.predictions >= min) return [];
   const none = r.predictions === 0;

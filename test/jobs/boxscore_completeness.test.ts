@@ -112,11 +112,11 @@ describe('boxscore_completeness evaluate', () => {
     expect(evaluateBoxscoreCompleteness([], ctx)).toEqual([]);
   });
 
-  it('counts only games over by now (3 h after tip-off) in the window', () => {
+  it('counts only games whose box scores are owed by now (06:00 ET the night after) in the window', () => {
     expect(boxscoreCompletenessCheck.params(ctx)).toEqual({
       window_start: '2026-01-12',
       report_date: '2026-01-19',
-      final_before: new Date('2026-01-19T08:00:00Z'),
+      due_through: '2026-01-18',
       now: ctx.now,
       exhibition_season_types: ['Preseason', 'All-Star', 'Rising Stars'],
     });

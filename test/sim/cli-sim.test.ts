@@ -81,7 +81,7 @@ describe('shotclock sim', () => {
           'checks/prediction_volume.sql',
           z.object({ games: z.number(), predictions: z.number() }).loose(),
         ),
-        { report_date: '2026-01-19', now: new Date('2026-01-20T17:00:00Z') },
+        { report_date: '2026-01-19', now: new Date('2026-01-20T17:00:00Z'), exhibition_season_types: [] },
       );
       expect(rows[0]?.games).toBe(9);
       expect(rows[0]?.predictions).toBeGreaterThanOrEqual(280);
