@@ -1,21 +1,14 @@
-import { Command } from 'commander';
 import { ConfigError } from '../config.js';
 import { configFromEnv } from '../main.js';
 import { openDuckDbWarehouse } from '../warehouse/duckdb.js';
 import { registerCheckCommand } from './check.js';
 import { registerLoadCommand } from './load.js';
+import { createProgram } from './program.js';
 import { registerSimCommand } from './sim.js';
 import { registerStartCommand } from './start.js';
 
 // Each subcommand lives in its own file under src/cli and registers itself here.
-const program = new Command()
-  .name('shotclock')
-  .description('Slack chat-ops bot that keeps an NBA stats / props data pipeline on Google Cloud healthy.')
-  .showHelpAfterError()
-  .exitOverride((err) => {
-    // commander already printed the message; usage errors exit 2 like other CLIs.
-    process.exit(err.exitCode === 0 ? 0 : 2);
-  });
+const program = createProgram((code) => process.exit(code));
 
 /** Config is read when a command needs it, so `--help` works in a half-configured shell. */
 function config() {

@@ -5,10 +5,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { checkRows, LoadError, parseCsv, parseNdjson } from '../warehouse/load-rows.js';
+import { checkRows, decodeUtf8, LoadError, parseCsv, parseNdjson } from '../warehouse/load-rows.js';
 import type { RowSink, TableRows } from '../warehouse/port.js';
 import { loadSchema, type TableSchema } from '../warehouse/schema.js';
 import type { Output } from './check.js';
+import { dataError, usageError } from './exit.js';
 
 export interface LoadCommandDeps {
   /** The embedded warehouse at `dbPath`, or at the configured default path. */
@@ -24,28 +25,51 @@ export interface LoadSource {
   readonly file: string;
 }
 
-const EXTENSIONS = /\.(csv|ndjson|jsonl|json)$/;
-const TABLE_FILE = /^([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)\.(csv|ndjson|jsonl|json)$/i;
+/** A mistake in the command line itself (no such directory, a file of another kind): a usage error. */
+export class LoadUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LoadUsageError';
+  }
+}
 
-/** Which files go into which tables: one named file, or every `<dataset>.<table>.<ext>` of a directory. */
-export function planLoad(target: string, file: string | undefined): LoadSource[] {
+export interface LoadPlan {
+  readonly sources: LoadSource[];
+  /** Entries of the directory that are not `<dataset>.<table>.<ext>` files of a known dataset. */
+  readonly skipped: string[];
+}
+
+const EXTENSIONS = /\.(csv|ndjson|jsonl|json)$/;
+const TABLE_FILE = /^(([a-z_][a-z0-9_]*)\.[a-z_][a-z0-9_]*)\.(csv|ndjson|jsonl|json)$/i;
+
+/**
+ * Which files go into which tables: one named file, or every `<dataset>.<table>.<ext>` file of a directory
+ * whose dataset is the pipeline's. Anything else in the directory (a README, an expectations file) is
+ * skipped and listed; a file of a known dataset with an unknown table is loaded, so a misspelt table name
+ * fails instead of vanishing.
+ */
+export function planLoad(target: string, file: string | undefined, tables: readonly TableSchema[]): LoadPlan {
   if (file !== undefined) {
-    if (!EXTENSIONS.test(file)) throw new LoadError(`${file}: expected a .csv, .ndjson or .jsonl file`);
-    return [{ table: target, file }];
+    if (!EXTENSIONS.test(file)) throw new LoadUsageError(`${file}: expected a .csv, .ndjson or .jsonl file`);
+    return { sources: [{ table: target, file }], skipped: [] };
   }
   if (!statSync(target, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new LoadError(`${target}: not a directory (or give <dataset.table> <file>)`);
+    throw new LoadUsageError(`${target}: not a directory (or give <dataset.table> <file>)`);
   }
-  const sources = readdirSync(target)
-    .filter((name) => EXTENSIONS.test(name))
-    .sort()
-    .map((name) => {
-      const table = TABLE_FILE.exec(name)?.[1];
-      if (!table) throw new LoadError(`${join(target, name)}: name it <dataset>.<table>.jsonl`);
-      return { table, file: join(target, name) };
-    });
-  if (sources.length === 0) throw new LoadError(`${target}: no <dataset>.<table>.jsonl files`);
-  return sources;
+  const datasets = new Set(tables.map((t) => t.dataset));
+  const sources: LoadSource[] = [];
+  const skipped: string[] = [];
+  for (const name of readdirSync(target).sort()) {
+    const match = TABLE_FILE.exec(name);
+    const path = join(target, name);
+    const isTableFile = match?.[1] && match[2] && datasets.has(match[2]) && statSync(path).isFile();
+    if (isTableFile) sources.push({ table: match[1] as string, file: path });
+    else skipped.push(name);
+  }
+  if (sources.length === 0) {
+    throw new LoadUsageError(`${target}: no <dataset>.<table>.jsonl files of the pipeline's datasets`);
+  }
+  return { sources, skipped };
 }
 
 /** Parses and checks every source (throws LoadError naming file:line); returns the rows by table. */
@@ -58,12 +82,13 @@ export function readSources(sources: readonly LoadSource[], tables: readonly Tab
         `${file}: unknown table ${name} (tables: ${tables.map((t) => t.fullName).join(', ')})`,
       );
     }
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch (e) {
       throw new LoadError(`${file}: cannot read (${(e as Error).message})`);
     }
+    const text = decodeUtf8(file, bytes);
     const csv = file.endsWith('.csv');
     const { rows, lines } = csv ? parseCsv(file, text) : parseNdjson(file, text);
     const checked = checkRows(file, table, rows, lines, csv);
@@ -87,23 +112,30 @@ export function registerLoadCommand(program: Command, deps: LoadCommandDeps): Co
       writeErr: (s) => void deps.stderr.write(s),
     })
     .action(async (target: string, file: string | undefined, opts: { db?: string }, cmd: Command) => {
+      const tables = loadSchema(deps.sqlDir);
+      let plan: LoadPlan;
       let rows: TableRows;
       try {
-        rows = readSources(planLoad(target, file), loadSchema(deps.sqlDir));
+        plan = planLoad(target, file, tables);
+        rows = readSources(plan.sources, tables);
       } catch (e) {
-        if (!(e instanceof LoadError)) throw e;
-        cmd.error(`error: ${e.message}; nothing was loaded`, { exitCode: 1, code: 'shotclock.load' });
-        return;
+        if (e instanceof LoadUsageError) usageError(cmd, e.message);
+        if (e instanceof LoadError) dataError(cmd, `${e.message}; nothing was loaded`);
+        throw e;
       }
-      const warehouse = await deps.openWarehouse(opts.db);
+      if (plan.skipped.length > 0) {
+        deps.stdout.write(`skipped (not <dataset>.<table>.jsonl): ${plan.skipped.join(', ')}\n`);
+      }
+      let warehouse: Awaited<ReturnType<LoadCommandDeps['openWarehouse']>>;
+      try {
+        warehouse = await deps.openWarehouse(opts.db);
+      } catch (e) {
+        dataError(cmd, `${(e as Error).message}; nothing was loaded`);
+      }
       try {
         await warehouse.insertRows(rows);
       } catch (e) {
-        cmd.error(`error: ${(e as Error).message}; nothing was loaded`, {
-          exitCode: 1,
-          code: 'shotclock.load',
-        });
-        return;
+        dataError(cmd, `${(e as Error).message}; nothing was loaded`);
       } finally {
         await warehouse.close();
       }

@@ -1,6 +1,7 @@
 // The work of `shotclock sim` (see ./sim.ts for the command and its options). Loaded only when the
 // command runs: the simulator, its scenario parser and the progress bar stay out of every other command's
 // process, `start` included.
+import { existsSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { isIsoDate } from '../jobs/time.js';
@@ -17,9 +18,9 @@ import {
 } from '../sim/scenario.js';
 import { loadSchedule } from '../sim/schedule.js';
 import { DEFAULT_SEED } from '../sim/seed.js';
+import { dataError, usageError } from './exit.js';
 import type { SimCommandDeps } from './sim.js';
 
-const USAGE = 2;
 const MAX_DAYS = 366;
 const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -91,17 +92,20 @@ export type SimOptions = {
 export async function runSimCommand(deps: SimCommandDeps, opts: SimOptions, cmd: Command): Promise<void> {
   const parsed = parseSimArgs(opts);
   if (!parsed.ok) {
-    cmd.error(`error: ${parsed.message}`, { exitCode: USAGE, code: 'shotclock.usage' });
-    return;
+    usageError(cmd, parsed.message);
+  }
+  const scenarioFile = parsed.args.scenarioFile;
+  if (!existsSync(scenarioFile)) {
+    usageError(cmd, `--scenario ${scenarioFile}: no such file`);
   }
   let scenario: Scenario;
   try {
-    scenario = loadScenario(parsed.args.scenarioFile);
-    assertScenarioFits(scenario, loadSchedule(), parsed.args.scenarioFile);
+    scenario = loadScenario(scenarioFile);
+    assertScenarioFits(scenario, loadSchedule(), scenarioFile);
   } catch (err) {
     if (!(err instanceof ScenarioError)) throw err;
-    cmd.error(`error: ${err.message}`, { exitCode: USAGE, code: 'shotclock.usage' });
-    return;
+    // What the scenario file says is data: exit 1, without the usage text.
+    dataError(cmd, err.message);
   }
   const elapsed = deps.elapsed ?? (() => performance.now());
   const started = elapsed();

@@ -11,6 +11,52 @@ export class LoadError extends Error {
 
 type Row = Record<string, unknown>;
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The file's text, refused with `file:line` when it is not valid UTF-8: a stray byte (0xFF, a Latin-1
+ * export) would otherwise become U+FFFD, and stored data must never change without a word.
+ */
+export function decodeUtf8(file: string, bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i < bytes.length && bytes[i] !== 0x0a) continue;
+      try {
+        strictUtf8.decode(bytes.subarray(start, i));
+      } catch {
+        const bad = bytes.subarray(start, i).findIndex((b) => b >= 0x80);
+        const hex = (bytes[start + Math.max(bad, 0)] ?? 0).toString(16).toUpperCase().padStart(2, '0');
+        throw new LoadError(`${file}:${line}: not valid UTF-8 (byte 0x${hex}); re-export the file as UTF-8`);
+      }
+      line++;
+      start = i + 1;
+    }
+    throw new LoadError(`${file}: not valid UTF-8; re-export the file as UTF-8`);
+  }
+}
+
+// A UTF-16 surrogate without its pair: JSON's "\ud800" escape parses to one, and no UTF-8 text can hold it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The first lone surrogate in a value (strings, and the keys and strings of JSON values), if any. */
+function loneSurrogate(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    const m = LONE_SURROGATE.exec(value);
+    return m ? `\\u${m[0].charCodeAt(0).toString(16)}` : undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const found = loneSurrogate(k) ?? loneSurrogate(v);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 /**
  * RFC 4180 CSV: a header line of column names, quoted fields with "" escapes and embedded newlines.
  * Hand-written (≈40 lines) because csv-parse is only a dev dependency. An empty unquoted field is NULL,
@@ -119,6 +165,12 @@ export function checkRows(
         } catch {
           throw new LoadError(`${at}: column ${column.name}: not valid JSON`);
         }
+      }
+      const surrogate = loneSurrogate(value);
+      if (surrogate) {
+        throw new LoadError(
+          `${at}: column ${column.name}: invalid text, a lone surrogate ${surrogate} that UTF-8 cannot store`,
+        );
       }
       if ((value === null || value === undefined) && !column.nullable) {
         throw new LoadError(`${at}: column ${column.name} is required (NOT NULL) but missing`);

@@ -1,19 +1,28 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registerLoadCommand } from '../../src/cli/load.js';
+import { createProgram } from '../../src/cli/program.js';
 import { openDuckDbWarehouse } from '../../src/warehouse/duckdb.js';
 import { parseCsv } from '../../src/warehouse/load-rows.js';
 
 const root = mkdtempSync(join(tmpdir(), 'shotclock-load-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+class Exited extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+/** The real program (usage after usage errors, exit codes) with `load` registered, as `npx shotclock load`. */
 async function run(args: string[], db: string) {
   const out: string[] = [];
   const err: string[] = [];
-  const program = new Command().exitOverride();
+  const program = createProgram((code) => {
+    throw new Exited(code);
+  });
   registerLoadCommand(program, {
     openWarehouse: (path) => openDuckDbWarehouse({ path: path ?? db }),
     stdout: { write: (s) => out.push(s) },
@@ -23,7 +32,8 @@ async function run(args: string[], db: string) {
   try {
     await program.parseAsync(['node', 'shotclock', 'load', ...args]);
   } catch (e) {
-    exitCode = (e as { exitCode?: number }).exitCode ?? -1;
+    if (!(e instanceof Exited)) throw e;
+    exitCode = e.code;
   }
   return { out: out.join(''), err: err.join(''), exitCode };
 }
@@ -66,6 +76,7 @@ describe('shotclock load', () => {
     expect(result).toMatchObject({ exitCode: 0, err: '' });
     expect(result.out).toContain('loaded 2 rows into nba_raw.nbac_schedule');
     expect(result.out).toContain('loaded 1 rows into nba_monitoring.scrape_events');
+    expect(result.out).toContain('skipped (not <dataset>.<table>.jsonl): README.txt');
     const { schedule, events } = await contents(db);
     expect(schedule).toEqual([
       {
@@ -160,6 +171,93 @@ describe('shotclock load', () => {
       lines: [2, 5],
     });
     expect(() => parseCsv('f.csv', 'a,b\n1\n')).toThrow('f.csv:2: 1 fields, but the header has 2');
+  });
+
+  it('skips files of a directory that are not <dataset>.<table> exports, and lists them', async () => {
+    const dir = join(root, 'with-notes');
+    mkdirSync(dir);
+    mkdirSync(join(dir, 'old'));
+    writeFileSync(join(dir, 'nba_monitoring.scrape_events.jsonl'), EVENTS);
+    writeFileSync(join(dir, 'README.md'), '# what this export is');
+    writeFileSync(join(dir, 'expectations.json'), '{"findings": []}');
+    writeFileSync(join(dir, 'run.2026-01-10.json'), '[]');
+    const db = join(root, 'with-notes.duckdb');
+    const result = await run([dir, '--db', db], db);
+    expect(result).toMatchObject({ exitCode: 0, err: '' });
+    expect(result.out).toBe(
+      'skipped (not <dataset>.<table>.jsonl): README.md, expectations.json, old, run.2026-01-10.json\n' +
+        'loaded 1 rows into nba_monitoring.scrape_events\n',
+    );
+    // A file named for a table of a pipeline dataset is loaded, so a misspelt table still fails.
+    writeFileSync(join(dir, 'nba_raw.nbac_shedule.jsonl'), SCHEDULE);
+    expect((await run([dir, '--db', db], db)).err).toMatch(/unknown table nba_raw\.nbac_shedule/);
+  });
+
+  it('a data error exits 1 with its message alone; a usage error exits 2 with the usage', async () => {
+    const db = join(root, 'exits.duckdb');
+    const file = join(root, 'exits.jsonl');
+    writeFileSync(
+      file,
+      '{"event_id":"e1","scraper_name":"s","target_date":"2026-01-01","status":"failed"}\n',
+    );
+    const data = await run(['nba_monitoring.scrape_events', file, '--db', db], db);
+    expect(data.exitCode).toBe(1);
+    expect(data.err).toBe(
+      `error: ${file}:1: column started_at is required (NOT NULL) but missing; nothing was loaded\n`,
+    );
+    const usage = await run([join(root, 'no-such-dir'), '--db', db], db);
+    expect(usage.exitCode).toBe(2);
+    expect(usage.err).toMatch(/no-such-dir: not a directory.*\n[\s\S]*Usage: shotclock load/);
+    const unknownOption = await run([file, '--bd', db], db);
+    expect(unknownOption.exitCode).toBe(2);
+    expect(unknownOption.err).toMatch(/unknown option '--bd'[\s\S]*Usage: shotclock load/);
+  });
+
+  it('refuses text that is not valid Unicode with file:line, and keeps valid text byte for byte', async () => {
+    const db = join(root, 'unicode.duckdb');
+    const file = join(root, 'unicode.jsonl');
+    const event = (id: string, message: string) =>
+      `{"event_id":"${id}","scraper_name":"s","target_date":"2026-01-01","started_at":"2026-01-01T10:00:00Z","status":"failed","error_message":"${message}"}`;
+    // Line 2: a lone surrogate escape; nothing is loaded.
+    writeFileSync(file, `${event('ok', 'fine')}\n${event('lone', 'bad \\ud800 here')}\n`);
+    const lone = await run(['nba_monitoring.scrape_events', file, '--db', db], db);
+    expect(lone.exitCode).toBe(1);
+    expect(lone.err).toMatch(
+      /unicode\.jsonl:2: column error_message: invalid text, a lone surrogate \\ud800/,
+    );
+    // Line 3: a raw 0xFF byte.
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(`${event('a', 'one')}\n${event('b', 'two')}\n${event('c', 'x')}`.replace('"x"', '"x')),
+        Buffer.from([0xff]),
+        Buffer.from('"\n'),
+      ]),
+    );
+    const byte = await run(['nba_monitoring.scrape_events', file, '--db', db], db);
+    expect(byte.exitCode).toBe(1);
+    expect(byte.err).toMatch(/unicode\.jsonl:3: not valid UTF-8 \(byte 0xFF\)/);
+    const w = await openDuckDbWarehouse({ path: db });
+    const c = await w.connect();
+    expect(
+      (
+        await c.runAndReadAll('SELECT COUNT(*)::INT AS n FROM nba_monitoring.scrape_events')
+      ).getRowObjectsJS(),
+    ).toEqual([{ n: 0 }]);
+    c.closeSync();
+    await w.close();
+    // Valid text in every plane, escaped or raw, is stored as it came.
+    const text = 'Jokić 😀 \u2028 "quoted"';
+    writeFileSync(file, `${JSON.stringify({ ...JSON.parse(event('u', '')), error_message: text })}\n`);
+    expect((await run(['nba_monitoring.scrape_events', file, '--db', db], db)).exitCode).toBe(0);
+    const w2 = await openDuckDbWarehouse({ path: db });
+    const c2 = await w2.connect();
+    const stored = (
+      await c2.runAndReadAll('SELECT error_message FROM nba_monitoring.scrape_events')
+    ).getRowObjectsJS();
+    c2.closeSync();
+    await w2.close();
+    expect(stored).toEqual([{ error_message: text }]);
   });
 
   it('says what it does in --help', async () => {

@@ -48,14 +48,14 @@ describe('shotclock sim', () => {
     expect(ok).toMatchObject({ ok: true, args: { seed: 7, now: new Date('2026-01-20T17:00:00Z') } });
   });
 
-  it('exits 2 on a bad date or a bad scenario, naming the problem', async () => {
+  it('exits 2 on a bad date, 1 on a bad scenario file, naming the problem', async () => {
     const bad = await run(['--from', '2026-01-32', '--until', '2026-02-01']);
     expect(bad.exitCode).toBe(2);
     expect(bad.err).toContain("--from must be a real date YYYY-MM-DD, got '2026-01-32'");
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, "name: x\nincidents: [{ kind: thin_slate, date: '2026-01-18', players: -1 }]\n");
     const badScenario = await run(['--from', '2026-01-18', '--until', '2026-01-18', '--scenario', file]);
-    expect(badScenario.exitCode).toBe(2);
+    expect(badScenario.exitCode).toBe(1);
     expect(badScenario.err).toContain('incidents[0].players');
   });
 
