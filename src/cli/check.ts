@@ -1,21 +1,26 @@
 // `shotclock check <name|all> --date YYYY-MM-DD [--at ISO-TIME] [--db PATH] [--json]`: run checks as of a
 // pipeline date and a time, print the findings, post nothing.
 import type { Command } from 'commander';
+import { z } from 'zod';
 import type { Check } from '../jobs/check.js';
 import type { Finding } from '../jobs/finding.js';
 import { ALL_CHECKS, findCheck } from '../jobs/registry.js';
 import { runChecks } from '../jobs/run-checks.js';
 import type { Thresholds } from '../jobs/thresholds.js';
-import { etDate, etInstant, isIsoDate } from '../jobs/time.js';
-import type { Warehouse } from '../warehouse/port.js';
+import { addDays, etDate, etInstant, isIsoDate } from '../jobs/time.js';
+import { defineQuery, type Warehouse, WarehouseNotFoundError } from '../warehouse/port.js';
+import { dataError, usageError } from './exit.js';
 
 export interface Output {
   write(text: string): unknown;
 }
 
 export interface CheckCommandDeps {
-  /** The configured warehouse, or the embedded one at `dbPath` when --db is given. */
-  openWarehouse(dbPath?: string): Promise<Warehouse>;
+  /**
+   * The configured warehouse, or the embedded one at `dbPath` when --db is given; an existing one only
+   * (WarehouseNotFoundError otherwise): check reads, it never creates.
+   */
+  openWarehouse(dbPath?: string): Promise<Warehouse & { readonly path?: string }>;
   readonly thresholds: Thresholds;
   readonly stdout: Output;
   readonly stderr: Output;
@@ -24,8 +29,18 @@ export interface CheckCommandDeps {
   readonly timeoutMs?: number;
 }
 
-/** Usage errors exit 2, like commander's own. */
-const USAGE = 2;
+const dataWindowQuery = defineQuery('status/data_window.sql', z.object({ rows_in_window: z.number().int() }));
+
+/** The first date any check looks at for `date`: the longest lookback among them. */
+export function dataWindowStart(date: string, t: Thresholds): string {
+  const days = Math.max(
+    t.gradingBaselineDays + 1,
+    t.gapLookbackDays,
+    t.boxscoreWindowDays,
+    t.discrepancyLookbackDays,
+  );
+  return addDays(date, -days);
+}
 const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export type ParsedArgs =
@@ -97,12 +112,35 @@ export function registerCheckCommand(program: Command, deps: CheckCommandDeps): 
         cmd: Command,
       ) => {
         const parsed = parseCheckArgs(name, opts, (deps.now ?? (() => new Date()))());
-        if (!parsed.ok) {
-          cmd.error(`error: ${parsed.message}`, { exitCode: USAGE, code: 'shotclock.usage' });
-          return;
-        }
-        const warehouse = await deps.openWarehouse(opts.db);
+        if (!parsed.ok) usageError(cmd, parsed.message);
+        let warehouse: Awaited<ReturnType<CheckCommandDeps['openWarehouse']>>;
         try {
+          warehouse = await deps.openWarehouse(opts.db);
+        } catch (e) {
+          if (e instanceof WarehouseNotFoundError) {
+            usageError(
+              cmd,
+              `${e.message}; check reads an existing warehouse (shotclock load or sim makes one)`,
+            );
+          }
+          dataError(cmd, e instanceof Error ? e.message : String(e));
+        }
+        try {
+          // An empty warehouse, or one without these dates, would read as a healthy pipeline.
+          const from = dataWindowStart(parsed.date, deps.thresholds);
+          const [seen] = await warehouse.query(dataWindowQuery, {
+            window_start: from,
+            report_date: parsed.date,
+            since: etInstant(from, '00:00'),
+            now: parsed.at,
+          });
+          if (!seen || seen.rows_in_window === 0) {
+            const where = warehouse.path ?? opts.db ?? 'the configured warehouse';
+            usageError(
+              cmd,
+              `${where} has no pipeline data for ${from} .. ${parsed.date}; load an export (shotclock load) or pick another --date`,
+            );
+          }
           const { findings } = await runChecks(
             { warehouse },
             parsed.checks,

@@ -32,7 +32,8 @@ registerCheckCommand(program, {
   get thresholds() {
     return config().thresholds;
   },
-  openWarehouse: openEmbeddedWarehouse,
+  // check only reads: a mistyped --db must not create an empty warehouse that reads as healthy.
+  openWarehouse: (db) => openDuckDbWarehouse({ path: db ?? config().embedded.dbPath, create: false }),
 });
 registerSimCommand(program, { ...io, openSink: openEmbeddedWarehouse });
 registerLoadCommand(program, { ...io, openWarehouse: openEmbeddedWarehouse });

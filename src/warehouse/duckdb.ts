@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { jsValue, paramDuckType, paramValue } from './duckdb-values.js';
@@ -12,6 +12,7 @@ import {
   type SqlFile,
   type Warehouse,
   WarehouseError,
+  WarehouseNotFoundError,
 } from './port.js';
 import { DUCKDB_SESSION_SETTINGS, RewriteError, rewriteForDuckDb } from './rewrite.js';
 import { validateRow } from './rows.js';
@@ -19,8 +20,10 @@ import { loadSchema } from './schema.js';
 import { loadSqlFile, SQL_DIR } from './sql-files.js';
 
 export interface DuckDbWarehouseOptions {
-  /** The database file (created with its directory when missing), or ':memory:'. */
+  /** The database file (created with its directory when missing, unless `create` is false), or ':memory:'. */
   readonly path: string;
+  /** False to refuse a file that does not exist (a reader such as `shotclock check`): default true. */
+  readonly create?: boolean;
   /** Session time zone. Keep the default: 'UTC' is BigQuery's, and the rewrite layer relies on it. */
   readonly timeZone?: string;
   /** Root of the project's SQL files (tests point it at fixtures). */
@@ -62,6 +65,7 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
   const sqlDir = options.sqlDir ?? SQL_DIR;
   if (!memory) {
     if (openPaths.has(path)) throw new WarehouseError(`${path} is already open in this process`, path);
+    if (options.create === false && !existsSync(path)) throw new WarehouseNotFoundError(path);
     mkdirSync(dirname(path), { recursive: true });
   }
   const instance = await openInstance(path);

@@ -59,6 +59,14 @@ export class WarehouseError extends Error {
   }
 }
 
+/** The warehouse named does not exist (and the caller asked not to create one). */
+export class WarehouseNotFoundError extends WarehouseError {
+  constructor(path: string) {
+    super(`no warehouse at ${path}`, path);
+    this.name = 'WarehouseNotFoundError';
+  }
+}
+
 export function defineQuery<Row>(file: string, row: z.ZodType<Row>): QueryDef<Row> {
   return { file, row };
 }

@@ -1,9 +1,14 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { formatFindingsTable, parseCheckArgs, registerCheckCommand } from '../../src/cli/check.js';
+import { createProgram } from '../../src/cli/program.js';
 import { type Finding, findingSchema } from '../../src/jobs/finding.js';
 import { ALL_CHECKS } from '../../src/jobs/registry.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
+import { openDuckDbWarehouse } from '../../src/warehouse/duckdb.js';
 import type { Params, QueryDef, Warehouse } from '../../src/warehouse/port.js';
 
 const NOW = new Date('2026-01-20T15:00:00Z'); // 10:00 ET on the 20th
@@ -15,6 +20,9 @@ function fakeWarehouse(script: Record<string, unknown[] | Error> = {}) {
   const warehouse: Warehouse = {
     engine: 'duckdb',
     async query<Row>(def: QueryDef<Row>, params: Params) {
+      // The warehouse holds data for the dates asked unless the script says otherwise.
+      if (def.file === 'status/data_window.sql')
+        return (script[def.file] ?? [{ rows_in_window: 1 }]) as Row[];
       calls.push({ file: def.file, params });
       const answer = script[def.file];
       if (answer instanceof Error) throw answer;
@@ -142,6 +150,16 @@ describe('shotclock check', () => {
     expect(r.opened).toBe(0);
   });
 
+  it('refuses a warehouse without data for the dates checked, naming it (exit 2)', async () => {
+    const r = await run(['all', '--date', '2026-01-18', '--db', '/data/empty.duckdb'], {
+      'status/data_window.sql': [{ rows_in_window: 0 }],
+    });
+    expect(r.exitCode).toBe(2);
+    expect(r.err).toMatch(/\/data\/empty\.duckdb has no pipeline data for 2026-01-03 \.\. 2026-01-18/);
+    expect(r.calls).toEqual([]);
+    expect(r.state.closed).toBe(true);
+  });
+
   it('lists every registered check in the unknown-name message', async () => {
     const r = await run(['scraper-gaps', '--date', '2026-01-18']);
     for (const c of ALL_CHECKS) expect(r.err).toContain(c.name);
@@ -180,5 +198,76 @@ describe('formatFindingsTable', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('shotclock check against an embedded warehouse file', () => {
+  const root = mkdtempSync(join(tmpdir(), 'shotclock-check-db-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  class Exited extends Error {
+    constructor(readonly code: number) {
+      super(`exit ${code}`);
+    }
+  }
+
+  /** The real program and the real DuckDB opener, as `npx shotclock check` wires them. */
+  async function shotclockCheck(args: string[]) {
+    let out = '';
+    let err = '';
+    const program = createProgram((code) => {
+      throw new Exited(code);
+    });
+    registerCheckCommand(program, {
+      openWarehouse: (db) => openDuckDbWarehouse({ path: db ?? join(root, 'default.duckdb'), create: false }),
+      thresholds: DEFAULT_THRESHOLDS,
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => (err += s) },
+      now: () => NOW,
+    });
+    let exitCode = 0;
+    try {
+      await program.parseAsync(['check', ...args], { from: 'user' });
+    } catch (e) {
+      if (!(e instanceof Exited)) throw e;
+      exitCode = e.code;
+    }
+    return { out, err, exitCode };
+  }
+
+  it('a mistyped --db, even in a folder that does not exist, exits 2 naming it and creates nothing', async () => {
+    const typo = join(root, 'no-such-folder', 'typo.duckdb');
+    const r = await shotclockCheck(['all', '--date', '2026-01-19', '--db', typo]);
+    expect(r.exitCode).toBe(2);
+    expect(r.err).toContain(`no warehouse at ${typo}`);
+    expect(r.err).toContain('Usage: shotclock check');
+    expect(r.out).toBe('');
+    expect(existsSync(join(root, 'no-such-folder'))).toBe(false);
+  });
+
+  it('an existing warehouse without data for the dates exits 2; with data it runs', async () => {
+    const path = join(root, 'loaded.duckdb');
+    const w = await openDuckDbWarehouse({ path });
+    await w.close();
+    const empty = await shotclockCheck(['all', '--date', '2026-01-19', '--db', path]);
+    expect(empty.exitCode).toBe(2);
+    expect(empty.err).toContain(`${path} has no pipeline data for 2026-01-04 .. 2026-01-19`);
+
+    const fill = await openDuckDbWarehouse({ path });
+    await fill.insertRows({
+      'nba_orchestration.proxy_circuit_breaker': [
+        {
+          proxy_provider: 'decodo',
+          target_host: 'nba.com',
+          circuit_state: 'CLOSED',
+          failure_count: 0,
+          updated_at: new Date('2026-01-19T12:00:00Z'),
+        },
+      ],
+    });
+    await fill.close();
+    const loaded = await shotclockCheck(['all', '--date', '2026-01-19', '--db', path]);
+    expect(loaded).toMatchObject({ exitCode: 0, err: '' });
+    expect(loaded.out).toContain('No findings.');
   });
 });
