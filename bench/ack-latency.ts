@@ -17,12 +17,13 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { App } from '@slack/bolt';
 import { afterAck } from '../src/bot/after-ack.js';
 import { createBoltApp, startBoltApp } from '../src/bot/app.js';
-import type { BotDeps, DashboardData } from '../src/bot/deps.js';
 import type { ChatPort } from '../src/chat/port.js';
 import { systemClock } from '../src/clock.js';
 import { readConfig } from '../src/config.js';
+import type { DashboardData } from '../src/dashboard/port.js';
 import { createLogger } from '../src/log.js';
 import { defaultUi } from '../src/runtime/ui.js';
+import type { Services } from '../src/services.js';
 import { createDuckDbStore } from '../src/store/duckdb.js';
 import * as incidents from '../src/store/incidents.js';
 import type { DocumentStore } from '../src/store/port.js';
@@ -200,21 +201,30 @@ export async function benchAckLatency(): Promise<BenchResult[]> {
     secrets: [],
     write: () => void errorsLogged++,
   });
-  const deps: BotDeps = {
+  const notUsed = () => Promise.reject(new Error('not used'));
+  const deps: Services = {
     config: readConfig({}),
     store,
-    warehouse: { query: () => Promise.reject(new Error('not used')) } as unknown as BotDeps['warehouse'],
+    warehouse: { query: () => Promise.reject(new Error('not used')) } as unknown as Services['warehouse'],
     tasks: { enqueue: () => Promise.reject(new Error('not used')), close: async () => {} },
     chat: quietChat,
     clock: systemClock,
     fmt: zonedFormatter(),
     log: logger,
     data,
-    isOperator: async () => true,
-    operatorMentions: [],
-    alertChannel: 'C01ALERTS',
-    onRecovered: async () => {},
-    refreshAlert: async () => {},
+    operators: { isOperator: async () => true, mentions: [] },
+    routing: { defaultChannel: 'C01ALERTS' },
+    incidentMessages: {
+      alert: () => ({ text: 'alert' }),
+      reply: () => undefined,
+      refresh: async () => {},
+      resolveRecovered: async () => {},
+    },
+    scraper: { scrape: notUsed },
+    processor: { run: notUsed },
+    verifier: { verify: notUsed },
+    inFlightMs: 60_000,
+    stopSignal: new AbortController().signal,
   };
   const common = {
     transport: 'http' as const,

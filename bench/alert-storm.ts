@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { webApi } from '@slack/bolt';
 import { deliverRun } from '../src/alerts/deliver.js';
-import { createIncidentRenderer } from '../src/alerts/render.js';
+import { createIncidentMessages } from '../src/alerts/incident-messages.js';
 import { SAFE_CLIENT_OPTIONS, SlackChat } from '../src/chat/slack.js';
 import { systemClock } from '../src/clock.js';
 import type { Finding } from '../src/jobs/finding.js';
+import { createLogger } from '../src/log.js';
 import { SLACK_POST_LIMIT } from '../src/sandbox/rate-limit.js';
 import { startSandbox } from '../src/sandbox/server.js';
 import { createDuckDbStore } from '../src/store/duckdb.js';
@@ -109,8 +110,15 @@ export async function benchAlertStorm(): Promise<BenchResult[]> {
           store,
           chat,
           clock: systemClock,
-          render: createIncidentRenderer(zonedFormatter(), store),
+          incidentMessages: createIncidentMessages({
+            store,
+            chat,
+            clock: systemClock,
+            fmt: zonedFormatter(),
+            config: { autoHeal: { policies: [], quietHours: null } },
+          }),
           routing: { defaultChannel: CHANNEL },
+          log: createLogger({ level: 'error', format: 'pretty', secrets: [] }),
         },
         { findings, checksRan },
       );

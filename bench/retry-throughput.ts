@@ -7,9 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { IncidentMessages } from '../src/alerts/port.js';
 import type { ChatPort, OutgoingMessage, PostedMessage } from '../src/chat/port.js';
 import { systemClock } from '../src/clock.js';
-import { handleRetryTask, type RetryTaskDeps } from '../src/recovery/handle-retry-task.js';
+import { createLogger } from '../src/log.js';
+import { handleRetryTask, type RetryTaskServices } from '../src/recovery/handle-retry-task.js';
 import type { RecoveryTask, ScraperService, ServiceResult } from '../src/recovery/ports.js';
 import { createDuckDbStore } from '../src/store/duckdb.js';
 import * as incidents from '../src/store/incidents.js';
@@ -44,6 +46,17 @@ class BenchChat implements ChatPort {
     return undefined;
   }
 }
+
+/**
+ * The incident messages, without the alert edits: the bench measures the attempts and their thread
+ * replies (recovered and exhausted items edit no alert here).
+ */
+const noAlertEdits: IncidentMessages = {
+  alert: () => ({ text: 'alert' }),
+  reply: () => undefined,
+  refresh: async () => {},
+  resolveRecovered: async () => {},
+};
 
 const dateOf = (i: number) => new Date(Date.UTC(2025, 9, 21) + i * 86_400_000).toISOString().slice(0, 10);
 
@@ -115,7 +128,7 @@ export async function benchRetryThroughput(
         }),
     };
     const enqueued: RecoveryTask[] = [];
-    const deps: RetryTaskDeps = {
+    const deps: RetryTaskServices = {
       store,
       chat,
       clock: systemClock,
@@ -124,6 +137,7 @@ export async function benchRetryThroughput(
           enqueued.push(task);
           return 'created';
         },
+        close: async () => {},
       },
       scraper,
       processor: { run: async () => ({ status: 'success', records: 0 }) },
@@ -135,10 +149,14 @@ export async function benchRetryThroughput(
           unit: 'games',
         }),
       },
-      backoffHours: [4, 12, 24],
-      serviceTimeoutMs: 30_000,
+      config: { recovery: { backoffHours: [4, 12, 24], scraperTimeoutMs: 30_000, backfillMaxDays: 14 } },
+      // The service timeout plus a minute, as the runtime sets it.
+      inFlightMs: 30_000 + 60_000,
       fmt: zonedFormatter(),
-      operatorMentions: [],
+      operators: { isOperator: async () => false, mentions: [] },
+      incidentMessages: noAlertEdits,
+      // Silent: recovery logs at info, which would print a line per item.
+      log: createLogger({ level: 'error', format: 'json', secrets: [], write: () => {} }),
     };
 
     const postsBefore = chat.posts;

@@ -1,48 +1,19 @@
-import type { ChatPort, OutgoingMessage, PostedMessage } from '../chat/port.js';
-import type { Clock } from '../clock.js';
+import type { OutgoingMessage, PostedMessage } from '../chat/port.js';
 import type { Finding, Severity } from '../jobs/finding.js';
 import { withLogContext } from '../log.js';
+import type { Services } from '../services.js';
 import type { Incident } from '../store/incidents.js';
 import * as incidents from '../store/incidents.js';
 import type { DocumentStore } from '../store/port.js';
 import { finishUnfinished, postOnce } from './messenger.js';
+import type { Routing } from './port.js';
 import { type Decision, reconcile } from './reconcile.js';
 
-export interface RenderedMessage {
-  text: string;
-  blocks?: readonly unknown[];
-}
-
-/**
- * How incidents look in Slack; src/alerts/render.ts builds these from the pure views. Async because an
- * alert shows its retry's state, read from the Store, so every edit of a message says the same thing
- * whichever path (a check run, a task callback, a click) makes it.
- */
-export interface IncidentRenderer {
-  alert(incident: Incident, now: Date): RenderedMessage | Promise<RenderedMessage>;
-  /** Undefined when there is nothing to add (e.g. a retry's own reply already said it recovered). */
-  reply(
-    kind: 'resolved' | 'escalated',
-    incident: Incident,
-    now: Date,
-  ): RenderedMessage | undefined | Promise<RenderedMessage | undefined>;
-}
-
-export interface Routing {
-  readonly defaultChannel: string;
-  readonly criticalChannel?: string;
-  /** Prepended to a critical incident's fallback text, e.g. `<!subteam^S123>`. */
-  readonly criticalMention?: string;
-}
-
-export interface DeliveryDeps {
-  readonly store: DocumentStore;
-  readonly chat: ChatPort;
-  readonly clock: Clock;
-  readonly render: IncidentRenderer;
-  readonly routing: Routing;
-  readonly log?: (line: string, fields?: Record<string, unknown>) => void;
-}
+/** What delivery uses: the Store, Slack, time, where alerts go and how they look. */
+export type DeliveryServices = Pick<
+  Services,
+  'store' | 'chat' | 'clock' | 'incidentMessages' | 'routing' | 'log'
+>;
 
 export interface RunInput {
   readonly findings: readonly Finding[];
@@ -74,7 +45,7 @@ export function channelFor(severity: Severity, routing: Routing): string {
  * reported and the others go on; nothing posted twice, nothing dropped (an unfinished claim is picked up
  * at the start of the next run).
  */
-export async function deliverRun(deps: DeliveryDeps, run: RunInput): Promise<DeliverySummary> {
+export async function deliverRun(deps: DeliveryServices, run: RunInput): Promise<DeliverySummary> {
   const summary: DeliverySummary = { opened: 0, updated: 0, resolved: 0, posted: 0, pending: 0, errors: [] };
   await attachFinished(deps, summary);
   const open = await incidents.listOpen(deps.store);
@@ -90,8 +61,6 @@ export async function deliverRun(deps: DeliveryDeps, run: RunInput): Promise<Del
       finding: i.finding,
       snoozedUntil: i.snooze_until ?? undefined,
     })),
-    // The store links a reopened key to its previous incident itself (key lock document).
-    lastResolvedIdByKey: new Map(),
     now,
   });
   const idByKey = new Map(open.map((i) => [i.key, i.id]));
@@ -105,7 +74,7 @@ export async function deliverRun(deps: DeliveryDeps, run: RunInput): Promise<Del
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         summary.errors.push(`${decision.kind} ${describe(decision)}: ${message}`);
-        deps.log?.(`delivery failed: ${decision.kind} ${describe(decision)}`, { error: message });
+        deps.log.warn(`delivery failed: ${decision.kind} ${describe(decision)}`, { error: message });
       }
     });
   }
@@ -117,7 +86,7 @@ function describe(decision: Decision): string {
 }
 
 async function apply(
-  deps: DeliveryDeps,
+  deps: DeliveryServices,
   decision: Decision,
   idByKey: Map<string, string>,
   summary: DeliverySummary,
@@ -141,9 +110,10 @@ async function apply(
     if (incident.status !== 'open') return;
     summary.updated++;
     const message = await ensureMessage(deps, incident, summary);
-    if (message) await deps.chat.update({ ...message, ...(await deps.render.alert(incident, now)) });
+    if (message)
+      await deps.chat.update({ ...message, ...(await deps.incidentMessages.alert(incident, now)) });
     const reply =
-      decision.notify && message ? await deps.render.reply('escalated', incident, now) : undefined;
+      decision.notify && message ? await deps.incidentMessages.reply('escalated', incident, now) : undefined;
     if (reply && message) {
       const { postedNow } = await postOnce(deps, replyIntent(incident.id, `escalated:${incident.severity}`), {
         ...reply,
@@ -158,8 +128,8 @@ async function apply(
   if (!resolved) return;
   summary.resolved++;
   if (!incident.message) return;
-  await deps.chat.update({ ...incident.message, ...(await deps.render.alert(incident, now)) });
-  const reply = await deps.render.reply('resolved', incident, now);
+  await deps.chat.update({ ...incident.message, ...(await deps.incidentMessages.alert(incident, now)) });
+  const reply = await deps.incidentMessages.reply('resolved', incident, now);
   if (!reply) return;
   const { postedNow } = await postOnce(deps, replyIntent(incident.id, 'resolved'), {
     ...reply,
@@ -185,7 +155,7 @@ export async function threadOf(
  * one) or find the location an earlier run recorded. Returns undefined while another instance posts it.
  */
 async function ensureMessage(
-  deps: DeliveryDeps,
+  deps: DeliveryServices,
   incident: Incident,
   summary: DeliverySummary,
 ): Promise<PostedMessage | undefined> {
@@ -194,7 +164,7 @@ async function ensureMessage(
   const root = incident.root_incident_id
     ? await incidents.get(deps.store, incident.root_incident_id)
     : undefined;
-  const rendered = await deps.render.alert(incident, now);
+  const rendered = await deps.incidentMessages.alert(incident, now);
   const mention =
     incident.severity === 'critical' && deps.routing.criticalMention
       ? `${deps.routing.criticalMention} `
@@ -217,7 +187,7 @@ async function ensureMessage(
 }
 
 /** Intents a crash left half-done: record them, and attach incident messages found or posted. */
-async function attachFinished(deps: DeliveryDeps, summary: DeliverySummary): Promise<void> {
+async function attachFinished(deps: DeliveryServices, summary: DeliverySummary): Promise<void> {
   for (const { intentId, posted } of await finishUnfinished(deps)) {
     summary.posted++;
     if (!intentId.startsWith('post:')) continue;
@@ -226,6 +196,9 @@ async function attachFinished(deps: DeliveryDeps, summary: DeliverySummary): Pro
     const attached = await incidents.update(deps.store, incident.id, { message: posted });
     // Resolved while its post waited (Slack was down): the alert lands showing so, not as a live problem.
     if (attached.status !== 'open')
-      await deps.chat.update({ ...posted, ...(await deps.render.alert(attached, deps.clock.now())) });
+      await deps.chat.update({
+        ...posted,
+        ...(await deps.incidentMessages.alert(attached, deps.clock.now())),
+      });
   }
 }

@@ -1,38 +1,82 @@
-import type { ChatPort } from '../chat/port.js';
-import type { Clock } from '../clock.js';
-import type { AutoHealPolicy } from '../recovery/policies.js';
+// How incidents look in Slack, on the pure views: the alert (with its retry's state) and its lifecycle
+// thread replies, plus the two in-place edits made outside a check run (a click, a task callback).
+
+import { withLogContext } from '../log.js';
+import { coveringPolicy } from '../recovery/policies.js';
+import { scraperCheckOf } from '../recovery/warehouse-verifier.js';
+import type { ConfigOf, Services } from '../services.js';
+import type { Incident } from '../store/incidents.js';
 import * as incidents from '../store/incidents.js';
 import type { DocumentStore } from '../store/port.js';
-import type { TimeFormatter } from '../views/types.js';
-import { createIncidentRenderer } from './render.js';
+import type { RetryItem } from '../store/retry-queue.js';
+import * as retryQueue from '../store/retry-queue.js';
+import { buildAlert } from '../views/alert.js';
+import { escapeMrkdwn, severityEmoji, severityLabel } from '../views/format.js';
+import { resolvedReply } from '../views/thread.js';
+import type { IncidentMessages } from './port.js';
 
-export interface IncidentMessageDeps {
-  readonly store: DocumentStore;
-  readonly chat: ChatPort;
-  readonly clock: Clock;
-  readonly fmt: TimeFormatter;
-  /** config.autoHeal.policies, so a re-rendered alert keeps its "Pause auto-heal" button. */
-  readonly policies?: readonly AutoHealPolicy[];
+/** The retry item an incident's Retry button acts on, if it has one (its state shows on the alert). */
+export async function retryOf(store: DocumentStore, incident: Incident): Promise<RetryItem | undefined> {
+  for (const action of incident.finding.actions) {
+    if (action.kind !== 'retry') continue;
+    const name = action.scraper ?? action.processor;
+    if (!name) continue;
+    const item = await retryQueue.get(store, retryQueue.retryItemId(name, action.date));
+    if (item && item.incident_id === incident.id) return item;
+  }
+  return undefined;
 }
 
-/** Re-render an incident's alert in place (after ack, snooze, a retry's progress or its resolution). */
-export async function refreshAlert(deps: IncidentMessageDeps, incidentId: string): Promise<void> {
-  const incident = await incidents.get(deps.store, incidentId);
-  if (!incident?.message) return;
-  const view = await createIncidentRenderer(deps.fmt, deps.store, deps.policies).alert(
-    incident,
-    deps.clock.now(),
-  );
-  await deps.chat.update({ ...incident.message, ...view });
+/** The unit the recovery replies count in: BDL and NBA.com scrapers are judged by games. */
+function unitOf(retry: RetryItem): 'games' | 'records' {
+  return retry.kind === 'scraper' && scraperCheckOf(retry.scraper_name) !== 'scraper_run'
+    ? 'games'
+    : 'records';
 }
 
 /**
- * A retry recovered the incident's data: resolve it and show it recovered. The recovery thread reply says
- * how; idempotent, so a redelivered task changes nothing the second time.
+ * The incident messages on the pure views. `config.autoHeal.policies`: an incident a policy covers
+ * offers "Pause auto-heal", on every render.
  */
-export async function resolveRecovered(deps: IncidentMessageDeps, incidentId: string): Promise<void> {
-  const incident = await incidents.get(deps.store, incidentId);
-  if (!incident) return;
-  if (incident.status === 'open') await incidents.resolve(deps.store, incidentId, deps.clock.now());
-  await refreshAlert(deps, incidentId);
+export function createIncidentMessages(
+  deps: Pick<Services, 'store' | 'chat' | 'clock' | 'fmt'> & ConfigOf<'autoHeal'>,
+): IncidentMessages {
+  const { store, fmt } = deps;
+  const messages: IncidentMessages = {
+    async alert(incident, now) {
+      const retry = await retryOf(store, incident);
+      const policy = coveringPolicy(incident.finding, deps.config.autoHeal.policies);
+      return buildAlert({
+        incident,
+        now,
+        fmt,
+        ...(retry ? { retry, unit: unitOf(retry) } : {}),
+        ...(policy ? { autoHealPolicy: policy.name } : {}),
+      });
+    },
+    async reply(kind, incident, now) {
+      if (kind === 'resolved') {
+        // The retry's own "Recovered after N attempts" reply tells this story, with the counts.
+        if ((await retryOf(store, incident))?.status === 'recovered') return undefined;
+        return resolvedReply(incident, { now, fmt });
+      }
+      const text = `${severityEmoji(incident.severity)} Escalated to ${severityLabel(incident.severity)}: ${escapeMrkdwn(incident.finding.title)}`;
+      return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+    },
+    refresh: (incidentId) =>
+      withLogContext({ incident: incidentId }, async () => {
+        const incident = await incidents.get(store, incidentId);
+        if (!incident?.message) return;
+        const view = await messages.alert(incident, deps.clock.now());
+        await deps.chat.update({ ...incident.message, ...view });
+      }),
+    resolveRecovered: (incidentId) =>
+      withLogContext({ incident: incidentId }, async () => {
+        const incident = await incidents.get(store, incidentId);
+        if (!incident) return;
+        if (incident.status === 'open') await incidents.resolve(store, incidentId, deps.clock.now());
+        await messages.refresh(incidentId);
+      }),
+  };
+  return messages;
 }

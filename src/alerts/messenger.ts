@@ -1,19 +1,15 @@
-import type { ChatPort, OutgoingMessage, PostedMessage } from '../chat/port.js';
-import type { Clock } from '../clock.js';
+import type { OutgoingMessage, PostedMessage } from '../chat/port.js';
+import type { Services } from '../services.js';
 import * as ledger from '../store/message-ledger.js';
-import type { DocData, DocumentStore } from '../store/port.js';
+import type { DocData } from '../store/port.js';
 
-export interface MessengerDeps {
-  readonly store: DocumentStore;
-  readonly chat: ChatPort;
-  readonly clock: Clock;
-  /**
-   * A claim older than this (in the clock's time) without a ts is treated as a crash between claim and
-   * record, not a post in flight. Default 10 min; the accelerated demo clock passes a scaled value.
-   */
-  readonly unfinishedAfterMs?: number;
-}
+/** What posting once uses: the Store's ledger, Slack and time. */
+type Messenger = Pick<Services, 'store' | 'chat' | 'clock'>;
 
+/**
+ * A claim older than this (in the clock's time) without a ts is treated as a crash between claim and
+ * record, not a post in flight.
+ */
 export const UNFINISHED_AFTER_MS = 10 * 60_000;
 
 /**
@@ -45,7 +41,7 @@ function fromPayload(payload: Readonly<Record<string, unknown>>): OutgoingMessag
  * `undefined` (another instance is posting it, or `finishUnfinished` will).
  */
 export async function postOnce(
-  deps: MessengerDeps,
+  deps: Messenger,
   intentId: string,
   message: OutgoingMessage,
 ): Promise<{ message: PostedMessage | undefined; postedNow: boolean }> {
@@ -72,10 +68,10 @@ export async function postOnce(
  * record it; otherwise post it now. Returns the intents finished, so callers can attach them to incidents.
  */
 export async function finishUnfinished(
-  deps: MessengerDeps,
+  deps: Messenger,
 ): Promise<{ intentId: string; posted: PostedMessage; found: boolean }[]> {
   const now = deps.clock.now();
-  const window = deps.unfinishedAfterMs ?? UNFINISHED_AFTER_MS;
+  const window = UNFINISHED_AFTER_MS;
   const stale = await ledger.listUnfinished(deps.store, new Date(now.getTime() - window));
   const done: { intentId: string; posted: PostedMessage; found: boolean }[] = [];
   for (const claim of stale) {

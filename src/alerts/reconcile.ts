@@ -17,8 +17,6 @@ export interface ReconcileInput {
   /** The checks this run attempted; only their incidents can resolve. */
   readonly checksRan: readonly string[];
   readonly open: readonly OpenIncidentSnapshot[];
-  /** The most recent resolved incident id per key, so a key that comes back links its predecessor. */
-  readonly lastResolvedIdByKey: ReadonlyMap<string, string>;
   readonly now: Date;
 }
 
@@ -28,7 +26,6 @@ export type Decision =
       readonly finding: Finding;
       /** Thread this incident under the root's message (an open incident's key or one opened in this run). */
       readonly rootKey: string | undefined;
-      readonly previousIncidentId: string | undefined;
     }
   | {
       readonly kind: 'update';
@@ -68,7 +65,6 @@ export function reconcile(input: ReconcileInput): Decision[] {
     kind: 'open',
     finding,
     rootKey: roots.get(finding.key),
-    previousIncidentId: input.lastResolvedIdByKey.get(finding.key),
   }));
   const isChild = (d: Decision) => d.kind === 'open' && d.rootKey !== undefined;
   opens.sort((a, b) => Number(isChild(a)) - Number(isChild(b)));

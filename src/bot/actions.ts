@@ -12,10 +12,10 @@ import type {
 } from '@slack/bolt';
 import { addDays, etDate, etInstant } from '../jobs/time.js';
 import { startBackfill } from '../recovery/backfill.js';
-import type { Logger as RecoveryLogger } from '../recovery/ports.js';
 import { requestRetry } from '../recovery/request-retry.js';
 import { resetBreaker } from '../recovery/reset-breaker.js';
 import { replyInThread } from '../recovery/thread.js';
+import type { Services } from '../services.js';
 import * as audit from '../store/audit.js';
 import * as incidents from '../store/incidents.js';
 import {
@@ -41,7 +41,6 @@ import {
 import { auditReply, notAllowedEphemeral, unreadableActionEphemeral } from '../views/thread.js';
 import { afterAck } from './after-ack.js';
 import type { Surface } from './app.js';
-import type { BotDeps } from './deps.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -80,17 +79,9 @@ function expectedOf(facts: Readonly<Record<string, unknown>>): number | null {
   return null;
 }
 
-const recoveryLog =
-  (deps: BotDeps): RecoveryLogger =>
-  (line, fields) =>
-    deps.log.info(line, fields);
-
-const operatorsHint = (deps: BotDeps) =>
-  deps.operatorMentions.length ? { operatorsHint: deps.operatorMentions.join(' ') } : {};
-
 /** Audit a click once (Slack may redeliver it: the id is the click's own) and show it in the thread. */
 async function auditClick(
-  deps: BotDeps,
+  deps: Services,
   click: Click,
   entry: Omit<audit.AuditEntry, 'who' | 'at'>,
   inThread: boolean,
@@ -102,9 +93,9 @@ async function auditClick(
   await replyInThread(deps, entry.incident_id, `audit:${stored.id}`, view);
 }
 
-async function refresh(deps: BotDeps, incidentId: string): Promise<void> {
+async function refresh(deps: Services, incidentId: string): Promise<void> {
   try {
-    await deps.refreshAlert(incidentId);
+    await deps.incidentMessages.refresh(incidentId);
   } catch (error) {
     // The change is stored; the next run re-renders the alert anyway.
     deps.log.warn('alert refresh failed', { incidentId, error: String(error) });
@@ -113,13 +104,13 @@ async function refresh(deps: BotDeps, incidentId: string): Promise<void> {
 
 /** Answer the clicker through the click's response_url; a click in a view (no response_url) in the alert channel. */
 async function answerClick(
-  deps: BotDeps,
+  deps: Services,
   io: { respond: RespondFn | undefined; client: webApi.WebClient },
   user: string,
   answer: Answer,
 ): Promise<void> {
   if (!io.respond) {
-    await postEphemeral(deps, io.client, deps.alertChannel, user, answer);
+    await postEphemeral(deps, io.client, deps.routing.defaultChannel, user, answer);
     return;
   }
   await io.respond({
@@ -132,7 +123,7 @@ async function answerClick(
 }
 
 async function postEphemeral(
-  deps: BotDeps,
+  deps: Services,
   client: webApi.WebClient,
   channel: string,
   user: string,
@@ -153,18 +144,18 @@ async function postEphemeral(
 
 /** An answer to someone who submitted a modal (no response_url): ephemeral in the incident's channel. */
 async function tellUser(
-  deps: BotDeps,
+  deps: Services,
   client: webApi.WebClient,
   incidentId: string,
   user: string,
   answer: Answer,
 ): Promise<void> {
   const incident = await incidents.get(deps.store, incidentId);
-  await postEphemeral(deps, client, incident?.message?.channel ?? deps.alertChannel, user, answer);
+  await postEphemeral(deps, client, incident?.message?.channel ?? deps.routing.defaultChannel, user, answer);
 }
 
 type Handler<K extends ActionKind> = (
-  deps: BotDeps,
+  deps: Services,
   click: Click,
   value: Extract<ActionValue, { a: K }>,
   io: { client: webApi.WebClient },
@@ -173,39 +164,28 @@ type Handler<K extends ActionKind> = (
 const onRetry: Handler<'retry'> = async (deps, click, value) => {
   const incident = await incidents.get(deps.store, value.incidentId);
   const name = value.scraper ?? value.processor ?? '';
-  const result = await requestRetry(
-    {
-      store: deps.store,
-      chat: deps.chat,
-      clock: deps.clock,
-      tasks: deps.tasks,
-      fmt: deps.fmt,
-      backoffHours: deps.config.recovery.backoffHours,
-      log: recoveryLog(deps),
-    },
-    {
-      incidentId: value.incidentId,
-      kind: value.scraper !== undefined ? 'scraper' : 'processor',
-      name,
-      date: value.date,
-      requestedBy: { user: click.user },
-      reason: incident?.finding.title ?? `Retry of ${name} ${value.date} from Slack`,
-      expected: incident ? expectedOf(incident.finding.facts) : null,
-      auditId: `click:${click.user}:${click.actionTs}:${click.actionId}`,
-    },
-  );
+  const result = await requestRetry(deps, {
+    incidentId: value.incidentId,
+    kind: value.scraper !== undefined ? 'scraper' : 'processor',
+    name,
+    date: value.date,
+    requestedBy: { user: click.user },
+    reason: incident?.finding.title ?? `Retry of ${name} ${value.date} from Slack`,
+    expected: incident ? expectedOf(incident.finding.facts) : null,
+    auditId: `click:${click.user}:${click.actionTs}:${click.actionId}`,
+  });
   await refresh(deps, value.incidentId);
   return result.ephemeral;
 };
 
 /** Backfill and Reset Breaker: operators only; a refused click is audited and changes nothing else. */
 async function refuseNonOperator(
-  deps: BotDeps,
+  deps: Services,
   click: Click,
   kind: 'backfill' | 'reset_breaker',
   incidentId: string,
 ): Promise<Answer | undefined> {
-  if (await deps.isOperator(click.user)) return undefined;
+  if (await deps.operators.isOperator(click.user)) return undefined;
   await auditClick(
     deps,
     click,
@@ -215,7 +195,7 @@ async function refuseNonOperator(
   deps.log.info('operator-only action refused', { user: click.user, action: kind, incidentId });
   return notAllowedEphemeral({
     action: kind,
-    ...(deps.operatorMentions.length ? { operators: deps.operatorMentions.join(' ') } : {}),
+    ...(deps.operators.mentions.length ? { operators: deps.operators.mentions.join(' ') } : {}),
   });
 }
 
@@ -262,7 +242,7 @@ const onResetBreaker: Handler<'reset_breaker'> = async (deps, click, value, { cl
 
 /** ack / snooze / pause: one incident change, audited and threaded, then the alert is re-rendered. */
 async function changeIncident(
-  deps: BotDeps,
+  deps: Services,
   click: Click,
   kind: 'ack' | 'snooze' | 'pause_autoheal',
   incidentId: string,
@@ -332,7 +312,7 @@ const HANDLERS: { [K in ActionKind]: Handler<K> } = {
 };
 
 function dispatch<K extends ActionKind>(
-  deps: BotDeps,
+  deps: Services,
   kind: K,
   click: Click,
   value: ActionValue,
@@ -352,7 +332,7 @@ function elementValue(action: unknown): string | undefined {
 const kindOf = (actionId: string) => ACTION_KINDS.find((k) => ACTION_ID_PATTERNS[k].test(actionId));
 const ANY_KIND = new RegExp(ACTION_KINDS.map((k) => ACTION_ID_PATTERNS[k].source).join('|'));
 
-function registerActions(app: App, deps: BotDeps) {
+function registerActions(app: App, deps: Services) {
   // One listener for every button, not one per kind: Bolt runs every listener's middleware for every
   // request, and under load that work sits in front of the acks. The work itself runs after the ack.
   app.action(ANY_KIND, async ({ ack, body, action, respond, client }) => {
@@ -368,7 +348,7 @@ function registerActions(app: App, deps: BotDeps) {
   });
 }
 
-function clickOf(deps: BotDeps, body: unknown, action: unknown): Click {
+function clickOf(deps: Services, body: unknown, action: unknown): Click {
   const a = action as { action_id: string; action_ts?: string };
   const b = body as { user: { id: string }; trigger_id?: string };
   return {
@@ -381,7 +361,7 @@ function clickOf(deps: BotDeps, body: unknown, action: unknown): Click {
 }
 
 async function onClick(
-  deps: BotDeps,
+  deps: Services,
   kind: ActionKind,
   click: Click,
   { respond, client }: { respond: RespondFn; client: webApi.WebClient },
@@ -415,7 +395,7 @@ async function onClick(
 }
 
 type ModalSubmission = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
-type SubmitModal = (deps: BotDeps, submission: ModalSubmission) => Promise<void>;
+type SubmitModal = (deps: Services, submission: ModalSubmission) => Promise<void>;
 
 /**
  * Refuse an unreadable submission in its ack, so the modal stays open: the form's own field errors, or one
@@ -444,26 +424,14 @@ const submitBackfill: SubmitModal = async (deps, { ack, body, view, client }) =>
   }
   await ack();
   const r = read.value;
-  const result = await startBackfill(
-    {
-      store: deps.store,
-      chat: deps.chat,
-      clock: deps.clock,
-      tasks: deps.tasks,
-      isOperator: deps.isOperator,
-      maxDays: deps.config.recovery.backfillMaxDays,
-      ...operatorsHint(deps),
-      log: recoveryLog(deps),
-    },
-    {
-      incidentId: r.incidentId,
-      scraper: r.scraper,
-      from: r.from,
-      until: r.until,
-      requestedBy: { user: body.user.id },
-      requestId: view.id,
-    },
-  );
+  const result = await startBackfill(deps, {
+    incidentId: r.incidentId,
+    scraper: r.scraper,
+    from: r.from,
+    until: r.until,
+    requestedBy: { user: body.user.id },
+    requestId: view.id,
+  });
   await refresh(deps, r.incidentId);
   await tellUser(deps, client, r.incidentId, body.user.id, result.ephemeral);
 };
@@ -476,31 +444,20 @@ const submitResetBreaker: SubmitModal = async (deps, { ack, body, view, client }
   }
   await ack();
   const { action, reason } = read.value;
-  const result = await resetBreaker(
-    {
-      store: deps.store,
-      chat: deps.chat,
-      clock: deps.clock,
-      warehouse: deps.warehouse,
-      isOperator: deps.isOperator,
-      ...operatorsHint(deps),
-      log: recoveryLog(deps),
+  const result = await resetBreaker(deps, {
+    incidentId: action.incidentId,
+    requestedBy: { user: body.user.id },
+    reason,
+    breaker: {
+      kind: 'reset_breaker',
+      breaker: action.breaker,
+      ...(action.processor !== undefined && { processor: action.processor }),
+      ...(action.entities !== undefined && { entities: action.entities }),
+      ...(action.provider !== undefined && { provider: action.provider }),
+      ...(action.target !== undefined && { target: action.target }),
     },
-    {
-      incidentId: action.incidentId,
-      requestedBy: { user: body.user.id },
-      reason,
-      breaker: {
-        kind: 'reset_breaker',
-        breaker: action.breaker,
-        ...(action.processor !== undefined && { processor: action.processor }),
-        ...(action.entities !== undefined && { entities: action.entities }),
-        ...(action.provider !== undefined && { provider: action.provider }),
-        ...(action.target !== undefined && { target: action.target }),
-      },
-      requestId: view.id,
-    },
-  );
+    requestId: view.id,
+  });
   if (result.outcome === 'reset') await refresh(deps, action.incidentId);
   await tellUser(
     deps,
@@ -516,7 +473,7 @@ const SUBMIT_MODAL: { [K in ModalKind]: SubmitModal } = {
   reset_breaker: submitResetBreaker,
 };
 
-function registerModals(app: App, deps: BotDeps) {
+function registerModals(app: App, deps: Services) {
   // One listener for every modal, as for the buttons: Bolt runs every listener's middleware per request.
   app.view<ViewSubmitAction>(MODAL_CALLBACK_PATTERN, async (submission) => {
     const kind = modalKindOf(submission.view.callback_id);
@@ -524,7 +481,7 @@ function registerModals(app: App, deps: BotDeps) {
   });
 }
 
-export function actionsSurface(deps: BotDeps): Surface {
+export function actionsSurface(deps: Services): Surface {
   return (app: App) => {
     registerActions(app, deps);
     registerModals(app, deps);

@@ -2,6 +2,7 @@
 // answer through response_url (ephemeral), so a slow warehouse never shows the user a timeout.
 import type { App, RespondFn } from '@slack/bolt';
 import { etDate } from '../jobs/time.js';
+import type { Services } from '../services.js';
 import {
   breakersView,
   COMMANDS,
@@ -17,13 +18,12 @@ import {
 import type { MessageView } from '../views/types.js';
 import { afterAck } from './after-ack.js';
 import type { Surface } from './app.js';
-import type { BotDeps } from './deps.js';
 
-type CommandDeps = Pick<BotDeps, 'data' | 'clock' | 'fmt' | 'log'>;
+type CommandServices = Pick<Services, 'data' | 'clock' | 'fmt' | 'log'>;
 
 /** What a parsed request shows (help and errors need no data). */
 export async function answerCommand(
-  deps: CommandDeps,
+  deps: CommandServices,
   command: Command,
   request: CommandRequest,
 ): Promise<MessageView> {
@@ -52,7 +52,7 @@ export function dataErrorView(command: Command, error: unknown): MessageView {
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
-async function handle(deps: CommandDeps, command: Command, text: string, respond: RespondFn) {
+async function handle(deps: CommandServices, command: Command, text: string, respond: RespondFn) {
   const request = parseCommand(command, text, etDate(deps.clock.now()));
   let view: MessageView;
   try {
@@ -73,7 +73,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\
 /** Every command of the bot, exactly (e.g. not `/scrape-status-x`). */
 export const COMMAND_PATTERN = new RegExp(`^(?:${COMMANDS.map(escapeRegExp).join('|')})$`);
 
-export function commandsSurface(deps: BotDeps): Surface {
+export function commandsSurface(deps: CommandServices): Surface {
   return (app: App) => {
     // One listener for all commands, not one each: Bolt runs every listener's middleware for every
     // request, and under load that work sits in front of the acks.

@@ -1,4 +1,6 @@
 import type { webApi } from '@slack/bolt';
+import type { Config } from '../config.js';
+import type { Operators } from '../services.js';
 
 export interface OperatorPolicy {
   readonly userIds: readonly string[];
@@ -29,5 +31,20 @@ export function createOperatorCheck(
       }
     }
     return cached.members.has(userId);
+  };
+}
+
+/** The operators from configuration: listed ids and the group, checked through Slack's usergroups API. */
+export function createOperators(
+  config: Pick<Config, 'alerts'>,
+  client: Pick<webApi.WebClient, 'usergroups'> | undefined,
+): Operators {
+  const { operatorUserIds, operatorGroupId } = config.alerts;
+  return {
+    isOperator: createOperatorCheck({ userIds: operatorUserIds, groupId: operatorGroupId }, client),
+    mentions: [
+      ...operatorUserIds.map((u) => `<@${u}>`),
+      ...(operatorGroupId ? [`<!subteam^${operatorGroupId}>`] : []),
+    ],
   };
 }

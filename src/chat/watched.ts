@@ -1,13 +1,6 @@
-import type { Clock } from '../clock.js';
-import type { Logger } from '../log.js';
-import { isSlackFailing, type SelfHealthSettings, type SlackHealth } from '../pipeline/self-health.js';
+import { isSlackFailing, type SlackHealth } from '../pipeline/self-health.js';
+import type { ConfigOf, Services } from '../services.js';
 import type { ChatPort, OutgoingMessage, PostedMessage } from './port.js';
-
-export interface WatchedChatDeps {
-  readonly clock: Clock;
-  readonly log: Pick<Logger, 'error' | 'info'>;
-  readonly settings: Pick<SelfHealthSettings, 'slackFailures' | 'slackFailureMs'>;
-}
 
 /**
  * The Chat port, counting its failed calls for the self-health watchdog. A failure is an error thrown to the
@@ -24,7 +17,7 @@ export class WatchedChat implements ChatPort {
 
   constructor(
     private readonly inner: ChatPort,
-    private readonly deps: WatchedChatDeps,
+    private readonly deps: Pick<Services, 'clock' | 'log'> & ConfigOf<'selfHealth'>,
   ) {}
 
   health(): SlackHealth {
@@ -70,7 +63,7 @@ export class WatchedChat implements ChatPort {
     this.since ??= now;
     this.lastCall = call;
     this.lastError = error instanceof Error ? error.message : String(error);
-    if (this.reported || !isSlackFailing(this.health(), now, this.deps.settings)) return;
+    if (this.reported || !isSlackFailing(this.health(), now, this.deps.config.selfHealth)) return;
     this.reported = true;
     this.deps.log.error(
       `Slack unreachable: ${this.failures} calls in a row failing since ${this.since.toISOString()} (last: ${call}: ${this.lastError})`,

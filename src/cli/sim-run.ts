@@ -18,8 +18,9 @@ import {
 } from '../sim/scenario.js';
 import { loadSchedule } from '../sim/schedule.js';
 import { DEFAULT_SEED } from '../sim/seed.js';
+import type { RowSink } from '../warehouse/port.js';
+import type { Output } from './check.js';
 import { dataError, usageError } from './exit.js';
-import type { SimCommandDeps } from './sim.js';
 
 const MAX_DAYS = 366;
 const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -89,6 +90,15 @@ export type SimOptions = {
 };
 
 /** Validate, load the scenario, simulate into the sink; usage errors go through commander (exit 2). */
+export interface SimCommandDeps {
+  /** The embedded warehouse at `dbPath` (the configured default when omitted), as a sink to write into. */
+  openSink(dbPath?: string): Promise<RowSink & { close(): Promise<void> }>;
+  readonly stdout: Output & { isTTY?: boolean };
+  readonly stderr: Output & { isTTY?: boolean };
+  /** Monotonic ms for the elapsed time printed at the end. */
+  readonly elapsed?: () => number;
+}
+
 export async function runSimCommand(deps: SimCommandDeps, opts: SimOptions, cmd: Command): Promise<void> {
   const parsed = parseSimArgs(opts);
   if (!parsed.ok) {

@@ -4,18 +4,7 @@
 // Only the command is declared here; its work (./sim-run.ts) is imported when it runs.
 import type { Command } from 'commander';
 import { DEFAULT_SEED } from '../sim/seed.js';
-import type { RowSink } from '../warehouse/port.js';
-import type { Output } from './check.js';
-import type { SimOptions } from './sim-run.js';
-
-export interface SimCommandDeps {
-  /** The embedded warehouse at `dbPath` (the configured default when omitted), as a sink to write into. */
-  openSink(dbPath?: string): Promise<RowSink & { close(): Promise<void> }>;
-  readonly stdout: Output & { isTTY?: boolean };
-  readonly stderr: Output & { isTTY?: boolean };
-  /** Monotonic ms for the elapsed time printed at the end. */
-  readonly elapsed?: () => number;
-}
+import type { SimCommandDeps, SimOptions } from './sim-run.js';
 
 export function registerSimCommand(program: Command, deps: SimCommandDeps): Command {
   return program

@@ -2,19 +2,18 @@
 // /retry-queue, App Home and the digest show. Queries take every instant as a parameter (a replay "as of"
 // a past time sees what it would have seen then); the decisions live in data-rules.ts.
 import { z } from 'zod';
-import type { DashboardData } from '../bot/deps.js';
 import { EXHIBITION_SEASON_TYPES } from '../jobs/expectations.js';
 import { proxyBreakersCheck } from '../jobs/proxy_breakers.js';
 import { scraperGapsCheck } from '../jobs/scraper_gaps.js';
-import type { Thresholds } from '../jobs/thresholds.js';
 import { addDays, etDate, lookbackStart } from '../jobs/time.js';
+import type { ConfigOf, Services } from '../services.js';
 import * as audit from '../store/audit.js';
 import * as incidents from '../store/incidents.js';
 import * as leases from '../store/leases.js';
-import type { DocumentStore } from '../store/port.js';
 import { listByStatus, RETRY_STATUSES, type RetryItem, type RetryStatus } from '../store/retry-queue.js';
 import type { BreakerRow, HealedRow } from '../views/types.js';
-import { defineQuery, type Warehouse } from '../warehouse/port.js';
+import { defineQuery } from '../warehouse/port.js';
+import type { DashboardData } from './port.js';
 import {
   activeFirst,
   autoHealCounts,
@@ -101,13 +100,11 @@ const entityBreakersQuery = defineQuery(
   }),
 );
 
-export interface DashboardDataDeps {
-  readonly warehouse: Warehouse;
-  readonly store: DocumentStore;
-  readonly thresholds: Thresholds;
-}
-
-export function createDashboardData({ warehouse, store, thresholds }: DashboardDataDeps): DashboardData {
+export function createDashboardData(
+  deps: Pick<Services, 'warehouse' | 'store'> & ConfigOf<'thresholds'>,
+): DashboardData {
+  const { warehouse, store } = deps;
+  const { thresholds } = deps.config;
   /** Gap rows of the scraper_gaps check over [from, through] as of now, expected gaps left out. */
   const gaps = async (from: string, through: string, now: Date) =>
     realGaps(

@@ -1,4 +1,4 @@
-import type { Warehouse } from '../warehouse/port.js';
+import type { Services } from '../services.js';
 import type { Check, CheckContext } from './check.js';
 import { type Finding, findingKey } from './finding.js';
 
@@ -15,8 +15,9 @@ export interface CheckRunSummary {
   readonly outcomes: CheckOutcome[];
 }
 
-export interface RunChecksDeps {
-  readonly warehouse: Warehouse;
+export interface RunOptions {
+  /** Per-check query timeout; a check that exceeds it becomes a check_failed finding. */
+  readonly timeoutMs?: number;
   /** Monotonic milliseconds for durations only; decisions never read the wall clock. */
   readonly elapsed?: () => number;
 }
@@ -40,12 +41,12 @@ export function checkFailedFinding(check: string, error: unknown): Finding {
  * parallel here) and collect their findings; a failing check yields `check_failed` and the run goes on.
  */
 export async function runChecks(
-  deps: RunChecksDeps,
+  deps: Pick<Services, 'warehouse'>,
   checks: readonly Check<unknown>[],
   ctx: CheckContext,
-  options: { timeoutMs?: number } = {},
+  options: RunOptions = {},
 ): Promise<CheckRunSummary> {
-  const elapsed = deps.elapsed ?? (() => performance.now());
+  const elapsed = options.elapsed ?? (() => performance.now());
   const findings: Finding[] = [];
   const outcomes: CheckOutcome[] = [];
   for (const check of checks) {

@@ -1,18 +1,8 @@
-import type { Warehouse } from '../warehouse/port.js';
+import type { ConfigOf, Services } from '../services.js';
 import type { Finding } from './finding.js';
 import { JOBS, type JobName, jobChecks } from './registry.js';
-import { runChecks } from './run-checks.js';
-import type { Thresholds } from './thresholds.js';
+import { type RunOptions, runChecks } from './run-checks.js';
 import { etDate } from './time.js';
-
-export interface RunJobDeps {
-  readonly warehouse: Warehouse;
-  readonly thresholds: Thresholds;
-  /** Per-check query timeout; a check that exceeds it becomes a check_failed finding. */
-  readonly timeoutMs?: number;
-  /** Monotonic milliseconds for durations only. */
-  readonly elapsed?: () => number;
-}
 
 export interface JobFailure {
   readonly check: string;
@@ -32,16 +22,21 @@ export interface JobRunSummary {
 }
 
 /** Run a job's checks as of `now` for the ET date of `now`. No Slack, no Store: findings only. */
-export async function runJob(deps: RunJobDeps, job: JobName, now: Date): Promise<JobRunSummary> {
-  const elapsed = deps.elapsed ?? (() => performance.now());
+export async function runJob(
+  deps: Pick<Services, 'warehouse'> & ConfigOf<'thresholds'>,
+  job: JobName,
+  now: Date,
+  options: RunOptions = {},
+): Promise<JobRunSummary> {
+  const elapsed = options.elapsed ?? (() => performance.now());
   const started = elapsed();
   const date = etDate(now);
   const checks = jobChecks(JOBS[job].name);
   const { findings, outcomes } = await runChecks(
-    { warehouse: deps.warehouse, elapsed },
+    deps,
     checks,
-    { date, now, thresholds: deps.thresholds },
-    { timeoutMs: deps.timeoutMs },
+    { date, now, thresholds: deps.config.thresholds },
+    { ...options, elapsed },
   );
   return {
     job,

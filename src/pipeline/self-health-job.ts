@@ -2,11 +2,18 @@ import { type DeliverySummary, deliverRun } from '../alerts/deliver.js';
 import { JOB_NAMES, JOBS, jobCron } from '../jobs/registry.js';
 import type { Job } from '../jobs/scheduler.js';
 import { etDate } from '../jobs/time.js';
+import type { ConfigOf, Services } from '../services.js';
 import { latestCompletions } from '../store/job-runs.js';
-import type { JobDeps } from './jobs.js';
 import { evaluateSelfHealth, SELF_HEALTH_CHECK, type SlackHealth } from './self-health.js';
 
 export const SELF_HEALTH_JOB = 'self-health';
+
+/** What the watchdog uses: job completions in the Store and the usual delivery. */
+type SelfHealthServices = Pick<
+  Services,
+  'store' | 'chat' | 'clock' | 'incidentMessages' | 'routing' | 'log'
+> &
+  ConfigOf<'schedules' | 'selfHealth'>;
 
 export interface SelfHealthWatch {
   /** This process's Slack calls (the watching chat port). */
@@ -30,7 +37,7 @@ export interface SelfHealthResult {
  * ['self_health'], so a condition that cleared resolves its incident.
  */
 export async function runSelfHealth(
-  deps: JobDeps,
+  deps: SelfHealthServices,
   watch: SelfHealthWatch,
   at: Date,
 ): Promise<SelfHealthResult> {
@@ -47,22 +54,12 @@ export async function runSelfHealth(
     watchingSince: watch.watchingSince,
     settings: deps.config.selfHealth,
   });
-  const delivery = await deliverRun(
-    {
-      store: deps.store,
-      chat: deps.chat,
-      clock: deps.clock,
-      render: deps.render,
-      routing: deps.routing,
-      log: (line, fields) => deps.log.warn(line, fields),
-    },
-    { findings, checksRan: [SELF_HEALTH_CHECK] },
-  );
+  const delivery = await deliverRun(deps, { findings, checksRan: [SELF_HEALTH_CHECK] });
   return { job: SELF_HEALTH_JOB, date: etDate(at), findings: findings.length, failures: 0, delivery };
 }
 
 /** The watchdog as a scheduled job (lease-gated like the others, so one instance runs each slot). */
-export function selfHealthJob(deps: JobDeps, watch: SelfHealthWatch): Job {
+export function selfHealthJob(deps: SelfHealthServices, watch: SelfHealthWatch): Job {
   return {
     name: SELF_HEALTH_JOB,
     cron: deps.config.selfHealth.cron,

@@ -2,30 +2,24 @@
 // policies need to know (actions taken today, pauses, what is still running), decide (policies.ts), and do
 // each action through the same paths a click takes, as done "by shotclock (policy NAME)".
 import { randomUUID } from 'node:crypto';
-import type { ChatPort } from '../chat/port.js';
-import type { Clock } from '../clock.js';
 import type { Finding } from '../jobs/finding.js';
 import { etDate } from '../jobs/time.js';
+import type { ConfigOf, Services } from '../services.js';
 import * as audit from '../store/audit.js';
 import * as incidents from '../store/incidents.js';
 import type { DocumentStore } from '../store/port.js';
 import * as retryQueue from '../store/retry-queue.js';
 import { autoHealReply } from '../views/thread.js';
-import type { TimeFormatter } from '../views/types.js';
-import type { Warehouse } from '../warehouse/port.js';
 import { startBackfill } from './backfill.js';
 import * as backfillRuns from './backfill-runs.js';
 import {
   type AutoHealDecision,
-  type AutoHealPolicy,
   type Candidate,
   candidates,
   decideAutoHeal,
   type Planned,
-  type QuietHours,
   stateKey,
 } from './policies.js';
-import type { Logger, TaskEnqueuer } from './ports.js';
 import { requestRetry } from './request-retry.js';
 import { resetBreaker } from './reset-breaker.js';
 import { replyInThread } from './thread.js';
@@ -35,23 +29,21 @@ export const AUTOHEAL_AUDIT_ACTION = 'autoheal';
 const DAY_MS = 86_400_000;
 const TRAIL_WINDOW_MS = 26 * 3_600_000;
 
-export interface AutoHealDeps {
-  readonly store: DocumentStore;
-  readonly chat: ChatPort;
-  readonly clock: Clock;
-  readonly tasks: TaskEnqueuer;
-  readonly warehouse: Pick<Warehouse, 'execute'>;
-  readonly fmt: TimeFormatter;
-  readonly backoffHours: readonly number[];
-  readonly backfillMaxDays: number;
-  readonly policies: readonly AutoHealPolicy[];
-  readonly quietHours: QuietHours | null;
-  /** Re-render the incident's alert after a retry is scheduled (its state shows on it). */
-  readonly refreshAlert?: (incidentId: string) => Promise<void>;
-  /** Aborted when the process stops: actions not started yet are left to the next run (nothing is claimed). */
-  readonly signal?: AbortSignal;
-  readonly log?: Logger;
-}
+/** What auto-heal uses: the Retry, Backfill and Reset Breaker paths' services, its policies, the stop signal. */
+export type AutoHealServices = Pick<
+  Services,
+  | 'store'
+  | 'chat'
+  | 'clock'
+  | 'tasks'
+  | 'warehouse'
+  | 'fmt'
+  | 'operators'
+  | 'incidentMessages'
+  | 'stopSignal'
+  | 'log'
+> &
+  ConfigOf<'recovery' | 'autoHeal'>;
 
 export interface AutoHealDone {
   readonly policy: string;
@@ -114,12 +106,12 @@ async function stillRunning(
 }
 
 /** Load the state the decision needs, for the (policy, finding) pairs the policies cover. */
-export async function loadAutoHealState(deps: AutoHealDeps, findings: readonly Finding[], now: Date) {
+export async function loadAutoHealState(deps: AutoHealServices, findings: readonly Finding[], now: Date) {
   const takenToday = new Map<string, number>();
   const inProgress = new Set<string>();
   const paused = new Set<string>();
   const incidentIds = new Map<string, string>();
-  const covered = candidates(findings, deps.policies);
+  const covered = candidates(findings, deps.config.autoHeal.policies);
   if (covered.length === 0) return { state: { takenToday, inProgress, paused }, incidentIds };
   const [open, trails] = await Promise.all([incidents.listOpen(deps.store), recentTrails(deps.store, now)]);
   const openByKey = new Map(open.map((i) => [i.key, i]));
@@ -141,15 +133,24 @@ export async function loadAutoHealState(deps: AutoHealDeps, findings: readonly F
  * are what the daily limit and the digest count. A claim whose action then fails still counts (the limit
  * errs on doing less).
  */
-export async function runAutoHeal(deps: AutoHealDeps, findings: readonly Finding[]): Promise<AutoHealReport> {
-  if (deps.policies.length === 0) return { done: [], skipped: [] };
+export async function runAutoHeal(
+  deps: AutoHealServices,
+  findings: readonly Finding[],
+): Promise<AutoHealReport> {
+  if (deps.config.autoHeal.policies.length === 0) return { done: [], skipped: [] };
   const now = deps.clock.now();
   const { state, incidentIds } = await loadAutoHealState(deps, findings, now);
-  const decision = decideAutoHeal(findings, deps.policies, state, now, deps.quietHours);
+  const decision = decideAutoHeal(
+    findings,
+    deps.config.autoHeal.policies,
+    state,
+    now,
+    deps.config.autoHeal.quietHours,
+  );
   const done: AutoHealDone[] = [];
   for (const plan of decision.take) {
-    if (deps.signal?.aborted) {
-      deps.log?.('auto-heal stopped: the rest is left to the next run', {
+    if (deps.stopSignal.aborted) {
+      deps.log.info('auto-heal stopped: the rest is left to the next run', {
         left: decision.take.length - done.length,
       });
       break;
@@ -179,7 +180,7 @@ export async function runAutoHeal(deps: AutoHealDeps, findings: readonly Finding
       claimId,
     );
     if (claim.details.claim !== nonce) {
-      deps.log?.('auto-heal action claimed elsewhere', { claim: claimId });
+      deps.log.info('auto-heal action claimed elsewhere', { claim: claimId });
       continue;
     }
     let outcome: string;
@@ -187,7 +188,7 @@ export async function runAutoHeal(deps: AutoHealDeps, findings: readonly Finding
       outcome = await perform(deps, plan, incidentId, claimId);
     } catch (error) {
       outcome = 'failed';
-      deps.log?.('auto-heal action failed', { claim: claimId, error: String(error) });
+      deps.log.warn('auto-heal action failed', { claim: claimId, error: String(error) });
     }
     done.push({
       policy: plan.policy.name,
@@ -199,23 +200,21 @@ export async function runAutoHeal(deps: AutoHealDeps, findings: readonly Finding
     // Only a retry changes what the alert shows (its state replaces the Retry button); the other actions
     // report in the thread alone, which spares a paced Slack call each.
     if (incidentId && plan.action.kind === 'retry' && outcome === 'scheduled')
-      await deps.refreshAlert?.(incidentId).catch(() => undefined);
+      await deps.incidentMessages.refresh(incidentId).catch(() => undefined);
   }
   for (const s of decision.skipped)
-    deps.log?.('auto-heal skipped', { policy: s.policy.name, subject: s.subject, reason: s.reason });
+    deps.log.info('auto-heal skipped', { policy: s.policy.name, subject: s.subject, reason: s.reason });
   return { done, skipped: decision.skipped };
 }
 
 async function perform(
-  deps: AutoHealDeps,
+  deps: AutoHealServices,
   plan: Planned,
   incidentId: string | null,
   claimId: string,
 ): Promise<string> {
   const by = { policy: plan.policy.name };
   const action = plan.action;
-  // A policy is not a person: the operator check does not apply to it.
-  const notAPerson = async () => false;
   if (action.kind === 'retry') {
     const name = action.scraper ?? action.processor ?? '';
     const result = await requestRetry(deps, {
@@ -231,18 +230,16 @@ async function perform(
     return result.outcome;
   }
   if (action.kind === 'backfill') {
-    const result = await startBackfill(
-      { ...deps, isOperator: notAPerson, maxDays: deps.backfillMaxDays },
-      {
-        incidentId,
-        scraper: action.scraper,
-        from: action.from,
-        until: action.until,
-        requestedBy: by,
-        reason: plan.finding.title,
-        requestId: claimId,
-      },
-    );
+    // A policy is not a person: Backfill and Reset Breaker check the operator only for a user.
+    const result = await startBackfill(deps, {
+      incidentId,
+      scraper: action.scraper,
+      from: action.from,
+      until: action.until,
+      requestedBy: by,
+      reason: plan.finding.title,
+      requestId: claimId,
+    });
     if (result.outcome === 'started')
       await replyInThread(
         deps,
@@ -255,16 +252,13 @@ async function perform(
       );
     return result.outcome;
   }
-  const result = await resetBreaker(
-    { ...deps, isOperator: notAPerson },
-    {
-      incidentId,
-      requestedBy: by,
-      reason: 'the upstream data these breakers waited for has arrived',
-      breaker: action,
-      requestId: claimId,
-    },
-  );
+  const result = await resetBreaker(deps, {
+    incidentId,
+    requestedBy: by,
+    reason: 'the upstream data these breakers waited for has arrived',
+    breaker: action,
+    requestId: claimId,
+  });
   return result.outcome;
 }
 

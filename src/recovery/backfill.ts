@@ -1,39 +1,20 @@
 // Backfill: scrape a date range again, one named task per date, progress edited in place in the alert's
 // thread ("3/7 dates done") and one summary when the last date finishes. Operators only, audited.
-import type { ChatPort } from '../chat/port.js';
-import type { Clock } from '../clock.js';
 import { addDays, daysBetween, isIsoDate } from '../jobs/time.js';
+import type { ConfigOf, Services } from '../services.js';
 import * as audit from '../store/audit.js';
-import type { DocumentStore } from '../store/port.js';
 import { backfillProgressReply, backfillSummaryReply, notAllowedEphemeral } from '../views/thread.js';
 import type { MessageView } from '../views/types.js';
 import type { BackfillRun } from './backfill-runs.js';
 import * as runs from './backfill-runs.js';
 import { judge } from './backoff.js';
 import { withTimeout } from './handle-retry-task.js';
-import {
-  auditWho,
-  BACKFILL_ROUTE,
-  type Logger,
-  type RecoveryVerifier,
-  type Requester,
-  type ScraperService,
-  type TaskEnqueuer,
-  taskName,
-} from './ports.js';
+import { auditWho, BACKFILL_ROUTE, type Requester, taskName } from './ports.js';
 import { type ReplyResult, replyInThread } from './thread.js';
 
-export interface BackfillDeps {
-  readonly store: DocumentStore;
-  readonly chat: ChatPort;
-  readonly clock: Clock;
-  readonly tasks: TaskEnqueuer;
-  readonly isOperator: (userId: string) => Promise<boolean>;
-  /** config.recovery.backfillMaxDays: the longest range one request may cover. */
-  readonly maxDays: number;
-  readonly operatorsHint?: string;
-  readonly log?: Logger;
-}
+/** What a backfill request uses (operators only may start one). */
+export type BackfillServices = Pick<Services, 'store' | 'chat' | 'clock' | 'tasks' | 'operators' | 'log'> &
+  ConfigOf<'recovery'>;
 
 export interface BackfillRequest {
   readonly incidentId: string | null;
@@ -68,7 +49,10 @@ export const backfillTaskName = (scraper: string, date: string, requestId: strin
 const progressIntent = (requestId: string) => `backfill:${requestId}:progress`;
 const summaryIntent = (requestId: string) => `backfill:${requestId}:summary`;
 
-export async function startBackfill(deps: BackfillDeps, request: BackfillRequest): Promise<BackfillStarted> {
+export async function startBackfill(
+  deps: BackfillServices,
+  request: BackfillRequest,
+): Promise<BackfillStarted> {
   const now = deps.clock.now();
   const by = request.requestedBy;
   const reason = request.reason?.trim() ?? '';
@@ -92,17 +76,17 @@ export async function startBackfill(deps: BackfillDeps, request: BackfillRequest
       `backfill:${request.requestId}`,
     );
 
-  if ('user' in by && !(await deps.isOperator(by.user))) {
+  if ('user' in by && !(await deps.operators.isOperator(by.user))) {
     await record('denied', {});
     return {
       outcome: 'denied',
       ephemeral: notAllowedEphemeral({
         action: 'backfill',
-        ...(deps.operatorsHint ? { operators: deps.operatorsHint } : {}),
+        ...(deps.operators.mentions.length ? { operators: deps.operators.mentions.join(' ') } : {}),
       }),
     };
   }
-  const dates = backfillDates(request.from, request.until, deps.maxDays);
+  const dates = backfillDates(request.from, request.until, deps.config.recovery.backfillMaxDays);
   if (!Array.isArray(dates))
     return { outcome: 'invalid', ephemeral: { text: `Cannot backfill: ${dates.problem}.` } };
 
@@ -144,7 +128,7 @@ export async function startBackfill(deps: BackfillDeps, request: BackfillRequest
   }
   await record(created ? 'ok' : 'ignored', { dates: dates.length });
   await showProgress(deps, run);
-  deps.log?.('backfill started', { request: run.request_id, dates: dates.length, tasksCreated, created });
+  deps.log.info('backfill started', { request: run.request_id, dates: dates.length, tasksCreated, created });
   const range = `${request.scraper} ${request.from} → ${request.until}`;
   return {
     outcome: created ? 'started' : 'already_started',
@@ -158,17 +142,12 @@ export async function startBackfill(deps: BackfillDeps, request: BackfillRequest
   };
 }
 
-export interface BackfillTaskDeps {
-  readonly store: DocumentStore;
-  readonly chat: ChatPort;
-  readonly clock: Clock;
-  readonly scraper: ScraperService;
-  readonly verifier: RecoveryVerifier;
-  readonly serviceTimeoutMs: number;
-  /** A claimed date without a result older than this was interrupted; default: timeout + 1 min. */
-  readonly inFlightMs?: number;
-  readonly log?: Logger;
-}
+/** What one backfill date's task uses. */
+export type BackfillTaskServices = Pick<
+  Services,
+  'store' | 'chat' | 'clock' | 'scraper' | 'verifier' | 'inFlightMs' | 'log'
+> &
+  ConfigOf<'recovery'>;
 
 export interface BackfillTaskResponse {
   readonly status: 200 | 404 | 503;
@@ -190,14 +169,13 @@ export function parseBackfillTaskBody(body: unknown): { requestId: string; date:
 
 /** The core of POST /tasks/backfill: scrape one date of a run, once per date, then update progress. */
 export async function handleBackfillTask(
-  deps: BackfillTaskDeps,
+  deps: BackfillTaskServices,
   input: { readonly requestId: string; readonly date: string },
 ): Promise<BackfillTaskResponse> {
   const { requestId, date } = input;
-  const inFlightMs = deps.inFlightMs ?? deps.serviceTimeoutMs + 60_000;
-  const claim = await runs.claimDate(deps.store, requestId, date, deps.clock.now(), inFlightMs);
+  const claim = await runs.claimDate(deps.store, requestId, date, deps.clock.now(), deps.inFlightMs);
   if (claim.result === 'not_found') {
-    deps.log?.('backfill task for an unknown run or date: nothing changed', { request: requestId, date });
+    deps.log.info('backfill task for an unknown run or date: nothing changed', { request: requestId, date });
     return { status: 404, body: { result: 'unknown', requestId, date } };
   }
   if (claim.result === 'in_flight') return { status: 503, body: { result: 'in_flight', requestId, date } };
@@ -209,11 +187,11 @@ export async function handleBackfillTask(
     };
   }
   if (claim.rerun)
-    deps.log?.('backfill date claimed again after an interrupted run', { request: requestId, date });
+    deps.log.info('backfill date claimed again after an interrupted run', { request: requestId, date });
 
   let error: string | null = null;
   try {
-    const answer = await withTimeout(deps.serviceTimeoutMs, (signal) =>
+    const answer = await withTimeout(deps.config.recovery.scraperTimeoutMs, (signal) =>
       deps.scraper.scrape({ scraper_name: claim.run.scraper, params: { date } }, { signal }),
     );
     if (/^(error|failed|failure)$/i.test(answer.status))
@@ -246,7 +224,7 @@ export async function handleBackfillTask(
 }
 
 /** Edit the progress line in place; when every date has finished, post the summary once. Safe to repeat. */
-async function followUp(deps: BackfillTaskDeps, run: BackfillRun): Promise<void> {
+async function followUp(deps: BackfillTaskServices, run: BackfillRun): Promise<void> {
   // Read again: dates finishing at the same time must not leave an older count on the message.
   const latest = (await runs.get(deps.store, run.request_id)) ?? run;
   await showProgress(deps, latest);
@@ -271,7 +249,7 @@ const countDetail = (received: number | null, expected: number | null) =>
 
 /** Post the progress line once, then edit it to the current count. */
 async function showProgress(
-  deps: Pick<BackfillDeps, 'store' | 'chat' | 'clock'>,
+  deps: Pick<BackfillServices, 'store' | 'chat' | 'clock'>,
   run: BackfillRun,
 ): Promise<ReplyResult> {
   const view = backfillProgressReply({ scraper: run.scraper, ...runs.progressOf(run) });

@@ -3,53 +3,36 @@
 // record (Store) → enqueue the next attempt → reply in the thread → tell the lead (resolve / edit alert).
 // Everything after the record is idempotent, so a redelivery after a crash finishes it without re-scraping.
 import { z } from 'zod';
-import type { ChatPort } from '../chat/port.js';
-import type { Clock } from '../clock.js';
+import type { ConfigOf, Services } from '../services.js';
 import * as ledger from '../store/message-ledger.js';
-import type { DocumentStore } from '../store/port.js';
 import type { RetryAttempt, RetryItem } from '../store/retry-queue.js';
 import * as retryQueue from '../store/retry-queue.js';
-import type { TimeFormatter } from '../views/format.js';
 import { attemptOutcomeReply, exhaustedReply, recoveredReply } from '../views/thread.js';
 import { cycleOf, decideAttempt } from './backoff.js';
-import type {
-  Logger,
-  ProcessorService,
-  RecoveryVerifier,
-  ScraperService,
-  ServiceResult,
-  TaskEnqueuer,
-  Verification,
-} from './ports.js';
+import type { ServiceResult, Verification } from './ports.js';
 import { retryIntent, retryTask } from './request-retry.js';
 import { type ReplyResult, replyInThread } from './thread.js';
 
-export interface RetryTaskDeps {
-  readonly store: DocumentStore;
-  readonly chat: ChatPort;
-  readonly clock: Clock;
-  readonly tasks: TaskEnqueuer;
-  readonly scraper: ScraperService;
-  readonly processor: ProcessorService;
-  readonly verifier: RecoveryVerifier;
-  readonly backoffHours: readonly number[];
-  /** config.recovery.scraperTimeoutMs: one service call's limit. */
-  readonly serviceTimeoutMs: number;
-  /**
-   * How long a claimed attempt without an outcome counts as still running elsewhere (a redelivery answers
-   * 503 meanwhile, so both queues deliver it again later); after it, a redelivery finishes the attempt without calling the service again.
-   * Default: the service timeout plus one minute.
-   */
-  readonly inFlightMs?: number;
-  readonly fmt: TimeFormatter;
-  /** Mentions put on an exhausted reply (`<@U1>`, `<!subteam^S1>`). */
-  readonly operatorMentions: readonly string[];
-  /** Called after a recovery is recorded: resolve the incident and edit its alert. Must be idempotent. */
-  readonly onRecovered?: (incidentId: string, item: RetryItem) => Promise<void>;
-  /** Called after exhaustion is recorded: edit the alert to "needs a person". Must be idempotent. */
-  readonly onExhausted?: (incidentId: string, item: RetryItem) => Promise<void>;
-  readonly log?: Logger;
-}
+/**
+ * What a retry attempt uses: the services to call and verify, and the incident messages to edit when it
+ * recovers or runs out of attempts.
+ */
+export type RetryTaskServices = Pick<
+  Services,
+  | 'store'
+  | 'chat'
+  | 'clock'
+  | 'tasks'
+  | 'scraper'
+  | 'processor'
+  | 'verifier'
+  | 'fmt'
+  | 'operators'
+  | 'incidentMessages'
+  | 'inFlightMs'
+  | 'log'
+> &
+  ConfigOf<'recovery'>;
 
 /** The task body (what requestRetry / the sweeper enqueue) plus the delivering task's name. */
 export interface RetryTaskInput {
@@ -107,7 +90,7 @@ export interface RetryTaskResponse {
 }
 
 export async function handleRetryTask(
-  deps: RetryTaskDeps,
+  deps: RetryTaskServices,
   input: RetryTaskInput,
 ): Promise<RetryTaskResponse> {
   const { itemId, attempt } = input;
@@ -122,7 +105,7 @@ export async function handleRetryTask(
 
   const before = await retryQueue.get(deps.store, itemId);
   if (!before) {
-    deps.log?.('retry task for an unknown item: nothing changed', {
+    deps.log.info('retry task for an unknown item: nothing changed', {
       item: itemId,
       attempt,
       task: input.taskName,
@@ -130,14 +113,14 @@ export async function handleRetryTask(
     return respond(404, 'unknown_item');
   }
   if (input.cycle !== undefined && input.cycle !== cycleOf(before)) {
-    deps.log?.('retry task from an earlier cycle of the item: ignored', { item: itemId, attempt });
+    deps.log.info('retry task from an earlier cycle of the item: ignored', { item: itemId, attempt });
     return respond(200, 'stale', { status: before.status });
   }
 
   const claim = await retryQueue.claimAttempt(deps.store, itemId, attempt, input.taskName, deps.clock.now());
   if (claim.result === 'not_found') return respond(404, 'unknown_item');
   if (claim.result === 'stale') {
-    deps.log?.('retry task is not the next attempt: ignored', {
+    deps.log.info('retry task is not the next attempt: ignored', {
       item: itemId,
       attempt,
       status: claim.item.status,
@@ -156,8 +139,7 @@ export async function handleRetryTask(
       const reply = await followUp(deps, item, attempt, null);
       return respond(200, 'duplicate', { outcome: entry.result, status: item.status, reply });
     }
-    const inFlightMs = deps.inFlightMs ?? deps.serviceTimeoutMs + 60_000;
-    if (deps.clock.now().getTime() - entry.claimed_at.getTime() < inFlightMs) {
+    if (deps.clock.now().getTime() - entry.claimed_at.getTime() < deps.inFlightMs) {
       return respond(503, 'in_flight', { status: item.status });
     }
     // The delivery that claimed it crashed somewhere between claim and record. It may have called the
@@ -181,7 +163,7 @@ export async function handleRetryTask(
 
   const reply = await followUp(deps, item, attempt, verification);
   const recorded = attemptOf(item, attempt);
-  deps.log?.('retry attempt recorded', {
+  deps.log.info('retry attempt recorded', {
     item: itemId,
     attempt,
     outcome: recorded.result,
@@ -198,12 +180,12 @@ function attemptOf(item: RetryItem, attempt: number): RetryAttempt {
 }
 
 async function callService(
-  deps: RetryTaskDeps,
+  deps: RetryTaskServices,
   item: RetryItem,
   attempt: number,
 ): Promise<{ result?: ServiceResult; error: string | null }> {
   try {
-    const result = await withTimeout(deps.serviceTimeoutMs, (signal) =>
+    const result = await withTimeout(deps.config.recovery.scraperTimeoutMs, (signal) =>
       item.kind === 'scraper'
         ? deps.scraper.scrape(
             { scraper_name: item.scraper_name, params: { date: item.target_date } },
@@ -222,7 +204,7 @@ async function callService(
 }
 
 async function verify(
-  deps: RetryTaskDeps,
+  deps: RetryTaskServices,
   item: RetryItem,
 ): Promise<{ verification: Verification | null; error: string | null }> {
   try {
@@ -236,7 +218,7 @@ async function verify(
 }
 
 async function record(
-  deps: RetryTaskDeps,
+  deps: RetryTaskServices,
   item: RetryItem,
   attempt: number,
   verification: Verification | null,
@@ -249,7 +231,7 @@ async function record(
     verification,
     error,
     now,
-    backoffHours: deps.backoffHours,
+    backoffHours: deps.config.recovery.backoffHours,
   });
   const { item: recorded } = await retryQueue.recordOutcome(
     deps.store,
@@ -272,7 +254,7 @@ async function record(
  * the next task and the callbacks, so a late redelivery of an old attempt cannot restart anything.
  */
 async function followUp(
-  deps: RetryTaskDeps,
+  deps: RetryTaskServices,
   item: RetryItem,
   attempt: number,
   verification: Verification | null,
@@ -298,14 +280,14 @@ async function followUp(
           )
         ).result;
   if (latest && item.incident_id) {
-    if (item.status === 'recovered') await deps.onRecovered?.(item.incident_id, item);
-    if (item.status === 'exhausted') await deps.onExhausted?.(item.incident_id, item);
+    if (item.status === 'recovered') await deps.incidentMessages.resolveRecovered(item.incident_id);
+    if (item.status === 'exhausted') await deps.incidentMessages.refresh(item.incident_id);
   }
   return reply;
 }
 
 async function outcomeView(
-  deps: RetryTaskDeps,
+  deps: RetryTaskServices,
   item: RetryItem,
   entry: RetryAttempt,
   verification: Verification | null,
@@ -327,7 +309,7 @@ async function outcomeView(
       received,
       expected,
       unit,
-      operators: deps.operatorMentions,
+      operators: deps.operators.mentions,
       lastError: entry.error,
     });
   }

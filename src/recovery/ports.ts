@@ -1,6 +1,6 @@
-// The small interfaces recovery needs from the outside world. The lead wires them to the real adapters
-// (src/tasks TaskQueue, the scraper/processor HTTP services, the warehouse); tests pass fakes.
-import { type TaskQueue, type TaskRequest, taskName } from '../tasks/port.js';
+// The small interfaces recovery needs from the outside world: the scraper and processor services (HTTP
+// in production, simulated in the demo) and the warehouse verifier. The runtime builds them into Services.
+import { type TaskRequest, taskName } from '../tasks/port.js';
 
 /** One call to the scraper service (`POST /scrape`), as the pipeline's scrapers take it. */
 export interface ScrapeRequest {
@@ -51,8 +51,6 @@ export interface RecoveryVerifier {
   verify(kind: RecoveryKind, name: string, date: string): Promise<Verification>;
 }
 
-/** The TaskQueue's enqueue: 'exists' when a task of that name was already enqueued (a duplicate click). */
-export type TaskEnqueuer = Pick<TaskQueue, 'enqueue'>;
 export type { TaskRequest as RecoveryTask };
 export { taskName };
 
@@ -63,5 +61,3 @@ export const BACKFILL_ROUTE = '/tasks/backfill';
 export type Requester = { readonly user: string } | { readonly policy: string };
 
 export const auditWho = (by: Requester): string => ('user' in by ? by.user : 'system');
-
-export type Logger = (line: string, fields?: Record<string, unknown>) => void;

@@ -1,37 +1,18 @@
 // A Retry click (or an auto-heal policy) on a scraper/processor gap: one retry-queue item per (name, date),
 // one named task per attempt, one "scheduled" reply in the alert's thread.
-import type { ChatPort } from '../chat/port.js';
-import type { Clock } from '../clock.js';
+import type { ConfigOf, Services } from '../services.js';
 import * as audit from '../store/audit.js';
-import type { DocumentStore } from '../store/port.js';
 import type { RetryItem } from '../store/retry-queue.js';
 import * as retryQueue from '../store/retry-queue.js';
-import type { TimeFormatter } from '../views/format.js';
 import { retryScheduledReply } from '../views/thread.js';
 import { attemptDueAt, cycleOf } from './backoff.js';
 import { alreadyScheduledText, type EphemeralText, scheduledText } from './messages.js';
-import {
-  auditWho,
-  type Logger,
-  RETRY_ROUTE,
-  type RecoveryKind,
-  type Requester,
-  type TaskEnqueuer,
-  taskName,
-} from './ports.js';
+import { auditWho, RETRY_ROUTE, type RecoveryKind, type Requester, taskName } from './ports.js';
 import { type ReplyResult, replyInThread } from './thread.js';
 
-export interface RetryDeps {
-  readonly store: DocumentStore;
-  readonly chat: ChatPort;
-  readonly clock: Clock;
-  readonly tasks: TaskEnqueuer;
-  /** config.recovery.backoffHours, e.g. [4, 12, 24]. */
-  readonly backoffHours: readonly number[];
-  /** How instants are shown (ET). */
-  readonly fmt: TimeFormatter;
-  readonly log?: Logger;
-}
+/** What a retry request uses. */
+export type RetryServices = Pick<Services, 'store' | 'chat' | 'clock' | 'tasks' | 'fmt' | 'log'> &
+  ConfigOf<'recovery'>;
 
 export interface RetryRequest {
   readonly incidentId: string | null;
@@ -85,7 +66,7 @@ export const retryIntent = (item: RetryItem, attempt: number, what: string) =>
  * item, the pending attempt's task is enqueued again under its own name (so a crash between the item and
  * its task heals, and otherwise answers 'exists'), and the caller gets "already in progress".
  */
-export async function requestRetry(deps: RetryDeps, request: RetryRequest): Promise<RetryRequested> {
+export async function requestRetry(deps: RetryServices, request: RetryRequest): Promise<RetryRequested> {
   const now = deps.clock.now();
   const { item, outcome } = await retryQueue.createOrJoin(deps.store, {
     kind: request.kind,
@@ -94,7 +75,7 @@ export async function requestRetry(deps: RetryDeps, request: RetryRequest): Prom
     reason: request.reason,
     originalError: request.originalError ?? request.reason,
     expectedRecords: request.expected,
-    nextRetryAt: attemptDueAt(1, now, deps.backoffHours),
+    nextRetryAt: attemptDueAt(1, now, deps.config.recovery.backoffHours),
     incidentId: request.incidentId,
     now,
   });
@@ -127,7 +108,7 @@ export async function requestRetry(deps: RetryDeps, request: RetryRequest): Prom
   );
 
   if (joined) {
-    deps.log?.('retry joined the item in progress', { item: item.doc_id, attempt, task });
+    deps.log.info('retry joined the item in progress', { item: item.doc_id, attempt, task });
     return {
       outcome: 'already_scheduled',
       item,
@@ -162,7 +143,7 @@ export async function requestRetry(deps: RetryDeps, request: RetryRequest): Prom
     retryIntent(item, attempt, 'scheduled'),
     view,
   );
-  deps.log?.('retry scheduled', { item: item.doc_id, attempt, at: at.toISOString(), task, reply });
+  deps.log.info('retry scheduled', { item: item.doc_id, attempt, at: at.toISOString(), task, reply });
   return {
     outcome: 'scheduled',
     item,

@@ -1,31 +1,22 @@
 // Reset Breaker: clear a processor's entity breakers (reprocess_attempts) or set a proxy pair to HALF_OPEN.
 // Destructive, so: operators only (a refused click changes nothing and is audited as denied), a reason is
 // required, writes are parameterized DML files, and the result is threaded under the alert.
-import type { ChatPort } from '../chat/port.js';
-import type { Clock } from '../clock.js';
 import type { Action } from '../jobs/finding.js';
+import type { Services } from '../services.js';
 import * as audit from '../store/audit.js';
-import type { DocumentStore } from '../store/port.js';
 import { breakerResetReply, notAllowedEphemeral } from '../views/thread.js';
 import type { MessageView } from '../views/types.js';
-import type { Warehouse } from '../warehouse/port.js';
-import { auditWho, type Logger, type Requester } from './ports.js';
+import { auditWho, type Requester } from './ports.js';
 import { type ReplyResult, replyInThread } from './thread.js';
 
 export const RESET_ENTITY_BREAKERS_SQL = 'actions/reset_entity_breakers.sql';
 export const RESET_PROXY_BREAKER_SQL = 'actions/reset_proxy_breaker.sql';
 
-export interface ResetBreakerDeps {
-  readonly store: DocumentStore;
-  readonly chat: ChatPort;
-  readonly clock: Clock;
-  readonly warehouse: Pick<Warehouse, 'execute'>;
-  /** src/bot/operators.ts createOperatorCheck: listed ids or group members, fail closed. */
-  readonly isOperator: (userId: string) => Promise<boolean>;
-  /** Shown to a refused user: who to ask (e.g. `<!subteam^S1>`). */
-  readonly operatorsHint?: string;
-  readonly log?: Logger;
-}
+/** What a breaker reset uses (operators only). */
+export type ResetBreakerServices = Pick<
+  Services,
+  'store' | 'chat' | 'clock' | 'warehouse' | 'operators' | 'log'
+>;
 
 export type BreakerTarget = Extract<Action, { kind: 'reset_breaker' }>;
 
@@ -82,7 +73,7 @@ export function planReset(breaker: BreakerTarget, note: string, now: Date): Plan
 const whoText = (by: Requester) => ('user' in by ? by.user : `shotclock (policy ${by.policy})`);
 
 export async function resetBreaker(
-  deps: ResetBreakerDeps,
+  deps: ResetBreakerServices,
   request: ResetBreakerRequest,
 ): Promise<ResetBreakerResult> {
   const now = deps.clock.now();
@@ -114,14 +105,14 @@ export async function resetBreaker(
     );
 
   // Authorize before anything else: a refused click reads and writes nothing but its audit entry.
-  if ('user' in by && !(await deps.isOperator(by.user))) {
+  if ('user' in by && !(await deps.operators.isOperator(by.user))) {
     await entry('denied', null, {});
-    deps.log?.('reset breaker refused: not an operator', { user: by.user, incident: request.incidentId });
+    deps.log.info('reset breaker refused: not an operator', { user: by.user, incident: request.incidentId });
     return {
       outcome: 'denied',
       ephemeral: notAllowedEphemeral({
         action: 'reset_breaker',
-        ...(deps.operatorsHint ? { operators: deps.operatorsHint } : {}),
+        ...(deps.operators.mentions.length ? { operators: deps.operators.mentions.join(' ') } : {}),
       }),
     };
   }
@@ -138,7 +129,7 @@ export async function resetBreaker(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await entry('failed', plan.target, { error: message });
-    deps.log?.('reset breaker failed', { target: plan.target, error: message });
+    deps.log.warn('reset breaker failed', { target: plan.target, error: message });
     return { outcome: 'failed', ephemeral: { text: `Reset failed, nothing was changed: ${message}` } };
   }
   await entry('ok', plan.target, { rows });
@@ -161,6 +152,6 @@ export async function resetBreaker(
           reason,
         });
   const { result: reply } = await replyInThread(deps, request.incidentId, `reset_breaker:${id}`, view);
-  deps.log?.('breaker reset', { target: plan.target, rows, reply });
+  deps.log.info('breaker reset', { target: plan.target, rows, reply });
   return { outcome: 'reset', rows, reply };
 }

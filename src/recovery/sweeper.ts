@@ -2,22 +2,13 @@
 // delivery can die mid-attempt. The sweeper finds both in the Store and enqueues a task again. Safe to run
 // on every instance and as often as wanted: the Store's attempt claim is the real idempotency key, and the
 // task names are per time slot, so instances sweeping in the same slot enqueue one task.
-import type { Clock } from '../clock.js';
-import type { DocumentStore } from '../store/port.js';
+
+import type { Services } from '../services.js';
 import * as retryQueue from '../store/retry-queue.js';
-import type { Logger, TaskEnqueuer } from './ports.js';
 import { retryTask } from './request-retry.js';
 
-export interface SweepDeps {
-  readonly store: DocumentStore;
-  readonly clock: Clock;
-  readonly tasks: TaskEnqueuer;
-  /** How late a due attempt may be before it counts as lost (queues run a little late). Default 15 min. */
-  readonly graceMs?: number;
-  /** As in handleRetryTask: a claim older than this without an outcome was interrupted. */
-  readonly inFlightMs: number;
-  readonly log?: Logger;
-}
+/** What the sweeper uses. */
+type SweepServices = Pick<Services, 'store' | 'clock' | 'tasks' | 'inFlightMs' | 'log'>;
 
 export interface SweepSummary {
   /** Pending items whose attempt was overdue: a task was enqueued again. */
@@ -28,15 +19,15 @@ export interface SweepSummary {
   readonly created: number;
 }
 
-export const DEFAULT_SWEEP_GRACE_MS = 15 * 60_000;
+/** How late a due attempt may be before it counts as lost (queues run a little late). */
+export const SWEEP_GRACE_MS = 15 * 60_000;
 
-export async function sweepRetries(deps: SweepDeps): Promise<SweepSummary> {
+export async function sweepRetries(deps: SweepServices): Promise<SweepSummary> {
   const now = deps.clock.now();
-  const graceMs = deps.graceMs ?? DEFAULT_SWEEP_GRACE_MS;
-  const slot = `sweep${Math.floor(now.getTime() / graceMs)}`;
+  const slot = `sweep${Math.floor(now.getTime() / SWEEP_GRACE_MS)}`;
   const summary = { overdue: [] as string[], interrupted: [] as string[], created: 0 };
 
-  for (const item of await retryQueue.listDue(deps.store, new Date(now.getTime() - graceMs))) {
+  for (const item of await retryQueue.listDue(deps.store, new Date(now.getTime() - SWEEP_GRACE_MS))) {
     const outcome = await deps.tasks.enqueue(retryTask(item, item.retry_attempts + 1, now, slot));
     summary.overdue.push(item.doc_id);
     if (outcome === 'created') summary.created++;
@@ -51,6 +42,7 @@ export async function sweepRetries(deps: SweepDeps): Promise<SweepSummary> {
     if (outcome === 'created') summary.created++;
   }
 
-  if (summary.overdue.length || summary.interrupted.length) deps.log?.('retry sweeper re-enqueued', summary);
+  if (summary.overdue.length || summary.interrupted.length)
+    deps.log.info('retry sweeper re-enqueued', summary);
   return summary;
 }

@@ -1,13 +1,12 @@
-// One entry for the bot's /tasks/* routes: the lead's HTTP layer verifies the caller (src/tasks/verify.ts),
-// reads the JSON body and the X-CloudTasks-TaskName header, and answers with what this returns.
-import { type BackfillTaskDeps, handleBackfillTask, parseBackfillTaskBody } from './backfill.js';
-import { handleRetryTask, parseRetryTaskBody, type RetryTaskDeps } from './handle-retry-task.js';
+// One entry for the bot's /tasks/* routes: the HTTP layer (src/bot/task-routes.ts) verifies the caller
+// (src/tasks/verify.ts), reads the JSON body and the X-CloudTasks-TaskName header, and answers with what
+// this returns.
+import { type BackfillTaskServices, handleBackfillTask, parseBackfillTaskBody } from './backfill.js';
+import { handleRetryTask, parseRetryTaskBody, type RetryTaskServices } from './handle-retry-task.js';
 import { BACKFILL_ROUTE, RETRY_ROUTE } from './ports.js';
 
-export interface RecoveryTaskDeps {
-  readonly retry: RetryTaskDeps;
-  readonly backfill: BackfillTaskDeps;
-}
+/** What the task routes use: a retry attempt's services and a backfill date's. */
+export type RecoveryTaskServices = RetryTaskServices & BackfillTaskServices;
 
 export interface TaskRouteResponse {
   /** 200 done; 400 garbled body; 404 unknown route/item; 503 running elsewhere, deliver again later. */
@@ -16,18 +15,18 @@ export interface TaskRouteResponse {
 }
 
 export async function handleRecoveryTask(
-  deps: RecoveryTaskDeps,
+  deps: RecoveryTaskServices,
   input: { readonly route: string; readonly body: unknown; readonly taskName: string },
 ): Promise<TaskRouteResponse> {
   if (input.route === RETRY_ROUTE) {
     const body = parseRetryTaskBody(input.body);
     if (!body) return { status: 400, body: { error: 'not a retry task body' } };
-    return handleRetryTask(deps.retry, { ...body, taskName: input.taskName });
+    return handleRetryTask(deps, { ...body, taskName: input.taskName });
   }
   if (input.route === BACKFILL_ROUTE) {
     const body = parseBackfillTaskBody(input.body);
     if (!body) return { status: 400, body: { error: 'not a backfill task body' } };
-    return handleBackfillTask(deps.backfill, body);
+    return handleBackfillTask(deps, body);
   }
   return { status: 404, body: { error: `no task route ${input.route}` } };
 }

@@ -1,8 +1,9 @@
 // Where recovery replies go: the thread of the incident's alert (its root's thread when it is threaded).
 
 import { threadOf } from '../alerts/deliver.js';
-import { type MessengerDeps, postOnce } from '../alerts/messenger.js';
+import { postOnce } from '../alerts/messenger.js';
 import type { PostedMessage } from '../chat/port.js';
+import type { Services } from '../services.js';
 import * as incidents from '../store/incidents.js';
 import type { DocumentStore } from '../store/port.js';
 
@@ -27,7 +28,7 @@ export type ReplyResult = 'posted' | 'already_posted' | 'pending' | 'no_thread';
 
 /** Reply once per intent under the incident's alert (claim → post → record: never twice). */
 export async function replyInThread(
-  deps: MessengerDeps,
+  deps: Pick<Services, 'store' | 'chat' | 'clock'>,
   incidentId: string | null,
   intentId: string,
   view: { readonly text: string; readonly blocks?: readonly unknown[] },

@@ -8,9 +8,9 @@ import { createFirestoreStore } from '../store/firestore.js';
 import { createCloudTasksQueue } from '../tasks/cloud-tasks.js';
 import { createOidcVerifier, googleKeySource } from '../tasks/verify.js';
 import { createBigQueryWarehouse } from '../warehouse/bigquery.js';
+import type { Adapters } from './adapters.js';
 import { cloudTasksClient, emulatorFirestore, overriddenBigQuery } from './cloud-clients.js';
 import { instanceId, slackOf } from './production.js';
-import type { Adapters } from './start.js';
 
 /** Cloud mode: BigQuery, Firestore, Cloud Tasks with OIDC-verified callbacks, the real scraper services. */
 export async function cloudAdapters(config: Config): Promise<Adapters> {

@@ -10,8 +10,9 @@ import { createSimulatedServices, loadScenario, loadSimulation } from '../sim/in
 import { DEFAULT_SCENARIO_FILE } from '../sim/scenario.js';
 import type { ScrapeAnswer } from '../sim/scraper-service.js';
 import { verifyLocalTaskCaller } from '../tasks/verify.js';
+import type { Ui } from './adapters.js';
 import { openEmbedded, removeEmbeddedDb } from './embedded.js';
-import { type RunningBot, startShotclock, type Ui } from './start.js';
+import { type RunningBot, startShotclock } from './start.js';
 
 /** Days of pipeline history simulated before the demo date: the checks look back up to 14 + 14 days. */
 const HISTORY_DAYS = 35;

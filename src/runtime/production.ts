@@ -4,8 +4,8 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ProcessorService, ScraperService } from '../recovery/ports.js';
 import { verifyLocalTaskCaller } from '../tasks/verify.js';
+import type { Adapters } from './adapters.js';
 import { openEmbedded } from './embedded.js';
-import type { Adapters } from './start.js';
 
 export const instanceId = () => `${hostname()}:${process.pid}`;
 

@@ -1,15 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type DeliveryDeps, deliverRun, type IncidentRenderer } from '../../src/alerts/deliver.js';
+import { type DeliveryServices, deliverRun } from '../../src/alerts/deliver.js';
+import type { IncidentMessages } from '../../src/alerts/port.js';
 import { ManualClock } from '../../src/clock.js';
 import type { Finding } from '../../src/jobs/finding.js';
 import * as incidents from '../../src/store/incidents.js';
 import type { DocumentStore } from '../../src/store/port.js';
 import { tempDuckDbStore } from '../support/duckdb-store.js';
 import { FakeChat } from '../support/fake-chat.js';
+import { testLogger } from '../support/services.js';
 
-const render: IncidentRenderer = {
+const incidentMessages: IncidentMessages = {
   alert: (i) => ({ text: `${i.status}:${i.key}:seen ${i.seen_count}`, blocks: [{ type: 'divider' }] }),
   reply: (kind, i) => ({ text: `${kind}:${i.key}` }),
+  refresh: async () => {},
+  resolveRecovered: async () => {},
 };
 
 function finding(check: string, date: string, severity: Finding['severity'] = 'error'): Finding {
@@ -29,7 +33,7 @@ describe('deliverRun', () => {
   let cleanup: () => Promise<void>;
   let chat: FakeChat;
   let clock: ManualClock;
-  let deps: DeliveryDeps;
+  let deps: DeliveryServices;
 
   beforeEach(async () => {
     ({ store, cleanup } = await tempDuckDbStore());
@@ -39,8 +43,9 @@ describe('deliverRun', () => {
       store,
       chat,
       clock,
-      render,
+      incidentMessages,
       routing: { defaultChannel: 'C_ALERTS', criticalChannel: 'C_CRIT', criticalMention: '<!subteam^S1>' },
+      log: testLogger(),
     };
   });
   afterEach(() => cleanup());

@@ -32,7 +32,6 @@ function open(f: Finding, id: string, extra: Partial<OpenIncidentSnapshot> = {})
 const base = {
   checksRan: [] as string[],
   open: [] as OpenIncidentSnapshot[],
-  lastResolvedIdByKey: new Map<string, string>(),
   now,
 };
 
@@ -40,7 +39,7 @@ describe('reconcile', () => {
   it('opens a new key, updates a known key in place, never opens twice', () => {
     const a = finding('source_discrepancy', 'bdl_box_scores:2026-01-19', 'error', '2026-01-19');
     const first = reconcile({ ...base, findings: [a], checksRan: ['source_discrepancy'] });
-    expect(first).toEqual([{ kind: 'open', finding: a, rootKey: undefined, previousIncidentId: undefined }]);
+    expect(first).toEqual([{ kind: 'open', finding: a, rootKey: undefined }]);
 
     const again = reconcile({
       ...base,
@@ -84,19 +83,6 @@ describe('reconcile', () => {
     });
     expect(decisions).toEqual([
       { kind: 'resolve', incidentId: 'inc-9', key: 'check_failed:grading_accuracy' },
-    ]);
-  });
-
-  it('links a key that comes back after resolution to the previous incident', () => {
-    const a = finding('prediction_volume', '2026-01-19', 'error', '2026-01-19');
-    const decisions = reconcile({
-      ...base,
-      findings: [a],
-      checksRan: ['prediction_volume'],
-      lastResolvedIdByKey: new Map([[a.key, 'inc-old']]),
-    });
-    expect(decisions).toEqual([
-      { kind: 'open', finding: a, rootKey: undefined, previousIncidentId: 'inc-old' },
     ]);
   });
 
@@ -157,7 +143,6 @@ describe('reconcile', () => {
       kind: 'open',
       finding: volume,
       rootKey: discrepancy.key,
-      previousIncidentId: undefined,
     });
   });
 

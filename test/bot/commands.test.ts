@@ -2,7 +2,7 @@
 // the view from the dashboard data), and a failing query is answered, not silent.
 import { afterEach, describe, expect, it } from 'vitest';
 import { commandsSurface } from '../../src/bot/commands.js';
-import type { DashboardData } from '../../src/bot/deps.js';
+import type { DashboardData } from '../../src/dashboard/port.js';
 import { ephemeralsFor } from '../../src/sandbox/state.js';
 import { ALERTS, BOB, eventually, fakeData, type Harness, startHarness } from './surface-harness.js';
 

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { actionsSurface } from '../../src/bot/actions.js';
 import { commandsSurface } from '../../src/bot/commands.js';
-import type { BotDeps } from '../../src/bot/deps.js';
 import { homeSurface } from '../../src/bot/home.js';
+import type { Services } from '../../src/services.js';
 import { COMMANDS } from '../../src/views/commands.js';
 
 type Manifest = webApi.AppsManifestCreateArguments['manifest'];
@@ -117,7 +117,7 @@ function registrations() {
     event: (name: string) => seen.events.push(name),
   } as unknown as App;
   // Registration reads no dependency; listeners (never run here) would.
-  const deps = {} as BotDeps;
+  const deps = {} as Services;
   for (const surface of [commandsSurface(deps), actionsSurface(deps), homeSurface(deps)]) surface(recorder);
   return seen;
 }

@@ -5,15 +5,16 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type App, webApi } from '@slack/bolt';
 import { createBoltApp, type Surface, startBoltApp } from '../../src/bot/app.js';
-import type { BotDeps, DashboardData } from '../../src/bot/deps.js';
-import { createOperatorCheck } from '../../src/bot/operators.js';
+import { createOperators } from '../../src/bot/operators.js';
 import { SAFE_CLIENT_OPTIONS, SlackChat } from '../../src/chat/slack.js';
 import { ManualClock } from '../../src/clock.js';
 import { readConfig } from '../../src/config.js';
+import type { DashboardData } from '../../src/dashboard/port.js';
 import type { Finding } from '../../src/jobs/finding.js';
 import { createLogger } from '../../src/log.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.js';
 import { BOT } from '../../src/sandbox/state.js';
+import type { Services } from '../../src/services.js';
 import * as incidents from '../../src/store/incidents.js';
 import type { DocumentStore } from '../../src/store/port.js';
 import type { EnqueueResult, TaskQueue, TaskRequest } from '../../src/tasks/port.js';
@@ -91,7 +92,7 @@ export const FINDING: Finding = {
 export interface Harness {
   readonly sandbox: Sandbox;
   readonly app: App;
-  readonly deps: BotDeps;
+  readonly deps: Services;
   readonly store: DocumentStore;
   readonly tasks: RecordingTasks;
   readonly clock: ManualClock;
@@ -104,7 +105,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  surfaces: (deps: BotDeps) => Surface[],
+  surfaces: (deps: Services) => Surface[],
   data: DashboardData = fakeData(),
 ): Promise<Harness> {
   let botUrl = '';
@@ -132,8 +133,14 @@ export async function startHarness(
     },
   } as unknown as Warehouse;
   const base = readConfig({});
-  const deps: BotDeps = {
-    config: { ...base, recovery: { backoffHours: [4, 12, 24], backfillMaxDays: 7, scraperTimeoutMs: 1000 } },
+  const config = {
+    ...base,
+    alerts: { ...base.alerts, operatorGroupId: 'S01ONCALL' },
+    recovery: { backoffHours: [4, 12, 24], backfillMaxDays: 7, scraperTimeoutMs: 1000 },
+  };
+  const unused = (what: string) => () => Promise.reject(new Error(`${what} is not used by the surfaces`));
+  const deps: Services = {
+    config,
     store,
     warehouse,
     tasks,
@@ -142,15 +149,23 @@ export async function startHarness(
     fmt,
     log,
     data,
-    isOperator: createOperatorCheck({ userIds: [], groupId: 'S01ONCALL' }, client),
-    operatorMentions: ['<!subteam^S01ONCALL>'],
-    alertChannel: ALERTS,
-    onRecovered: async () => {},
-    refreshAlert: async (id) => {
-      const incident = await incidents.get(store, id);
-      if (!incident?.message) return;
-      const view = buildAlert({ incident, now: clock.now(), fmt });
-      await chat.update({ ...incident.message, ...view });
+    operators: createOperators(config, client),
+    routing: { defaultChannel: ALERTS },
+    scraper: { scrape: unused('the scraper service') },
+    processor: { run: unused('the processor service') },
+    verifier: { verify: unused('the warehouse verifier') },
+    inFlightMs: 60_000,
+    stopSignal: new AbortController().signal,
+    incidentMessages: {
+      alert: (incident, now) => buildAlert({ incident, now, fmt }),
+      reply: () => undefined,
+      resolveRecovered: async () => {},
+      refresh: async (id) => {
+        const incident = await incidents.get(store, id);
+        if (!incident?.message) return;
+        const view = buildAlert({ incident, now: clock.now(), fmt });
+        await chat.update({ ...incident.message, ...view });
+      },
     },
   };
   const app = createBoltApp({

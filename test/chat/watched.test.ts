@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SAFE_CLIENT_OPTIONS, SlackChat } from '../../src/chat/slack.js';
 import { WatchedChat } from '../../src/chat/watched.js';
 import { ManualClock } from '../../src/clock.js';
+import { readConfig } from '../../src/config.js';
+import type { Logger } from '../../src/log.js';
 
 type Answer = { status: number; retryAfter?: number };
 
@@ -50,8 +52,8 @@ describe('WatchedChat on SlackChat', () => {
       }),
       {
         clock,
-        log: { error: (m) => logged.push(`error ${m}`), info: (m) => logged.push(`info ${m}`) },
-        settings: { slackFailures: 2, slackFailureMs: 0 },
+        log: recordingLogger(logged),
+        config: { selfHealth: { ...readConfig({}).selfHealth, slackFailures: 2, slackFailureMs: 0 } },
       },
     );
     await chat.post({ channel: 'C1', text: 'a' }, 'i1');
@@ -80,3 +82,15 @@ describe('WatchedChat on SlackChat', () => {
     expect(logged[1]).toMatch(/^info Slack reachable again after 2 failed calls/);
   });
 });
+
+/** A logger that keeps `level message` of each error and info line. */
+function recordingLogger(logged: string[]): Logger {
+  const log: Logger = {
+    debug: () => {},
+    info: (m) => void logged.push(`info ${m}`),
+    warn: () => {},
+    error: (m) => void logged.push(`error ${m}`),
+    child: () => log,
+  };
+  return log;
+}

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DashboardData } from '../../src/bot/deps.js';
 import { createDashboardData } from '../../src/dashboard/data.js';
+import type { DashboardData } from '../../src/dashboard/port.js';
 import { type ScraperActivity, scraperLight } from '../../src/dashboard/rules.js';
 import type { Finding } from '../../src/jobs/finding.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
@@ -92,7 +92,7 @@ beforeAll(async () => {
     await loadSimulation({ from, until, now: NOW, scenario }, db);
   }
   store = await createDuckDbStore(await db.connect());
-  data = createDashboardData({ warehouse: db, store, thresholds: DEFAULT_THRESHOLDS });
+  data = createDashboardData({ warehouse: db, store, config: { thresholds: DEFAULT_THRESHOLDS } });
 
   // The Store side: one open incident; one resolved after a policy's retry recovered at attempt 2; one
   // resolved with nobody acting; a recovered item without incident; one exhausted item.

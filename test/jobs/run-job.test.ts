@@ -29,11 +29,10 @@ describe('runJob', () => {
     // Monotonic time: the first reading starts the job, every later one is 250 ms on.
     let readings = 0;
     const elapsed = () => (readings++ === 0 ? 1000 : 1250);
-    const summary = await runJob(
-      { warehouse, thresholds: DEFAULT_THRESHOLDS, timeoutMs: 5000, elapsed },
-      'grading',
-      now,
-    );
+    const summary = await runJob({ warehouse, config: { thresholds: DEFAULT_THRESHOLDS } }, 'grading', now, {
+      timeoutMs: 5000,
+      elapsed,
+    });
     expect(summary).toMatchObject({
       job: 'grading',
       date: '2026-01-18',
@@ -51,7 +50,7 @@ describe('runJob', () => {
   it('a check that fails is reported as a failure and a check_failed finding; the rest still run', async () => {
     const { warehouse, calls } = fakeWarehouse({ 'checks/prediction_volume.sql': new Error('boom') });
     const summary = await runJob(
-      { warehouse, thresholds: DEFAULT_THRESHOLDS },
+      { warehouse, config: { thresholds: DEFAULT_THRESHOLDS } },
       'health',
       new Date('2026-01-18T14:00:00Z'),
     );
@@ -66,7 +65,11 @@ describe('runJob', () => {
 
   it('the digest runs no checks', async () => {
     const { warehouse, calls } = fakeWarehouse();
-    const summary = await runJob({ warehouse, thresholds: DEFAULT_THRESHOLDS }, 'digest', new Date());
+    const summary = await runJob(
+      { warehouse, config: { thresholds: DEFAULT_THRESHOLDS } },
+      'digest',
+      new Date(),
+    );
     expect(summary.checksRun).toEqual([]);
     expect(summary.findings).toEqual([]);
     expect(calls).toEqual([]);

@@ -1,15 +1,15 @@
 // The watchdog end to end on the embedded Store: completions recorded per job, the self-health job's findings
 // delivered through the usual incident lifecycle to a fake Slack, and the Slack-down path's log lines.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIncidentRenderer } from '../../src/alerts/render.js';
+import { createIncidentMessages } from '../../src/alerts/incident-messages.js';
 import type { OutgoingMessage, PostedMessage } from '../../src/chat/port.js';
 import { WatchedChat } from '../../src/chat/watched.js';
 import { ManualClock } from '../../src/clock.js';
 import { readConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import type { JobDeps } from '../../src/pipeline/jobs.js';
 import { slackKey, staleKey } from '../../src/pipeline/self-health.js';
 import { runSelfHealth, type SelfHealthWatch } from '../../src/pipeline/self-health-job.js';
+import type { Services } from '../../src/services.js';
 import * as incidents from '../../src/store/incidents.js';
 import { latestCompletions, recordCompletion } from '../../src/store/job-runs.js';
 import type { DocumentStore } from '../../src/store/port.js';
@@ -38,7 +38,10 @@ describe('self-health watchdog', () => {
   let slack: FlakyChat;
   let chat: WatchedChat;
   let lines: string[];
-  let deps: JobDeps;
+  let deps: Pick<
+    Services,
+    'config' | 'store' | 'chat' | 'clock' | 'fmt' | 'incidentMessages' | 'routing' | 'log'
+  >;
   let watch: SelfHealthWatch;
 
   beforeEach(async () => {
@@ -55,7 +58,7 @@ describe('self-health watchdog', () => {
       now: () => clock.now(),
     });
     const config = readConfig({});
-    chat = new WatchedChat(slack, { clock, log, settings: config.selfHealth });
+    chat = new WatchedChat(slack, { clock, log, config });
     const fmt = zonedFormatter();
     deps = {
       config,
@@ -63,13 +66,9 @@ describe('self-health watchdog', () => {
       chat,
       clock,
       fmt,
-      render: createIncidentRenderer(fmt, env.store),
+      incidentMessages: createIncidentMessages({ store: env.store, chat, clock, fmt, config }),
       routing: { defaultChannel: 'C1' },
       log,
-      inFlightMs: MIN,
-      warehouse: {} as never,
-      tasks: {} as never,
-      data: {} as never,
     };
     watch = { slack: () => chat.health(), watchingSince: new Date('2026-01-18T00:00:00Z') };
     const done = (job: string, at: string) =>
@@ -195,7 +194,7 @@ describe('self-health watchdog', () => {
       const freshDeps = {
         ...deps,
         store: fresh.store,
-        render: createIncidentRenderer(zonedFormatter(), fresh.store),
+        incidentMessages: createIncidentMessages({ ...deps, store: fresh.store }),
       };
       const started = clock.now();
       const freshWatch = { slack: () => chat.health(), watchingSince: started };

@@ -2,16 +2,19 @@
 // click → the retry/backfill/reset paths → thread replies "by shotclock (policy NAME)" → recovery resolves.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliverRun } from '../../src/alerts/deliver.js';
-import { refreshAlert, resolveRecovered } from '../../src/alerts/incident-messages.js';
-import { createIncidentRenderer } from '../../src/alerts/render.js';
 import type { Finding } from '../../src/jobs/finding.js';
-import { type AutoHealDeps, runAutoHeal } from '../../src/recovery/auto-heal.js';
-import { handleRetryTask, parseRetryTaskBody } from '../../src/recovery/handle-retry-task.js';
-import { type AutoHealPolicy, DEFAULT_POLICIES } from '../../src/recovery/policies.js';
+import { type AutoHealServices, runAutoHeal } from '../../src/recovery/auto-heal.js';
+import {
+  handleRetryTask,
+  parseRetryTaskBody,
+  type RetryTaskServices,
+} from '../../src/recovery/handle-retry-task.js';
+import { type AutoHealPolicy, DEFAULT_POLICIES, type QuietHours } from '../../src/recovery/policies.js';
 import { BACKFILL_ROUTE, RETRY_ROUTE, type RecoveryTask } from '../../src/recovery/ports.js';
 import * as audit from '../../src/store/audit.js';
 import * as incidents from '../../src/store/incidents.js';
-import { ET, gapFinding, ScriptedScraper, setup } from './harness.js';
+import { recoveryConfig, testIncidentMessages, testLogger } from '../support/services.js';
+import { dmlWarehouse, ET, gapFinding, ScriptedScraper, setup } from './harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;
 let env: Env;
@@ -25,32 +28,33 @@ beforeEach(async () => {
 });
 afterEach(() => env.cleanup());
 
-const messageDeps = (policies: readonly AutoHealPolicy[] = DEFAULT_POLICIES) => ({
-  store: env.store,
-  chat: env.chat,
-  clock: env.clock,
-  fmt: ET,
-  policies,
-});
+/** The incident messages on the test's store, with these policies (an alert they cover offers Pause). */
+const messages = (policies: readonly AutoHealPolicy[] = DEFAULT_POLICIES) =>
+  testIncidentMessages(env, policies);
 
-function healDeps(policies: readonly AutoHealPolicy[] = DEFAULT_POLICIES): AutoHealDeps {
+function healDeps(
+  policies: readonly AutoHealPolicy[] = DEFAULT_POLICIES,
+  quietHours: QuietHours | null = null,
+): AutoHealServices {
   return {
     store: env.store,
     chat: env.chat,
     clock: env.clock,
     tasks: env.tasks,
-    warehouse: {
-      execute: async (file, params) => {
-        executed.push({ file, params });
-        return 1;
-      },
-    },
+    warehouse: dmlWarehouse(async (file, params) => {
+      executed.push({ file, params });
+      return 1;
+    }),
     fmt: ET,
-    backoffHours: [4, 12, 24],
-    backfillMaxDays: 14,
-    policies,
-    quietHours: null,
-    refreshAlert: (id) => refreshAlert(messageDeps(policies), id),
+    config: {
+      ...recoveryConfig({ backoffHours: [4, 12, 24], backfillMaxDays: 14 }),
+      autoHeal: { policies, quietHours },
+    },
+    // A policy is not a person: Backfill and Reset Breaker ask about operators only for a user.
+    operators: { isOperator: async () => false, mentions: [] },
+    incidentMessages: messages(policies),
+    stopSignal: new AbortController().signal,
+    log: testLogger(),
   };
 }
 
@@ -61,28 +65,31 @@ async function checkRun(findings: Finding[], policies = DEFAULT_POLICIES) {
       store: env.store,
       chat: env.chat,
       clock: env.clock,
-      render: createIncidentRenderer(ET, env.store, policies),
+      incidentMessages: messages(policies),
       routing: { defaultChannel: 'C_ALERTS' },
+      log: testLogger(),
     },
     { findings, checksRan: [...new Set(findings.map((f) => f.check))] },
   );
   return runAutoHeal(healDeps(policies), findings);
 }
 
-function taskDeps(service: ScriptedScraper) {
+function taskDeps(service: ScriptedScraper): RetryTaskServices {
   return {
     store: env.store,
     chat: env.chat,
     clock: env.clock,
     tasks: env.tasks,
-    backoffHours: [4, 12, 24],
+    config: recoveryConfig({ backoffHours: [4, 12, 24], scraperTimeoutMs: 1_000 }),
     fmt: ET,
     scraper: service,
     processor: service,
     verifier: env.warehouse,
-    serviceTimeoutMs: 1_000,
-    operatorMentions: ['<@UOPS>'],
-    onRecovered: (id: string) => resolveRecovered(messageDeps(), id),
+    // The service timeout plus a minute, as the runtime sets it.
+    inFlightMs: 1_000 + 60_000,
+    operators: { isOperator: async () => false, mentions: ['<@UOPS>'] },
+    incidentMessages: messages(),
+    log: testLogger(),
   };
 }
 
@@ -225,7 +232,7 @@ describe('auto-heal policies on a check run', () => {
 
     // A person pauses (the button's handler sets the flag: test/bot/actions.test.ts).
     await incidents.update(env.store, incident.id, { auto_heal_paused: true });
-    await refreshAlert(messageDeps(), incident.id);
+    await messages().refresh(incident.id);
     expect(JSON.stringify(message()?.blocks)).not.toContain('Pause auto-heal');
     env.clock.advance(4 * 3_600_000);
     const report = await checkRun([breakers, gapFinding()]);
@@ -277,7 +284,7 @@ describe('auto-heal policies on a check run', () => {
   it('on shutdown, leaves the actions not started yet to the next run', async () => {
     const stop = new AbortController();
     stop.abort();
-    const report = await runAutoHeal({ ...healDeps(), signal: stop.signal }, [gapFinding()]);
+    const report = await runAutoHeal({ ...healDeps(), stopSignal: stop.signal }, [gapFinding()]);
     expect(report.done).toEqual([]);
     expect(env.tasks.tasks).toEqual([]);
     // Nothing was claimed: the next run takes it as the day's first.
@@ -285,7 +292,7 @@ describe('auto-heal policies on a check run', () => {
   });
 
   it('does nothing during quiet hours and acts at the first run after them', async () => {
-    const deps = { ...healDeps(), quietHours: { start: 60, end: 300, text: '01:00-05:00' } };
+    const deps = healDeps(DEFAULT_POLICIES, { start: 60, end: 300, text: '01:00-05:00' });
     env.clock.set(new Date('2026-01-20T08:00:00Z')); // 03:00 ET
     const quiet = await runAutoHeal(deps, [gapFinding()]);
     expect(quiet.skipped.map((s) => s.reason)).toEqual(['quiet_hours']);

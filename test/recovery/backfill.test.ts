@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  type BackfillDeps,
-  type BackfillTaskDeps,
+  type BackfillServices,
+  type BackfillTaskServices,
   backfillDates,
   handleBackfillTask,
   parseBackfillTaskBody,
@@ -10,6 +10,7 @@ import {
 import * as runs from '../../src/recovery/backfill-runs.js';
 import type { RecoveryTask } from '../../src/recovery/ports.js';
 import * as audit from '../../src/store/audit.js';
+import { recoveryConfig, testLogger } from '../support/services.js';
 import { postedIncident, ScriptedScraper, setup } from './harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;
@@ -30,22 +31,26 @@ beforeEach(async () => {
 });
 afterEach(() => env.cleanup());
 
-const deps = (): BackfillDeps => ({
+const deps = (): BackfillServices => ({
   store: env.store,
   chat: env.chat,
   clock: env.clock,
   tasks: env.tasks,
-  isOperator: async (user) => user === 'UOPS',
-  maxDays: 14,
+  operators: { isOperator: async (user) => user === 'UOPS', mentions: [] },
+  config: recoveryConfig({ backfillMaxDays: 14 }),
+  log: testLogger(),
 });
 
-const taskDeps = (scraper: ScriptedScraper): BackfillTaskDeps => ({
+const taskDeps = (scraper: ScriptedScraper): BackfillTaskServices => ({
   store: env.store,
   chat: env.chat,
   clock: env.clock,
   scraper,
   verifier: env.warehouse,
-  serviceTimeoutMs: 1000,
+  config: recoveryConfig({ scraperTimeoutMs: 1000 }),
+  // The service timeout plus a minute, as the runtime sets it.
+  inFlightMs: 1000 + 60_000,
+  log: testLogger(),
 });
 
 function bodyOf(task: RecoveryTask) {

@@ -1,8 +1,9 @@
 // Test doubles for the recovery loop: a task queue that records named tasks and lets the test deliver them,
-// a scraper service scripted to fail then recover (it writes what the verifier later reads), and an incident
-// whose alert is posted in a FakeChat.
+// a scraper service scripted to fail then recover (it writes what the verifier later reads), a warehouse that
+// takes DML only, a logger that keeps messages, and an incident whose alert is posted in a FakeChat.
 import { ManualClock } from '../../src/clock.js';
 import type { Finding } from '../../src/jobs/finding.js';
+import type { Logger } from '../../src/log.js';
 import type {
   CallOptions,
   ProcessorRequest,
@@ -10,15 +11,16 @@ import type {
   RecoveryVerifier,
   ScrapeRequest,
   ServiceResult,
-  TaskEnqueuer,
 } from '../../src/recovery/ports.js';
 import * as incidents from '../../src/store/incidents.js';
 import type { DocumentStore } from '../../src/store/port.js';
+import type { TaskQueue } from '../../src/tasks/port.js';
 import { zonedFormatter } from '../../src/views/format.js';
+import type { Warehouse } from '../../src/warehouse/port.js';
 import { tempDuckDbStore } from '../support/duckdb-store.js';
 import { FakeChat } from '../support/fake-chat.js';
 
-export class FakeTaskQueue implements TaskEnqueuer {
+export class FakeTaskQueue implements TaskQueue {
   readonly tasks: RecoveryTask[] = [];
   enqueueCalls = 0;
   async enqueue(task: RecoveryTask): Promise<'created' | 'exists'> {
@@ -35,6 +37,37 @@ export class FakeTaskQueue implements TaskEnqueuer {
     if (!task) throw new Error('no task enqueued');
     return task;
   }
+  async close(): Promise<void> {}
+}
+
+/** A warehouse whose DML goes to `execute` (Reset Breaker); recovery reads nothing else from it. */
+export function dmlWarehouse(execute: Warehouse['execute']): Warehouse {
+  return {
+    engine: 'duckdb',
+    query: async () => {
+      throw new Error('recovery tests run no warehouse queries');
+    },
+    execute,
+    ping: async () => {},
+    close: async () => {},
+  };
+}
+
+/** A logger that keeps the messages logged (any level, without their fields) in `messages`. */
+export function messageLogger(): Logger & { messages: string[] } {
+  const messages: string[] = [];
+  const keep = (message: string) => {
+    messages.push(message);
+  };
+  const log: Logger & { messages: string[] } = {
+    messages,
+    debug: keep,
+    info: keep,
+    warn: keep,
+    error: keep,
+    child: () => log,
+  };
+  return log;
 }
 
 /** What the warehouse holds: received records per `name|date`; expected per `name|date`. */

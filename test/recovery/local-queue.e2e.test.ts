@@ -7,13 +7,14 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { requestRetry } from '../../src/recovery/request-retry.js';
-import { handleRecoveryTask, type RecoveryTaskDeps } from '../../src/recovery/task-routes.js';
+import { handleRecoveryTask, type RecoveryTaskServices } from '../../src/recovery/task-routes.js';
 import { createDuckDbStore } from '../../src/store/duckdb.js';
 import type { DocumentStore } from '../../src/store/port.js';
 import * as retryQueue from '../../src/store/retry-queue.js';
 import { createLocalTaskQueue, type LocalTaskQueue } from '../../src/tasks/local.js';
 import { verifyLocalTaskCaller } from '../../src/tasks/verify.js';
 import { FakeChat } from '../support/fake-chat.js';
+import { recoveryConfig, testIncidentMessages, testLogger } from '../support/services.js';
 import { ET, FakeWarehouseState, postedIncident, ScriptedScraper } from './harness.js';
 
 const SECRET = 'local-secret';
@@ -40,7 +41,7 @@ beforeEach(async () => {
   warehouse.received.set('bdl_box_scores|2026-01-19', 6);
   scraper = new ScriptedScraper(warehouse, [new Error('HTTP 502 from balldontlie'), 9]);
   statuses = [];
-  let deps: RecoveryTaskDeps | undefined;
+  let deps: RecoveryTaskServices | undefined;
   // The bot's /tasks/* routes as the lead wires them: caller check, JSON body, task name header.
   const routes: typeof fetch = async (url, init) => {
     const headers = new Headers(init?.headers);
@@ -64,19 +65,21 @@ beforeEach(async () => {
     maxAttempts: 5,
     pollMs: 60_000,
   });
-  const common = { store, chat, clock, fmt: ET };
   deps = {
-    retry: {
-      ...common,
-      tasks: queue,
-      scraper,
-      processor: scraper,
-      verifier: warehouse,
-      backoffHours: [4, 12, 24],
-      serviceTimeoutMs: 1000,
-      operatorMentions: ['<@UOPS>'],
-    },
-    backfill: { ...common, scraper, verifier: warehouse, serviceTimeoutMs: 1000 },
+    store,
+    chat,
+    clock,
+    fmt: ET,
+    tasks: queue,
+    scraper,
+    processor: scraper,
+    verifier: warehouse,
+    config: recoveryConfig({ backoffHours: [4, 12, 24], scraperTimeoutMs: 1000 }),
+    // The service timeout plus a minute, as the runtime sets it.
+    inFlightMs: 1000 + 60_000,
+    operators: { isOperator: async () => false, mentions: ['<@UOPS>'] },
+    incidentMessages: testIncidentMessages({ store, chat, clock }),
+    log: testLogger(),
   };
 });
 
@@ -92,7 +95,15 @@ describe('Retry loop through the local task queue', () => {
   it('click → +4 h fails → +12 h recovers; nothing runs early; thread tells the story', async () => {
     const { incidentId, alertTs } = await postedIncident(store, chat, clock.now());
     await requestRetry(
-      { store, chat, clock, tasks: queue, backoffHours: [4, 12, 24], fmt: ET },
+      {
+        store,
+        chat,
+        clock,
+        tasks: queue,
+        config: recoveryConfig({ backoffHours: [4, 12, 24] }),
+        fmt: ET,
+        log: testLogger(),
+      },
       {
         incidentId,
         kind: 'scraper',

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ResetBreakerDeps, resetBreaker } from '../../src/recovery/reset-breaker.js';
+import { type ResetBreakerServices, resetBreaker } from '../../src/recovery/reset-breaker.js';
 import * as audit from '../../src/store/audit.js';
 import type { Params } from '../../src/warehouse/port.js';
 import { loadSqlFile } from '../../src/warehouse/sql-files.js';
-import { postedIncident, setup } from './harness.js';
+import { testLogger } from '../support/services.js';
+import { dmlWarehouse, postedIncident, setup } from './harness.js';
 
 type Env = Awaited<ReturnType<typeof setup>>;
 let env: Env;
@@ -15,19 +16,17 @@ beforeEach(async () => {
 });
 afterEach(() => env.cleanup());
 
-function deps(): ResetBreakerDeps {
+function deps(): ResetBreakerServices {
   return {
     store: env.store,
     chat: env.chat,
     clock: env.clock,
-    warehouse: {
-      execute: async (file, params) => {
-        executed.push({ file, params });
-        return 3;
-      },
-    },
-    isOperator: async (user) => user === 'UOPS',
-    operatorsHint: '<!subteam^S1>',
+    warehouse: dmlWarehouse(async (file, params) => {
+      executed.push({ file, params });
+      return 3;
+    }),
+    operators: { isOperator: async (user) => user === 'UOPS', mentions: ['<!subteam^S1>'] },
+    log: testLogger(),
   };
 }
 
@@ -151,7 +150,7 @@ describe('Reset Breaker', () => {
     const { incidentId } = await postedIncident(env.store, env.chat, env.clock.now());
     const failing = {
       ...deps(),
-      warehouse: { execute: async () => Promise.reject(new Error('quota exceeded')) },
+      warehouse: dmlWarehouse(async () => Promise.reject(new Error('quota exceeded'))),
     };
     const result = await resetBreaker(failing, {
       incidentId,

@@ -1,16 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { IncidentMessages } from '../../src/alerts/port.js';
 import {
   handleRetryTask,
   parseRetryTaskBody,
-  type RetryTaskDeps,
+  type RetryTaskServices,
 } from '../../src/recovery/handle-retry-task.js';
 import type { RecoveryTask } from '../../src/recovery/ports.js';
-import { type RetryDeps, requestRetry } from '../../src/recovery/request-retry.js';
+import { type RetryServices, requestRetry } from '../../src/recovery/request-retry.js';
 import * as audit from '../../src/store/audit.js';
 import * as incidents from '../../src/store/incidents.js';
 import type { RetryItem } from '../../src/store/retry-queue.js';
 import * as retryQueue from '../../src/store/retry-queue.js';
-import { ET, gapFinding, postedIncident, ScriptedScraper, setup } from './harness.js';
+import { recoveryConfig, testIncidentMessages, testLogger } from '../support/services.js';
+import { ET, gapFinding, messageLogger, postedIncident, ScriptedScraper, setup } from './harness.js';
 
 function bodyOf(task: RecoveryTask) {
   const body = parseRetryTaskBody(task.body);
@@ -29,40 +31,53 @@ beforeEach(async () => {
 });
 afterEach(() => env.cleanup());
 
-function retryDeps(): RetryDeps {
+function retryDeps(): RetryServices {
   return {
     store: env.store,
     chat: env.chat,
     clock: env.clock,
     tasks: env.tasks,
-    backoffHours: [4, 12, 24],
+    config: recoveryConfig({ backoffHours: [4, 12, 24], scraperTimeoutMs: 1_000 }),
     fmt: ET,
+    log: testLogger(),
   };
 }
 
-function taskDeps(scraper: ScriptedScraper, extra: Partial<RetryTaskDeps> = {}) {
+/**
+ * The retry task's services. The real incident messages, wrapped to record which incidents a retry edited:
+ * `recovered` (resolveRecovered) and `exhausted` (refresh, which a retry calls only on exhaustion).
+ */
+function taskDeps(scraper: ScriptedScraper, extra: Partial<RetryTaskServices> = {}) {
   const recovered: string[] = [];
   const exhausted: string[] = [];
-  const deps: RetryTaskDeps = {
+  const messages = testIncidentMessages(env);
+  const incidentMessages: IncidentMessages = {
+    ...messages,
+    resolveRecovered: async (id) => {
+      recovered.push(id);
+      await messages.resolveRecovered(id);
+    },
+    refresh: async (id) => {
+      exhausted.push(id);
+      await messages.refresh(id);
+    },
+  };
+  const deps: RetryTaskServices = {
     ...retryDeps(),
     scraper,
     processor: scraper,
     verifier: env.warehouse,
-    serviceTimeoutMs: 1_000,
-    operatorMentions: ['<@UOPS>'],
-    onRecovered: async (id) => {
-      recovered.push(id);
-    },
-    onExhausted: async (id) => {
-      exhausted.push(id);
-    },
+    // The service timeout plus a minute, as the runtime sets it.
+    inFlightMs: 1_000 + 60_000,
+    operators: { isOperator: async () => false, mentions: ['<@UOPS>'] },
+    incidentMessages,
     ...extra,
   };
   return { deps, recovered, exhausted };
 }
 
 /** Move the clock to the task's schedule time and deliver it as the queue would. */
-async function deliver(deps: RetryTaskDeps, task: RecoveryTask) {
+async function deliver(deps: RetryTaskServices, task: RecoveryTask) {
   if (env.clock.now() < task.scheduleTime) env.clock.set(task.scheduleTime);
   return handleRetryTask(deps, { ...bodyOf(task), taskName: task.name });
 }
@@ -89,12 +104,8 @@ describe('Retry loop on the embedded store', () => {
   it('click → tasks at +4 h / +12 h → fails, then recovers → thread replies, incident resolved', async () => {
     const { incidentId, alertTs } = await postedIncident(env.store, env.chat, env.clock.now());
     const scraper = new ScriptedScraper(env.warehouse, [6, 9], env.clock, 5 * 60_000);
-    const { deps, recovered } = taskDeps(scraper, {
-      onRecovered: async (id) => {
-        recovered.push(id);
-        await incidents.resolve(env.store, id, env.clock.now());
-      },
-    });
+    // The real resolveRecovered resolves the incident.
+    const { deps, recovered } = taskDeps(scraper);
 
     const click = await clickRetry(incidentId);
     expect(click.outcome).toBe('scheduled');
@@ -219,7 +230,7 @@ describe('Retry loop on the embedded store', () => {
     await clickRetry(incidentId);
     const task = env.tasks.last();
     // The first delivery claims and scrapes, then its process dies before recording anything.
-    const crashing: RetryTaskDeps = {
+    const crashing: RetryTaskServices = {
       ...deps,
       store: {
         ...env.store,
@@ -259,7 +270,10 @@ describe('Retry loop on the embedded store', () => {
     const { deps } = taskDeps(scraper);
     await clickRetry(incidentId);
     const task = env.tasks.last();
-    const dead = { ...deps, tasks: { enqueue: async () => Promise.reject(new Error('process killed')) } };
+    const dead = {
+      ...deps,
+      tasks: { enqueue: async () => Promise.reject(new Error('process killed')), close: async () => {} },
+    };
     await expect(deliver(dead, task)).rejects.toThrow('process killed');
     expect((await item()).retry_history[0]?.result).toBe('partial');
     expect(env.chat.replies(alertTs)).toHaveLength(1);
@@ -276,8 +290,8 @@ describe('Retry loop on the embedded store', () => {
 
   it('a task for an unknown item → 404, logged, nothing changed', async () => {
     const scraper = new ScriptedScraper(env.warehouse, [9]);
-    const logged: string[] = [];
-    const { deps } = taskDeps(scraper, { log: (line) => logged.push(line) });
+    const log = messageLogger();
+    const { deps } = taskDeps(scraper, { log });
     const before = await env.store.query('scrape_retry_queue', {});
     const response = await handleRetryTask(deps, { itemId: 'nope_2026-01-19', attempt: 1, taskName: 't1' });
     expect(response.status).toBe(404);
@@ -286,7 +300,7 @@ describe('Retry loop on the embedded store', () => {
     expect(scraper.calls).toHaveLength(0);
     expect(env.chat.messages).toHaveLength(0);
     expect(env.tasks.tasks).toHaveLength(0);
-    expect(logged).toEqual(['retry task for an unknown item: nothing changed']);
+    expect(log.messages).toEqual(['retry task for an unknown item: nothing changed']);
   });
 
   it('a second click joins the item: no new task, no second reply, told it is already scheduled, audited', async () => {
@@ -352,7 +366,7 @@ describe('Retry loop on the embedded store', () => {
     };
     const { deps } = taskDeps(new ScriptedScraper(env.warehouse, [0]), {
       scraper: hanging,
-      serviceTimeoutMs: 50,
+      config: recoveryConfig({ backoffHours: [4, 12, 24], scraperTimeoutMs: 50 }),
     });
     await clickRetry(incidentId);
     const response = await deliver(deps, env.tasks.last());

@@ -2,12 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   handleRetryTask,
   parseRetryTaskBody,
-  type RetryTaskDeps,
+  type RetryTaskServices,
 } from '../../src/recovery/handle-retry-task.js';
-import type { RecoveryTask, TaskEnqueuer } from '../../src/recovery/ports.js';
+import type { RecoveryTask } from '../../src/recovery/ports.js';
 import { requestRetry } from '../../src/recovery/request-retry.js';
 import { sweepRetries } from '../../src/recovery/sweeper.js';
 import * as retryQueue from '../../src/store/retry-queue.js';
+import type { TaskQueue } from '../../src/tasks/port.js';
+import { recoveryConfig, testIncidentMessages, testLogger } from '../support/services.js';
 import { ET, postedIncident, ScriptedScraper, setup } from './harness.js';
 
 function bodyOf(task: RecoveryTask) {
@@ -31,11 +33,22 @@ const base = () => ({
   store: env.store,
   chat: env.chat,
   clock: env.clock,
-  backoffHours: [4, 12, 24],
+  config: recoveryConfig({ backoffHours: [4, 12, 24], scraperTimeoutMs: 1000 }),
   fmt: ET,
+  log: testLogger(),
 });
 
-async function click(incidentId: string, tasks: TaskEnqueuer = env.tasks) {
+/** What a retry task uses besides base(): the services, and the incident messages it edits. */
+const taskServices = (scraper: ScriptedScraper) => ({
+  tasks: env.tasks,
+  scraper,
+  processor: scraper,
+  verifier: env.warehouse,
+  operators: { isOperator: async () => false, mentions: [] },
+  incidentMessages: testIncidentMessages(env),
+});
+
+async function click(incidentId: string, tasks: TaskQueue = env.tasks) {
   return requestRetry(
     { ...base(), tasks },
     {
@@ -50,17 +63,23 @@ async function click(incidentId: string, tasks: TaskEnqueuer = env.tasks) {
   );
 }
 
-const deliver = (deps: RetryTaskDeps, task: RecoveryTask) =>
+const deliver = (deps: RetryTaskServices, task: RecoveryTask) =>
   handleRetryTask(deps, { ...bodyOf(task), taskName: task.name });
 
 describe('retry sweeper', () => {
   it('re-enqueues an attempt whose task was lost, once per slot, only after the grace period', async () => {
     const { incidentId, alertTs } = await postedIncident(env.store, env.chat, env.clock.now());
-    const lost = { enqueue: async () => 'created' as const }; // the queue forgot it
+    const lost = { enqueue: async () => 'created' as const, close: async () => {} }; // the queue forgot it
     await click(incidentId, lost);
     expect(env.tasks.tasks).toHaveLength(0);
     const sweep = () =>
-      sweepRetries({ store: env.store, clock: env.clock, tasks: env.tasks, inFlightMs: 2 * MIN });
+      sweepRetries({
+        store: env.store,
+        clock: env.clock,
+        tasks: env.tasks,
+        inFlightMs: 2 * MIN,
+        log: testLogger(),
+      });
 
     env.clock.advance(4 * HOUR + 5 * MIN); // due, but within the grace period
     expect((await sweep()).overdue).toEqual([]);
@@ -70,14 +89,11 @@ describe('retry sweeper', () => {
     expect(env.tasks.tasks).toHaveLength(1);
 
     const scraper = new ScriptedScraper(env.warehouse, [9]);
-    const deps: RetryTaskDeps = {
+    const deps: RetryTaskServices = {
       ...base(),
-      tasks: env.tasks,
-      scraper,
-      processor: scraper,
-      verifier: env.warehouse,
-      serviceTimeoutMs: 1000,
-      operatorMentions: [],
+      ...taskServices(scraper),
+      // The service timeout plus a minute, as the runtime sets it.
+      inFlightMs: 1000 + 60_000,
     };
     const response = await deliver(deps, env.tasks.last());
     expect(response.body).toMatchObject({ result: 'attempted', outcome: 'recovered' });
@@ -93,22 +109,19 @@ describe('retry sweeper', () => {
     await retryQueue.claimAttempt(env.store, 'bdl_box_scores_2026-01-19', 1, task.name, env.clock.now());
     env.warehouse.received.set('bdl_box_scores|2026-01-19', 9); // the crashed scrape had landed the data
     const sweep = () =>
-      sweepRetries({ store: env.store, clock: env.clock, tasks: env.tasks, inFlightMs: 2 * MIN });
+      sweepRetries({
+        store: env.store,
+        clock: env.clock,
+        tasks: env.tasks,
+        inFlightMs: 2 * MIN,
+        log: testLogger(),
+      });
     expect((await sweep()).interrupted).toEqual([]);
     env.clock.advance(20 * MIN);
     expect((await sweep()).interrupted).toEqual(['bdl_box_scores_2026-01-19']);
     const scraper = new ScriptedScraper(env.warehouse, [9]);
     const response = await deliver(
-      {
-        ...base(),
-        tasks: env.tasks,
-        scraper,
-        processor: scraper,
-        verifier: env.warehouse,
-        serviceTimeoutMs: 1000,
-        inFlightMs: 2 * MIN,
-        operatorMentions: [],
-      },
+      { ...base(), ...taskServices(scraper), inFlightMs: 2 * MIN },
       env.tasks.last(),
     );
     expect(response.body).toMatchObject({ result: 'completed_after_interruption', outcome: 'recovered' });

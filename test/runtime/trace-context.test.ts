@@ -19,7 +19,7 @@ import {
   requestLogContext,
   withLogContext,
 } from '../../src/log.js';
-import type { RecoveryTaskDeps } from '../../src/recovery/task-routes.js';
+import type { RecoveryTaskServices } from '../../src/recovery/task-routes.js';
 import { createOrJoin, retryItemId } from '../../src/store/retry-queue.js';
 import { tempDuckDbStore } from '../support/duckdb-store.js';
 import { postSigned, slashCommandBody } from '../support/slack-request.js';
@@ -244,13 +244,11 @@ describe('log context through the Bolt app', () => {
         correlationId: 'exec-42',
         now,
       });
-      const recovery = {
-        retry: { store, log: (line: string, fields?: Record<string, unknown>) => log.info(line, fields) },
-        backfill: {},
-      } as unknown as RecoveryTaskDeps;
+      // Only what a task from an earlier cycle touches: the item in the Store, and the log.
+      const recovery = { store, log } as unknown as RecoveryTaskServices;
       const base = await start(
         log,
-        taskRoutes({ verifyCaller: () => ({ ok: true }) as never, log, recovery }),
+        taskRoutes(recovery, () => ({ ok: true }) as never),
       );
       const taskName = 'projects/p/locations/l/queues/q/tasks/retry-bdl-1';
       const res = await fetch(`${base}/tasks/retry`, {

@@ -2,15 +2,14 @@
 // recovered shows the same "Recovered" state the task callback shows, and adds no second closing reply.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliverRun } from '../../src/alerts/deliver.js';
-import { createIncidentRenderer } from '../../src/alerts/render.js';
 import { ManualClock } from '../../src/clock.js';
 import type { Finding } from '../../src/jobs/finding.js';
 import * as incidents from '../../src/store/incidents.js';
 import type { DocumentStore } from '../../src/store/port.js';
 import * as retryQueue from '../../src/store/retry-queue.js';
-import { zonedFormatter } from '../../src/views/format.js';
 import { tempDuckDbStore } from '../support/duckdb-store.js';
 import { FakeChat } from '../support/fake-chat.js';
+import { testIncidentMessages, testLogger } from '../support/services.js';
 
 const HOUR = 3_600_000;
 const discrepancy: Finding = {
@@ -23,7 +22,7 @@ const discrepancy: Finding = {
   actions: [{ kind: 'retry', scraper: 'bdl_box_scores', date: '2026-01-19' }],
 };
 
-describe('incident renderer', () => {
+describe('incident messages', () => {
   let store: DocumentStore;
   let cleanup: () => Promise<void>;
   let chat: FakeChat;
@@ -40,8 +39,9 @@ describe('incident renderer', () => {
     store,
     chat,
     clock,
-    render: createIncidentRenderer(zonedFormatter(), store),
+    incidentMessages: testIncidentMessages({ store, chat, clock }),
     routing: { defaultChannel: 'C_ALERTS' },
+    log: testLogger(),
   });
 
   async function retryRecoveredOn(incidentId: string): Promise<void> {
