@@ -5,7 +5,7 @@
 -- (docs/pipeline.md#entity-circuit-breakers); data that was already there when it tripped did not help then
 -- and is no reason now. [since, through] bounds the partitions read: lockouts last 24 h (7 days before
 -- 2025-12-29), and the upcoming-context processors work a day ahead. The breaker row's notes come along for
--- /breakers, which reads this same query (src/bot/data.ts).
+-- /breakers, which reads this same query (src/dashboard/data.ts).
 -- @param since DATE
 -- @param through DATE
 -- @param now TIMESTAMP

@@ -1,11 +1,11 @@
 import type { Finding } from '../jobs/finding.js';
 
 /**
- * Which check's finding can explain which downstream check's finding (the pipeline's data flow, seed 002):
- * BDL short → boxscores incomplete → entity breakers trip → predictions thin; a stale or missing phase 3
- * → stale predictions → thin predictions → grading coverage low. Scraper gaps and proxy breakers are left
- * out on purpose: a gap in bp_events explains nothing about boxscores, and grouping on a guess would hide
- * a real alert.
+ * Which check's finding can explain which downstream check's finding (the pipeline's data flow,
+ * docs/pipeline.md#how-problems-cascade): BDL short → boxscores incomplete → entity breakers trip →
+ * predictions thin; a stale or missing phase 3 → stale predictions → thin predictions → grading coverage low.
+ * Scraper gaps and proxy breakers are left out on purpose: a gap in bp_events explains nothing about
+ * boxscores, and grouping on a guess would hide a real alert.
  */
 const EXPLAINS: Readonly<Record<string, readonly string[]>> = {
   source_discrepancy: ['boxscore_completeness', 'circuit_breakers', 'prediction_volume'],

@@ -29,7 +29,7 @@ import {
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-/** Entity breakers looked back over: lockouts were 7 days before seed 002's fix (as circuit_breakers). */
+/** Entity breakers looked back over: lockouts were 7 days before 2025-12-29 (as circuit_breakers). */
 const BREAKER_LOOKBACK_DAYS = 14;
 const TREND_DAYS = 14;
 const RECOVERY_DAYS = 30;

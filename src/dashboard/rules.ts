@@ -144,7 +144,7 @@ export interface ProcessorRunRow {
   readonly last_error: string | null;
 }
 
-/** Phase 3 processors predictions depend on (seed 004, PHASE3_TO_PHASE4_CONFIG critical tier). */
+/** Phase 3 processors predictions depend on (the critical tier, docs/pipeline.md#phase-3-processors). */
 export const CRITICAL_PHASE3 = ['upcoming_player_game_context', 'upcoming_team_game_context'] as const;
 
 const worse = (a: Light, b: Light): Light =>

@@ -9,7 +9,7 @@ export interface JobFailure {
   readonly error: string;
 }
 
-/** What one run of a job found; cron only wraps it; src/pipeline/jobs.ts reconciles and delivers it. */
+/** What one run of a job found; src/pipeline/check-job.ts reconciles and delivers it. */
 export interface JobRunSummary {
   readonly job: JobName;
   /** The pipeline date checked: the ET date of `now`. */

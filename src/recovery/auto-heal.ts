@@ -1,6 +1,6 @@
-// The imperative shell of auto-heal (issue 10): after a check run has delivered its alerts, load what the
-// policies need to know (actions taken today, pauses, what is still running), decide (policies.ts), and do
-// each action through the same paths a click takes, as done "by shotclock (policy NAME)".
+// The imperative shell of auto-heal (README, "Auto-heal"): after a check run has delivered its alerts, load
+// what the policies need to know (actions taken today, pauses, what is still running), decide (policies.ts),
+// and do each action through the same paths a click takes, as done "by shotclock (policy NAME)".
 import { randomUUID } from 'node:crypto';
 import type { Finding } from '../jobs/finding.js';
 import { etDate } from '../jobs/time.js';

@@ -1,7 +1,7 @@
-// The core of POST /tasks/retry: one attempt of one retry-queue item, exactly once per attempt however
-// often Cloud Tasks delivers it. Order: claim (Store) → call the service → verify in the warehouse →
-// record (Store) → enqueue the next attempt → reply in the thread → tell the lead (resolve / edit alert).
-// Everything after the record is idempotent, so a redelivery after a crash finishes it without re-scraping.
+// The core of POST /tasks/retry: one attempt of one retry-queue item, exactly once per attempt however often
+// Cloud Tasks delivers it. Order: claim (Store) → call the service → verify in the warehouse → record (Store)
+// → enqueue the next attempt → reply in the thread → update the alert (resolved / exhausted). Everything
+// after the record is idempotent, so a redelivery after a crash finishes it without re-scraping.
 import { z } from 'zod';
 import type { ConfigOf, Services } from '../services.js';
 import * as ledger from '../store/message-ledger.js';
@@ -250,8 +250,8 @@ async function record(
 
 /**
  * Everything owed after an attempt's outcome is recorded, each step safe to repeat: the next attempt's
- * task (by name), the thread reply (by intent), the lead's callbacks. Only the item's latest attempt drives
- * the next task and the callbacks, so a late redelivery of an old attempt cannot restart anything.
+ * task (by name), the thread reply (by intent), the alert's update. Only the item's latest attempt drives
+ * the next task and the alert's update, so a late redelivery of an old attempt cannot restart anything.
  */
 async function followUp(
   deps: RetryTaskServices,

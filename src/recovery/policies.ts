@@ -1,6 +1,6 @@
-// Auto-remediation policies (issue 10): which finding heals itself, by which action, within which limits.
-// Everything here is pure: the config schema, the defaults, and the decision of what to do on a check run.
-// src/recovery/auto-heal.ts loads the state and performs the decisions.
+// Auto-remediation policies (README, "Auto-heal"): which finding heals itself, by which action, within which
+// limits. Everything here is pure: the config schema, the defaults, and the decision of what to do on a check
+// run. src/recovery/auto-heal.ts loads the state and performs the decisions.
 import { z } from 'zod';
 import { type Action, type Finding, SEVERITIES, type Severity, severitySchema } from '../jobs/finding.js';
 import { ALL_CHECKS } from '../jobs/registry.js';
@@ -30,7 +30,11 @@ export interface QuietHours {
 const HOUR_MS = 3_600_000;
 export const DEFAULT_MAX_PER_SUBJECT_PER_DAY = 3;
 
-/** Seeds 000, 002 and 004, plus issue 6's breaker reset once the breaker's data has arrived. */
+/**
+ * Retry BDL discrepancies, backfill box-score gaps and retry critical phase 3 processors
+ * (docs/pipeline.md#incidents); reset entity breakers once their data has arrived
+ * (docs/pipeline.md#entity-circuit-breakers).
+ */
 export const DEFAULT_POLICIES: readonly AutoHealPolicy[] = [
   {
     name: 'retry-discrepancy',
@@ -102,7 +106,7 @@ export const policySchema = z
         path: ['action'],
         message: `${who} names unknown action "${p.action}" (known: ${POLICY_ACTIONS.join(', ')})`,
       });
-    // Proxy breakers and breakers still waiting for data are a person's call (issue 10).
+    // Proxy breakers and breakers still waiting for data are a person's call.
     if (p.action === 'reset_breaker' && p.check !== 'circuit_breakers')
       ctx.addIssue({
         code: 'custom',

@@ -23,7 +23,7 @@ const PROCESSOR_RUN = defineQuery(
 );
 
 export interface WarehouseVerifierOptions {
-  /** Share of a processor run's expected records that counts as recovered; seed 004's default is 0.5. */
+  /** Share of a processor run's expected records that counts as recovered; default 0.5 (the pipeline's). */
   readonly processorMinShare?: (processor: string) => number;
   readonly timeoutMs?: number;
 }

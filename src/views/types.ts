@@ -1,4 +1,4 @@
-// The rows the views take. Plain interfaces the lead fills from the warehouse and the store; field names
+// The rows the views take. Plain interfaces src/dashboard fills from the warehouse and the store; field names
 // follow the store where a document exists (a RetryItem is a RetryQueueRow as it is), so no mapping is needed.
 import type { KnownBlock } from '@slack/types';
 import type { Severity } from '../jobs/finding.js';
@@ -133,7 +133,7 @@ export interface IncidentRow {
   readonly ack: { readonly user: string; readonly at: Date } | null;
   readonly snooze_until: Date | null;
   readonly finding: { readonly title: string };
-  /** Permalink to the alert, when the lead has one. */
+  /** Permalink to the alert, when the caller has one. */
   readonly permalink?: string;
 }
 
