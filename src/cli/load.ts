@@ -1,23 +1,34 @@
-// `shotclock load <dataset.table> <file.csv|.ndjson|.jsonl> [--db PATH]` and `shotclock load <dir> [--db PATH]`:
-// load rows into the embedded warehouse, e.g. a BigQuery export to reproduce a production incident locally.
-// All or nothing: every file is parsed and checked first (errors say file:line and why), then all rows are
-// written in one transaction.
+// `shotclock load <dataset.table> <file.csv|.ndjson|.jsonl> [--db PATH] [--replace]` and
+// `shotclock load <dir> [--db PATH] [--replace]`: load rows into the embedded warehouse, e.g. a BigQuery export
+// to reproduce a production incident locally. All or nothing: every file is parsed and checked first (errors
+// say file:line and why), then all rows are written in one transaction. Safe to repeat: a file loaded before
+// is refused, or with --replace replaces the dates it covers (see src/warehouse/duckdb-load.ts).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import {
+  AlreadyLoadedError,
+  contentHash,
+  type LoadFile,
+  type LoadOutcome,
+} from '../warehouse/duckdb-load.js';
 import { checkRows, decodeUtf8, LoadError, parseCsv, parseNdjson } from '../warehouse/load-rows.js';
-import type { RowSink, TableRows } from '../warehouse/port.js';
 import { loadSchema, type TableSchema } from '../warehouse/schema.js';
 import type { Output } from './check.js';
 import { dataError, usageError } from './exit.js';
 
 export interface LoadCommandDeps {
   /** The embedded warehouse at `dbPath`, or at the configured default path. */
-  openWarehouse(dbPath?: string): Promise<RowSink & { close(): Promise<void> }>;
+  openWarehouse(dbPath?: string): Promise<{
+    loadFiles(files: readonly LoadFile[], options: { replace: boolean; now: Date }): Promise<LoadOutcome[]>;
+    close(): Promise<void>;
+  }>;
   readonly stdout: Output;
   readonly stderr: Output;
   /** Root of sql/ (tests). */
   readonly sqlDir?: string;
+  /** The time recorded with each loaded file (defaults to the system clock). */
+  readonly now?: () => Date;
 }
 
 export interface LoadSource {
@@ -72,9 +83,9 @@ export function planLoad(target: string, file: string | undefined, tables: reado
   return { sources, skipped };
 }
 
-/** Parses and checks every source (throws LoadError naming file:line); returns the rows by table. */
-export function readSources(sources: readonly LoadSource[], tables: readonly TableSchema[]): TableRows {
-  const out: Record<string, Record<string, unknown>[]> = {};
+/** Parses and checks every source (throws LoadError naming file:line); returns each file's rows and hash. */
+export function readSources(sources: readonly LoadSource[], tables: readonly TableSchema[]): LoadFile[] {
+  const out: LoadFile[] = [];
   for (const { table: name, file } of sources) {
     const table = tables.find((t) => t.fullName === name);
     if (!table) {
@@ -91,10 +102,30 @@ export function readSources(sources: readonly LoadSource[], tables: readonly Tab
     const text = decodeUtf8(file, bytes);
     const csv = file.endsWith('.csv');
     const { rows, lines } = csv ? parseCsv(file, text) : parseNdjson(file, text);
-    const checked = checkRows(file, table, rows, lines, csv);
-    out[name] = [...(out[name] ?? []), ...checked];
+    out.push({
+      table: name,
+      file,
+      sha256: contentHash(bytes),
+      rows: checkRows(file, table, rows, lines, csv),
+    });
   }
   return out;
+}
+
+const span = (dates: readonly string[]) =>
+  dates.length === 0
+    ? ''
+    : ` for ${dates[0]}${dates.length > 1 ? ` .. ${dates[dates.length - 1]} (${dates.length} dates)` : ''}`;
+
+/** One line per file saying what the load did: appended, appended beside rows already there, or replaced. */
+export function describeOutcome(o: LoadOutcome): string {
+  const what = `${o.rows} rows into ${o.table}${span(o.dates)} from ${o.file}`;
+  if (o.replaced) {
+    const old = o.dates.length === 0 ? `all ${o.existingRows} rows` : `${o.existingRows} rows`;
+    return `replaced ${old} of ${o.table}${span(o.dates)} with ${o.rows} rows from ${o.file}`;
+  }
+  if (o.existingRows === 0) return `loaded ${what}`;
+  return `loaded ${what}, beside ${o.existingRows} rows already there (--replace replaces them instead)`;
 }
 
 export function registerLoadCommand(program: Command, deps: LoadCommandDeps): Command {
@@ -107,39 +138,54 @@ export function registerLoadCommand(program: Command, deps: LoadCommandDeps): Co
     .argument('<target>', 'dataset.table, or a directory of <dataset>.<table>.jsonl files')
     .argument('[file]', 'the .csv, .ndjson or .jsonl file to load into <target>')
     .option('--db <PATH>', 'the DuckDB file to load into (default: the configured embedded warehouse)')
+    .option(
+      '--replace',
+      'replace the rows of the dates each file covers (a table without partitions: all its rows); without it a file loaded before is refused',
+    )
     .configureOutput({
       writeOut: (s) => void deps.stdout.write(s),
       writeErr: (s) => void deps.stderr.write(s),
     })
-    .action(async (target: string, file: string | undefined, opts: { db?: string }, cmd: Command) => {
-      const tables = loadSchema(deps.sqlDir);
-      let plan: LoadPlan;
-      let rows: TableRows;
-      try {
-        plan = planLoad(target, file, tables);
-        rows = readSources(plan.sources, tables);
-      } catch (e) {
-        if (e instanceof LoadUsageError) usageError(cmd, e.message);
-        if (e instanceof LoadError) dataError(cmd, `${e.message}; nothing was loaded`);
-        throw e;
-      }
-      if (plan.skipped.length > 0) {
-        deps.stdout.write(`skipped (not <dataset>.<table>.jsonl): ${plan.skipped.join(', ')}\n`);
-      }
-      let warehouse: Awaited<ReturnType<LoadCommandDeps['openWarehouse']>>;
-      try {
-        warehouse = await deps.openWarehouse(opts.db);
-      } catch (e) {
-        dataError(cmd, `${(e as Error).message}; nothing was loaded`);
-      }
-      try {
-        await warehouse.insertRows(rows);
-      } catch (e) {
-        dataError(cmd, `${(e as Error).message}; nothing was loaded`);
-      } finally {
-        await warehouse.close();
-      }
-      for (const [table, list] of Object.entries(rows))
-        deps.stdout.write(`loaded ${list.length} rows into ${table}\n`);
-    });
+    .action(
+      async (
+        target: string,
+        file: string | undefined,
+        opts: { db?: string; replace?: boolean },
+        cmd: Command,
+      ) => {
+        const tables = loadSchema(deps.sqlDir);
+        let plan: LoadPlan;
+        let files: LoadFile[];
+        try {
+          plan = planLoad(target, file, tables);
+          files = readSources(plan.sources, tables);
+        } catch (e) {
+          if (e instanceof LoadUsageError) usageError(cmd, e.message);
+          if (e instanceof LoadError) dataError(cmd, `${e.message}; nothing was loaded`);
+          throw e;
+        }
+        if (plan.skipped.length > 0) {
+          deps.stdout.write(`skipped (not <dataset>.<table>.jsonl): ${plan.skipped.join(', ')}\n`);
+        }
+        let warehouse: Awaited<ReturnType<LoadCommandDeps['openWarehouse']>>;
+        try {
+          warehouse = await deps.openWarehouse(opts.db);
+        } catch (e) {
+          dataError(cmd, `${(e as Error).message}; nothing was loaded`);
+        }
+        let outcomes: LoadOutcome[];
+        try {
+          outcomes = await warehouse.loadFiles(files, {
+            replace: opts.replace === true,
+            now: (deps.now ?? (() => new Date()))(),
+          });
+        } catch (e) {
+          const hint = e instanceof AlreadyLoadedError ? '; --replace replaces the dates it covers' : '';
+          dataError(cmd, `${(e as Error).message}; nothing was loaded${hint}`);
+        } finally {
+          await warehouse.close();
+        }
+        for (const outcome of outcomes) deps.stdout.write(`${describeOutcome(outcome)}\n`);
+      },
+    );
 }

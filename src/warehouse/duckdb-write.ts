@@ -46,7 +46,8 @@ export async function createSchema(
 
 const CHUNK = 2048; // DuckDB's vector size: one data chunk per 2048 rows
 
-async function appendTable(
+/** Appends rows to one table through DuckDB's appender; the caller owns the transaction. */
+export async function appendTable(
   connection: DuckDBConnection,
   table: TableSchema,
   rows: readonly Readonly<Record<string, unknown>>[],

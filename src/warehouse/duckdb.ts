@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { type LoadFile, type LoadOutcome, loadFiles } from './duckdb-load.js';
 import { jsValue, paramDuckType, paramValue } from './duckdb-values.js';
 import { createSchema, insertTables } from './duckdb-write.js';
 import { checkParams } from './params.js';
@@ -35,6 +36,11 @@ export interface DuckDbWarehouse extends Warehouse, RowSink {
   readonly engine: 'duckdb';
   readonly path: string;
   connect(): Promise<DuckDBConnection>;
+  /** Loads export files, refusing content loaded before unless `replace` (see duckdb-load.ts). */
+  loadFiles(
+    files: readonly LoadFile[],
+    options: { readonly replace: boolean; readonly now: Date },
+  ): Promise<LoadOutcome[]>;
 }
 
 // DuckDB locks a file per process, so a second DuckDBInstance on the same file in THIS process would not be
@@ -181,6 +187,14 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
       const connection = await instance.connect();
       try {
         await insertTables(connection, tables, rows);
+      } finally {
+        connection.closeSync();
+      }
+    },
+    async loadFiles(files, options) {
+      const connection = await instance.connect();
+      try {
+        return await loadFiles(connection, tables, files, options);
       } finally {
         connection.closeSync();
       }

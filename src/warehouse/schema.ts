@@ -25,6 +25,11 @@ export interface TableSchema {
   /** `dataset.table`, the name queries use. */
   readonly fullName: string;
   readonly columns: readonly Column[];
+  /**
+   * The column the table is partitioned by (`PARTITION BY col` or `PARTITION BY DATE(col)`: a day of it,
+   * in UTC as in BigQuery); undefined for an unpartitioned table.
+   */
+  readonly partitionColumn?: string;
   /** The BigQuery DDL as written in `sql/schema/<dataset>.<table>.sql`. */
   readonly ddl: string;
 }
@@ -33,6 +38,7 @@ export interface TableSchema {
 // so a line-oriented reader is enough; ZetaSQL validates the same files in tests.
 const CREATE = /CREATE TABLE IF NOT EXISTS\s+([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\s*\(/i;
 const COLUMN = /^([a-z_][a-z0-9_]*)\s+([A-Z0-9]+)(\s+NOT NULL)?\s*,?\s*(--.*)?$/i;
+const PARTITION = /^\s*PARTITION BY\s+(?:DATE\(\s*([a-z_][a-z0-9_]*)\s*\)|([a-z_][a-z0-9_]*))/im;
 
 export function parseTableDdl(fileName: string, ddl: string): TableSchema {
   const create = CREATE.exec(ddl);
@@ -53,7 +59,12 @@ export function parseTableDdl(fileName: string, ddl: string): TableSchema {
     columns.push({ name: match[1], type, nullable: !match[3] });
   }
   if (columns.length === 0) throw new Error(`${fileName}: table ${dataset}.${table} has no columns`);
-  return { dataset, table, fullName: `${dataset}.${table}`, columns, ddl };
+  const partition = PARTITION.exec(body);
+  const partitionColumn = partition?.[1] ?? partition?.[2];
+  if (partitionColumn && !columns.some((c) => c.name === partitionColumn)) {
+    throw new Error(`${fileName}: PARTITION BY names ${partitionColumn}, which is not a column`);
+  }
+  return { dataset, table, fullName: `${dataset}.${table}`, columns, ddl, partitionColumn };
 }
 
 /** Every table of the pipeline, from `sql/schema/*.sql`, sorted by name. */

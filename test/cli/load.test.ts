@@ -186,7 +186,7 @@ describe('shotclock load', () => {
     expect(result).toMatchObject({ exitCode: 0, err: '' });
     expect(result.out).toBe(
       'skipped (not <dataset>.<table>.jsonl): README.md, expectations.json, old, run.2026-01-10.json\n' +
-        'loaded 1 rows into nba_monitoring.scrape_events\n',
+        `loaded 1 rows into nba_monitoring.scrape_events for 2026-01-10 from ${join(dir, 'nba_monitoring.scrape_events.jsonl')}\n`,
     );
     // A file named for a table of a pipeline dataset is loaded, so a misspelt table still fails.
     writeFileSync(join(dir, 'nba_raw.nbac_shedule.jsonl'), SCHEDULE);
@@ -258,6 +258,134 @@ describe('shotclock load', () => {
     c2.closeSync();
     await w2.close();
     expect(stored).toEqual([{ error_message: text }]);
+  });
+
+  describe('is safe to repeat', () => {
+    const count = async (db: string, sql: string) => {
+      const w = await openDuckDbWarehouse({ path: db });
+      const c = await w.connect();
+      const rows = (await c.runAndReadAll(sql)).getRowObjectsJS();
+      c.closeSync();
+      await w.close();
+      return rows;
+    };
+    const game = (id: string, date: string) =>
+      JSON.stringify({
+        game_id: id,
+        game_date: date,
+        season_year: 2025,
+        season_type: 'Regular Season',
+        game_start_time: `${date}T23:00:00Z`,
+        game_status: 3,
+        home_team_tricode: 'MEM',
+        away_team_tricode: 'NOP',
+        updated_at: `${date}T23:00:00Z`,
+      });
+    const perDate = (db: string) =>
+      count(
+        db,
+        'SELECT CAST(game_date AS VARCHAR) AS d, COUNT(*)::INT AS n FROM nba_raw.nbac_schedule GROUP BY 1 ORDER BY 1',
+      );
+
+    it('the same export a second time is refused, all or nothing; --replace replaces its dates', async () => {
+      const dir = join(root, 'twice');
+      mkdirSync(dir);
+      writeFileSync(
+        join(dir, 'nba_raw.nbac_schedule.jsonl'),
+        `${game('m1', '2026-02-02')}\n${game('m2', '2026-02-03')}\n`,
+      );
+      writeFileSync(join(dir, 'nba_monitoring.scrape_events.jsonl'), EVENTS);
+      const db = join(root, 'twice.duckdb');
+      expect((await run([dir, '--db', db], db)).exitCode).toBe(0);
+
+      const again = await run([dir, '--db', db], db);
+      expect(again.exitCode).toBe(1);
+      expect(again.err).toContain(
+        `${join(dir, 'nba_monitoring.scrape_events.jsonl')} was already loaded into nba_monitoring.scrape_events (same content`,
+      );
+      expect(again.err).toMatch(/nothing was loaded; --replace replaces the dates it covers\n$/);
+      expect(await perDate(db)).toEqual([
+        { d: '2026-02-02', n: 1 },
+        { d: '2026-02-03', n: 1 },
+      ]);
+      expect((await contents(db)).events).toHaveLength(1);
+
+      const replaced = await run([dir, '--db', db, '--replace'], db);
+      expect(replaced.exitCode).toBe(0);
+      expect(replaced.out).toContain(
+        `replaced 2 rows of nba_raw.nbac_schedule for 2026-02-02 .. 2026-02-03 (2 dates) with 2 rows from ${join(dir, 'nba_raw.nbac_schedule.jsonl')}`,
+      );
+      expect(await perDate(db)).toEqual([
+        { d: '2026-02-02', n: 1 },
+        { d: '2026-02-03', n: 1 },
+      ]);
+      expect((await contents(db)).events).toHaveLength(1);
+    });
+
+    it('--replace replaces only the dates the file covers; a new export of loaded dates says it adds beside them', async () => {
+      const db = join(root, 'dates.duckdb');
+      const file = join(root, 'dates.jsonl');
+      writeFileSync(file, [game('a1', '2026-02-05'), game('a2', '2026-02-06')].join('\n'));
+      expect((await run(['nba_raw.nbac_schedule', file, '--db', db], db)).exitCode).toBe(0);
+      // A later export of 02-06 with one more game: different content, so not refused, but said.
+      writeFileSync(file, [game('a2', '2026-02-06'), game('a3', '2026-02-06')].join('\n'));
+      const beside = await run(['nba_raw.nbac_schedule', file, '--db', db], db);
+      expect(beside.out).toContain('beside 1 rows already there (--replace replaces them instead)');
+      expect(await perDate(db)).toEqual([
+        { d: '2026-02-05', n: 1 },
+        { d: '2026-02-06', n: 3 },
+      ]);
+      const replaced = await run(['nba_raw.nbac_schedule', file, '--db', db, '--replace'], db);
+      expect(replaced.out).toContain('replaced 3 rows of nba_raw.nbac_schedule for 2026-02-06 with 2 rows');
+      expect(await perDate(db)).toEqual([
+        { d: '2026-02-05', n: 1 },
+        { d: '2026-02-06', n: 2 },
+      ]);
+    });
+
+    it('a timestamp-partitioned table is replaced by UTC day, an unpartitioned one whole', async () => {
+      const db = join(root, 'proxies.duckdb');
+      const metrics = join(root, 'metrics.jsonl');
+      const hour = (at: string) =>
+        JSON.stringify({
+          metric_hour: at,
+          proxy_provider: 'decodo',
+          target_host: 'nba.com',
+          requests: 9,
+          successes: 9,
+          failures: 0,
+        });
+      const breakers = join(root, 'breakers.jsonl');
+      const breaker = (provider: string) =>
+        JSON.stringify({
+          proxy_provider: provider,
+          target_host: 'nba.com',
+          circuit_state: 'CLOSED',
+          failure_count: 0,
+          updated_at: '2026-02-07T10:00:00Z',
+        });
+      writeFileSync(metrics, [hour('2026-02-06T23:00:00Z'), hour('2026-02-07T01:00:00Z')].join('\n'));
+      writeFileSync(breakers, [breaker('decodo'), breaker('proxyfuel')].join('\n'));
+      await run(['nba_orchestration.proxy_health_metrics', metrics, '--db', db], db);
+      await run(['nba_orchestration.proxy_circuit_breaker', breakers, '--db', db], db);
+      writeFileSync(metrics, hour('2026-02-07T05:00:00Z'));
+      writeFileSync(breakers, breaker('oxylabs'));
+      const m = await run(['nba_orchestration.proxy_health_metrics', metrics, '--db', db, '--replace'], db);
+      expect(m.out).toContain(
+        'replaced 1 rows of nba_orchestration.proxy_health_metrics for 2026-02-07 with 1 rows',
+      );
+      const b = await run(['nba_orchestration.proxy_circuit_breaker', breakers, '--db', db, '--replace'], db);
+      expect(b.out).toContain('replaced all 2 rows of nba_orchestration.proxy_circuit_breaker with 1 rows');
+      expect(
+        await count(
+          db,
+          "SELECT strftime(metric_hour, '%d %H') AS h FROM nba_orchestration.proxy_health_metrics ORDER BY 1",
+        ),
+      ).toEqual([{ h: '06 23' }, { h: '07 05' }]);
+      expect(
+        await count(db, 'SELECT proxy_provider AS p FROM nba_orchestration.proxy_circuit_breaker'),
+      ).toEqual([{ p: 'oxylabs' }]);
+    });
   });
 
   it('says what it does in --help', async () => {
