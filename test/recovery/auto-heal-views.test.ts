@@ -1,4 +1,4 @@
-// What healed itself, per policy, as the digest and App Home show it (issue 10).
+// What healed itself, per policy, as the digest and App Home show it.
 import { describe, expect, it } from 'vitest';
 import { autoHealCounts } from '../../src/dashboard/rules.js';
 import type { AuditEntry } from '../../src/store/audit.js';

@@ -1,4 +1,4 @@
-// Auto-heal end to end on the embedded store (issue 10): a check run's findings → the policies act without a
+// Auto-heal end to end on the embedded store: a check run's findings → the policies act without a
 // click → the retry/backfill/reset paths → thread replies "by shotclock (policy NAME)" → recovery resolves.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliverRun } from '../../src/alerts/deliver.js';

@@ -42,7 +42,7 @@ beforeEach(async () => {
   scraper = new ScriptedScraper(warehouse, [new Error('HTTP 502 from balldontlie'), 9]);
   statuses = [];
   let deps: RecoveryTaskServices | undefined;
-  // The bot's /tasks/* routes as the lead wires them: caller check, JSON body, task name header.
+  // The bot's /tasks/* routes as its HTTP layer wires them: caller check, JSON body, task name header.
   const routes: typeof fetch = async (url, init) => {
     const headers = new Headers(init?.headers);
     const caller = verifyLocalTaskCaller(headers, SECRET);

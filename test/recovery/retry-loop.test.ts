@@ -149,7 +149,7 @@ describe('Retry loop on the embedded store', () => {
     expect(env.chat.replies(alertTs)).toHaveLength(3);
   });
 
-  it('matches the issue texts: next try 16:00 ET, recovered after 16 h 05 m when attempt 2 runs 5 min late', async () => {
+  it('shows the expected thread texts: next try 16:00 ET, recovered after 16 h 05 m when attempt 2 runs 5 min late', async () => {
     const { incidentId, alertTs } = await postedIncident(env.store, env.chat, env.clock.now());
     const scraper = new ScriptedScraper(env.warehouse, [6, 9]);
     const { deps } = taskDeps(scraper);
@@ -375,7 +375,7 @@ describe('Retry loop on the embedded store', () => {
   });
 });
 
-describe('Retry for processors (issue 10)', () => {
+describe('Retry for processors', () => {
   it('calls the processor service with the attempt number and recovers when the warehouse shows enough records', async () => {
     const finding = {
       ...gapFinding('upcoming_player_game_context', '2026-01-19'),

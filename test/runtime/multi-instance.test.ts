@@ -10,7 +10,7 @@ import type { DocumentStore } from '../../src/store/port.js';
 import { type FirestoreEmulator, startFirestoreEmulator } from '../support/firestore-emulator.js';
 
 /**
- * Issue 8: each (job, cron slot) runs exactly once however many instances are up. Three real OS processes
+ * Each (job, cron slot) runs exactly once however many instances are up. Three real OS processes
  * (test/runtime/lease-worker.ts) walk the same simulated day through the production scheduler and slot
  * leases against one Firestore emulator; their runs are counted in the emulator afterwards.
  */
