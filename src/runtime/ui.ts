@@ -1,4 +1,4 @@
-import { actionsSurface } from '../bot/actions.js';
+import { actionsSurface } from '../bot/actions/index.js';
 import { commandsSurface } from '../bot/commands.js';
 import { homeSurface } from '../bot/home.js';
 import { createDashboardData } from '../dashboard/data.js';

@@ -1,36 +1,16 @@
 // Action ids and button values are a wire format that outlives deploys: a message posted last week still
 // carries them. Every id is defined here once, carries its version, and every value is parsed with zod;
 // a forged, garbled or stale value comes back as a typed error for an ephemeral explanation, never a throw.
+//
+// A kind of button is declared once: its value schema in `actionValueSchema` and its label in
+// ACTION_LABELS (the compiler asks for one per kind); its handler goes in src/bot/actions/ (the compiler
+// asks for one per kind there too). Ids and patterns are derived from the kinds.
 import { z } from 'zod';
 import type { Action } from '../jobs/finding.js';
+import { SNOOZE_DURATIONS } from './snooze.js';
 
 export const WIRE_VERSION = 1;
 const PREFIX = `v${WIRE_VERSION}`;
-
-export const ACTION_KINDS = [
-  'retry',
-  'backfill',
-  'reset_breaker',
-  'ack',
-  'snooze',
-  'pause_autoheal',
-] as const;
-export type ActionKind = (typeof ACTION_KINDS)[number];
-
-/** Base action id of each interactive element; a message with several of one kind suffixes `.1`, `.2`… */
-export const ACTION_IDS: { readonly [K in ActionKind]: string } = {
-  retry: `${PREFIX}.retry`,
-  backfill: `${PREFIX}.backfill`,
-  reset_breaker: `${PREFIX}.reset_breaker`,
-  ack: `${PREFIX}.ack`,
-  snooze: `${PREFIX}.snooze`,
-  pause_autoheal: `${PREFIX}.pause_autoheal`,
-};
-
-/** Patterns for Bolt's `app.action(pattern, …)`: one listener per kind catches every suffix. */
-export const ACTION_ID_PATTERNS: { readonly [K in ActionKind]: RegExp } = Object.fromEntries(
-  ACTION_KINDS.map((k) => [k, new RegExp(`^${escapeRegExp(ACTION_IDS[k])}(\\.[a-z0-9]+)?$`)]),
-) as { [K in ActionKind]: RegExp };
 
 /** Any action id this bot ever emitted, of any version (an older version is answered as stale). */
 const ANY_ACTION_ID = /^v(\d+)\.([a-z_]+)(?:\.([a-z0-9]+))?$/;
@@ -74,9 +54,6 @@ const name = z.string().min(1).max(200);
 // Firestore document ids go up to 1500 bytes; incident ids derive from dedup keys, which have no tighter bound.
 const incidentId = z.string().min(1).max(1500);
 
-export const SNOOZE_DURATIONS = ['1h', '4h', 'tomorrow'] as const;
-export type SnoozeDuration = (typeof SNOOZE_DURATIONS)[number];
-
 const v = z.literal(WIRE_VERSION);
 export const actionValueSchema = z.discriminatedUnion('a', [
   z
@@ -116,6 +93,33 @@ export const actionValueSchema = z.discriminatedUnion('a', [
 ]);
 export type ActionValue = z.infer<typeof actionValueSchema>;
 
+/** Every kind of interactive element the alerts carry: the values' discriminator. */
+export type ActionKind = ActionValue['a'];
+
+/** What people see for each kind (buttons, audit lines, refusals). */
+export const ACTION_LABELS: { readonly [K in ActionKind]: string } = {
+  retry: 'Retry',
+  backfill: 'Backfill',
+  reset_breaker: 'Reset Breaker',
+  ack: 'Acknowledge',
+  snooze: 'Snooze',
+  pause_autoheal: 'Pause auto-heal',
+};
+
+export const ACTION_KINDS = Object.keys(ACTION_LABELS) as ActionKind[];
+
+export const isActionKind = (kind: string): kind is ActionKind => Object.hasOwn(ACTION_LABELS, kind);
+
+/** Base action id of each interactive element; a message with several of one kind suffixes `.1`, `.2`… */
+export const ACTION_IDS = Object.fromEntries(ACTION_KINDS.map((k) => [k, `${PREFIX}.${k}`])) as {
+  readonly [K in ActionKind]: string;
+};
+
+/** Patterns for Bolt's `app.action(pattern, …)`: each kind's id with any suffix. */
+export const ACTION_ID_PATTERNS = Object.fromEntries(
+  ACTION_KINDS.map((k) => [k, new RegExp(`^${escapeRegExp(ACTION_IDS[k])}(\\.[a-z0-9]+)?$`)]),
+) as { readonly [K in ActionKind]: RegExp };
+
 /** An action value before encoding: the version is added by `encodeActionValue`. */
 export type ActionPayload = ActionValue extends infer T ? (T extends unknown ? Omit<T, 'v'> : never) : never;
 
@@ -149,8 +153,8 @@ export function parseActionId(id: string): ParseResult<{ kind: ActionKind; suffi
   const m = ANY_ACTION_ID.exec(id);
   if (!m) return fail('unknown_action', `unknown action id ${JSON.stringify(id.slice(0, 80))}`);
   if (Number(m[1]) !== WIRE_VERSION) return fail('stale_version', `action id of version v${m[1]}`);
-  const kind = ACTION_KINDS.find((k) => k === m[2]);
-  if (!kind) return fail('unknown_action', `unknown action ${JSON.stringify(m[2])}`);
+  const kind = m[2];
+  if (!kind || !isActionKind(kind)) return fail('unknown_action', `unknown action ${JSON.stringify(m[2])}`);
   return { ok: true, value: { kind, suffix: m[3] } };
 }
 

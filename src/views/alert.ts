@@ -4,13 +4,12 @@ import type { ActionsBlockElement, KnownBlock, Overflow } from '@slack/types';
 import type { Action, FactValue } from '../jobs/finding.js';
 import type { Incident } from '../store/incidents.js';
 import {
+  ACTION_LABELS,
   type ActionPayload,
   actionId,
   encodeActionValue,
   MAX_OPTION_VALUE_CHARS,
   payloadOfAction,
-  SNOOZE_DURATIONS,
-  type SnoozeDuration,
 } from './action-ids.js';
 import {
   actionsBlocks,
@@ -36,6 +35,7 @@ import {
   summarizeList,
   truncate,
 } from './format.js';
+import { SNOOZE_DURATIONS, SNOOZES } from './snooze.js';
 import type { MessageView, RetryQueueRow, ViewContext } from './types.js';
 
 export type AlertState = 'open' | 'acknowledged' | 'snoozed' | 'resolved' | 'recovered' | 'exhausted';
@@ -60,12 +60,6 @@ const MAX_FACT_FIELDS = 20;
 const FACT_VALUE_CHARS = 300;
 /** Recovery buttons beyond this are left out (and said so): a message is for a person, not a list. */
 const MAX_RECOVERY_BUTTONS = 15;
-
-export const SNOOZE_LABELS: Record<SnoozeDuration, string> = {
-  '1h': 'Snooze 1 h',
-  '4h': 'Snooze 4 h',
-  tomorrow: 'Snooze until tomorrow 06:00 ET',
-};
 
 export function alertState(incident: Incident, now: Date, retry?: RetryQueueRow): AlertState {
   if (incident.status === 'resolved') return retry?.status === 'recovered' ? 'recovered' : 'resolved';
@@ -239,7 +233,7 @@ function actionBlocks(input: AlertInput, state: AlertState): KnownBlock[] {
   if (!incident.ack) {
     elements.push(
       button({
-        text: 'Acknowledge',
+        text: ACTION_LABELS.ack,
         actionId: actionId('ack'),
         value: encodeActionValue({ a: 'ack', incidentId: incident.id }).value,
         style: 'primary',
@@ -250,7 +244,7 @@ function actionBlocks(input: AlertInput, state: AlertState): KnownBlock[] {
   if (input.autoHealPolicy && !incident.auto_heal_paused && state !== 'exhausted') {
     elements.push(
       button({
-        text: 'Pause auto-heal',
+        text: ACTION_LABELS.pause_autoheal,
         actionId: actionId('pause_autoheal'),
         value: encodeActionValue({ a: 'pause_autoheal', incidentId: incident.id }).value,
       }),
@@ -271,13 +265,13 @@ function snoozeElements(incidentId: string): ActionsBlockElement[] {
     const overflow: Overflow = {
       type: 'overflow',
       action_id: actionId('snooze'),
-      options: values.map((v) => ({ text: plain(SNOOZE_LABELS[v.duration], 75), value: v.value })),
+      options: values.map((v) => ({ text: plain(SNOOZES[v.duration].label, 75), value: v.value })),
     };
     return [overflow];
   }
   return values.map((v, i) =>
     button({
-      text: SNOOZE_LABELS[v.duration],
+      text: SNOOZES[v.duration].label,
       actionId: actionId('snooze', i === 0 ? undefined : v.duration),
       value: v.value,
     }),
@@ -292,16 +286,17 @@ function tryEncode(incidentId: string, action: Action): ReturnType<typeof encode
   }
 }
 
+/** The kind's label, with what it acts on when a message carries several of that kind. */
 function buttonLabel(action: Action, many: boolean): string {
+  const label = ACTION_LABELS[action.kind];
+  if (!many) return label;
   switch (action.kind) {
     case 'retry':
-      return many ? `Retry ${action.scraper ?? action.processor} ${action.date}` : 'Retry';
+      return `${label} ${action.scraper ?? action.processor} ${action.date}`;
     case 'backfill':
-      return many ? `Backfill ${action.scraper}` : 'Backfill';
+      return `${label} ${action.scraper}`;
     case 'reset_breaker':
-      return many
-        ? `Reset Breaker ${action.processor ?? action.provider ?? action.breaker}`
-        : 'Reset Breaker';
+      return `${label} ${action.processor ?? action.provider ?? action.breaker}`;
   }
 }
 

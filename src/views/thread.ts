@@ -3,7 +3,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { AuditEntry } from '../store/audit.js';
 import type { Incident } from '../store/incidents.js';
-import type { ActionParseError } from './action-ids.js';
+import { ACTION_LABELS, type ActionParseError, isActionKind } from './action-ids.js';
 import { context, section } from './blocks.js';
 import {
   escapeMrkdwn,
@@ -248,15 +248,9 @@ export function auditReply(entry: AuditEntry, ctx: ViewContext): MessageView {
   }
 }
 
-const ACTION_NAMES: Record<string, string> = {
-  retry: 'Retry',
-  backfill: 'Backfill',
-  reset_breaker: 'Reset Breaker',
-  ack: 'Acknowledge',
-  snooze: 'Snooze',
-  pause_autoheal: 'Pause auto-heal',
-};
-const describeAction = (action: string) => ACTION_NAMES[action] ?? escapeMrkdwn(action);
+/** An audited action's label; an action no button has (stored by another version) shows as stored. */
+const describeAction = (action: string) =>
+  isActionKind(action) ? ACTION_LABELS[action] : escapeMrkdwn(action);
 
 /** Ephemeral answer to a non-operator pressing an operator-only button. */
 export function notAllowedEphemeral(input: {

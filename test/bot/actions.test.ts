@@ -2,7 +2,7 @@
 // Reset Breaker are refused to non-operators (audited, nothing else), operators go through the modals,
 // ack/snooze/pause change the incident, forged requests and forged values change nothing.
 import { afterEach, describe, expect, it } from 'vitest';
-import { actionsSurface } from '../../src/bot/actions.js';
+import { actionsSurface } from '../../src/bot/actions/index.js';
 import { etInstant } from '../../src/jobs/time.js';
 import { ephemeralsFor, modalStack, replies } from '../../src/sandbox/state.js';
 import * as audit from '../../src/store/audit.js';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { App, webApi } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { actionsSurface } from '../../src/bot/actions.js';
+import { actionsSurface } from '../../src/bot/actions/index.js';
 import { commandsSurface } from '../../src/bot/commands.js';
 import { homeSurface } from '../../src/bot/home.js';
 import type { Services } from '../../src/services.js';

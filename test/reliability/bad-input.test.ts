@@ -2,7 +2,7 @@
 // through the real Bolt app as Slack would. Each gets a clear ephemeral answer or a 4xx; no message is
 // posted to the channel, no task enqueued, no incident or audit entry changed, and the bot keeps serving.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionsSurface } from '../../src/bot/actions.js';
+import { actionsSurface } from '../../src/bot/actions/index.js';
 import { commandsSurface } from '../../src/bot/commands.js';
 import { ephemeralsFor } from '../../src/sandbox/state.js';
 import { AUDIT_LOG } from '../../src/store/audit.js';

@@ -1,0 +1,179 @@
+// What every button handler shares: the click as handlers see it, the answer to the clicker, the audit of
+// each click (shown in the incident's thread), the operator check of the destructive kinds, and the
+// incident changes Acknowledge / Snooze / Pause make.
+import type {
+  AllMiddlewareArgs,
+  RespondFn,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+  webApi,
+} from '@slack/bolt';
+import { replyInThread } from '../../recovery/thread.js';
+import type { Services } from '../../services.js';
+import * as audit from '../../store/audit.js';
+import * as incidents from '../../store/incidents.js';
+import type { ActionKind, ActionValue } from '../../views/action-ids.js';
+import type { SubmissionResult } from '../../views/modals.js';
+import { auditReply, notAllowedEphemeral } from '../../views/thread.js';
+
+/** One click as the handlers need it, whatever element (button, overflow) it came from. */
+export interface Click {
+  readonly user: string;
+  readonly actionId: string;
+  readonly value: string | undefined;
+  readonly actionTs: string;
+  readonly triggerId: string;
+}
+
+export interface Answer {
+  readonly text: string;
+  readonly blocks?: readonly unknown[];
+}
+
+export type Handler<K extends ActionKind> = (
+  deps: Services,
+  click: Click,
+  value: Extract<ActionValue, { a: K }>,
+  io: { client: webApi.WebClient },
+) => Promise<Answer | undefined>;
+
+export type ModalSubmission = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+export type SubmitModal = (deps: Services, submission: ModalSubmission) => Promise<void>;
+
+/** Audit a click once (Slack may redeliver it: the id is the click's own) and show it in the thread. */
+export async function auditClick(
+  deps: Services,
+  click: Click,
+  entry: Omit<audit.AuditEntry, 'who' | 'at'>,
+  inThread: boolean,
+): Promise<void> {
+  const id = `click:${click.user}:${click.actionTs}:${click.actionId}`;
+  const stored = await audit.append(deps.store, { ...entry, who: click.user, at: deps.clock.now() }, id);
+  if (!inThread || !entry.incident_id) return;
+  const view = auditReply(stored, { now: deps.clock.now(), fmt: deps.fmt });
+  await replyInThread(deps, entry.incident_id, `audit:${stored.id}`, view);
+}
+
+export async function refresh(deps: Services, incidentId: string): Promise<void> {
+  try {
+    await deps.incidentMessages.refresh(incidentId);
+  } catch (error) {
+    // The change is stored; the next run re-renders the alert anyway.
+    deps.log.warn('alert refresh failed', { incidentId, error: String(error) });
+  }
+}
+
+/** Answer the clicker through the click's response_url; a click in a view (no response_url) in the alert channel. */
+export async function answerClick(
+  deps: Services,
+  io: { respond: RespondFn | undefined; client: webApi.WebClient },
+  user: string,
+  answer: Answer,
+): Promise<void> {
+  if (!io.respond) {
+    await postEphemeral(deps, io.client, deps.routing.defaultChannel, user, answer);
+    return;
+  }
+  await io.respond({
+    response_type: 'ephemeral',
+    replace_original: false,
+    text: answer.text,
+    // biome-ignore lint/suspicious/noExplicitAny: Block Kit built and validated by src/views.
+    ...(answer.blocks ? { blocks: answer.blocks as any } : {}),
+  });
+}
+
+export async function postEphemeral(
+  deps: Services,
+  client: webApi.WebClient,
+  channel: string,
+  user: string,
+  answer: Answer,
+): Promise<void> {
+  try {
+    await client.chat.postEphemeral({
+      channel,
+      user,
+      text: answer.text,
+      // biome-ignore lint/suspicious/noExplicitAny: see answerClick()
+      ...(answer.blocks ? { blocks: answer.blocks as any } : {}),
+    });
+  } catch (error) {
+    deps.log.warn('ephemeral answer failed', { user, channel, error: String(error) });
+  }
+}
+
+/** An answer to someone who submitted a modal (no response_url): ephemeral in the incident's channel. */
+export async function tellUser(
+  deps: Services,
+  client: webApi.WebClient,
+  incidentId: string,
+  user: string,
+  answer: Answer,
+): Promise<void> {
+  const incident = await incidents.get(deps.store, incidentId);
+  await postEphemeral(deps, client, incident?.message?.channel ?? deps.routing.defaultChannel, user, answer);
+}
+
+/** Backfill and Reset Breaker: operators only; a refused click is audited and changes nothing else. */
+export async function refuseNonOperator(
+  deps: Services,
+  click: Click,
+  kind: 'backfill' | 'reset_breaker',
+  incidentId: string,
+): Promise<Answer | undefined> {
+  if (await deps.operators.isOperator(click.user)) return undefined;
+  await auditClick(
+    deps,
+    click,
+    { action: kind, target: null, incident_id: incidentId, outcome: 'denied', details: { step: 'click' } },
+    true,
+  );
+  deps.log.info('operator-only action refused', { user: click.user, action: kind, incidentId });
+  return notAllowedEphemeral({
+    action: kind,
+    ...(deps.operators.mentions.length ? { operators: deps.operators.mentions.join(' ') } : {}),
+  });
+}
+
+/** ack / snooze / pause: one incident change, audited and threaded, then the alert is re-rendered. */
+export async function changeIncident(
+  deps: Services,
+  click: Click,
+  kind: 'ack' | 'snooze' | 'pause_autoheal',
+  incidentId: string,
+  change: (incident: incidents.Incident) => incidents.IncidentPatch | undefined,
+  details: audit.AuditEntry['details'],
+  done: string,
+): Promise<Answer> {
+  const incident = await incidents.get(deps.store, incidentId);
+  const base = { action: kind, target: incidentId, incident_id: incident ? incidentId : null, details };
+  if (incident?.status !== 'open') {
+    await auditClick(deps, click, { ...base, outcome: 'ignored' }, false);
+    return { text: 'This incident is no longer open. Nothing was changed.' };
+  }
+  const patch = change(incident);
+  if (!patch) {
+    await auditClick(deps, click, { ...base, outcome: 'ignored' }, true);
+    return { text: 'Already done. Nothing was changed.' };
+  }
+  await incidents.update(deps.store, incidentId, patch);
+  await auditClick(deps, click, { ...base, outcome: 'ok' }, true);
+  await refresh(deps, incidentId);
+  return { text: done };
+}
+
+/**
+ * Refuse an unreadable submission in its ack, so the modal stays open: the form's own field errors, or one
+ * error on `blockId` when its hidden state (private_metadata) cannot be read. Nothing is changed either way.
+ */
+export function refuseSubmission(
+  ack: ModalSubmission['ack'],
+  read: Extract<SubmissionResult<unknown>, { ok: false }>,
+  blockId: string,
+): Promise<void> {
+  const errors =
+    'errors' in read ? read.errors : { [blockId]: 'This form could not be read. Nothing was changed.' };
+  return ack({ response_action: 'errors', errors });
+}
