@@ -115,7 +115,10 @@ export const ACTION_IDS = Object.fromEntries(ACTION_KINDS.map((k) => [k, `${PREF
   readonly [K in ActionKind]: string;
 };
 
-/** Patterns for Bolt's `app.action(pattern, …)`: each kind's id with any suffix. */
+/**
+ * Each kind's action ids, any suffix. One `app.action` listener (src/bot/actions/index.ts) takes every kind:
+ * it joins these patterns into one, then tells a click's kind by them.
+ */
 export const ACTION_ID_PATTERNS = Object.fromEntries(
   ACTION_KINDS.map((k) => [k, new RegExp(`^${escapeRegExp(ACTION_IDS[k])}(\\.[a-z0-9]+)?$`)]),
 ) as { readonly [K in ActionKind]: RegExp };
