@@ -77,6 +77,13 @@ export function parseCheckArgs(name: string, opts: { date?: string; at?: string 
   return { ok: true, checks, date, at };
 }
 
+/** The check names `<name>` accepts, with what each looks at, for `check --help`. */
+export function checksHelp(): string {
+  const width = Math.max(...ALL_CHECKS.map((c) => c.name.length));
+  const lines = ALL_CHECKS.map((c) => `  ${c.name.padEnd(width)}  ${c.description}`);
+  return `\nChecks (<name>, or all of them with 'all'):\n${lines.join('\n')}\n`;
+}
+
 const SEVERITY_ORDER = { critical: 0, error: 1, warning: 2, info: 3 } as const;
 
 /** Findings as an aligned plain-text table, worst first. */
@@ -101,6 +108,7 @@ export function registerCheckCommand(program: Command, deps: CheckCommandDeps): 
     .option('--at <ISO-TIME>', 'the current time to check as of (default: now, or 12:00 ET of a past --date)')
     .option('--db <PATH>', 'use the embedded DuckDB warehouse at PATH')
     .option('--json', 'print the findings as a JSON array')
+    .addHelpText('after', checksHelp)
     .configureOutput({
       writeOut: (s) => void deps.stdout.write(s),
       writeErr: (s) => void deps.stderr.write(s),

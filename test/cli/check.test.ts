@@ -160,6 +160,13 @@ describe('shotclock check', () => {
     expect(r.state.closed).toBe(true);
   });
 
+  it('--help lists every check name with what it looks at', async () => {
+    const r = await run(['--help']);
+    expect(r.out).toMatch(/Checks \(<name>, or all of them with 'all'\):/);
+    const listed = r.out.split('\n').map((line) => line.trim().split(/\s{2,}/));
+    for (const c of ALL_CHECKS) expect(listed).toContainEqual([c.name, c.description]);
+  });
+
   it('lists every registered check in the unknown-name message', async () => {
     const r = await run(['scraper-gaps', '--date', '2026-01-18']);
     for (const c of ALL_CHECKS) expect(r.err).toContain(c.name);
