@@ -1,5 +1,5 @@
 import type { Params, QueryDef } from '../warehouse/port.js';
-import type { Finding } from './finding.js';
+import { boundTitle, type Finding } from './finding.js';
 import type { Thresholds } from './thresholds.js';
 
 /** What every check is evaluated against: the pipeline date (ET), the current time and the thresholds. */
@@ -22,7 +22,14 @@ export interface Check<Row = unknown> {
   evaluate(rows: readonly Row[], ctx: CheckContext): Finding[];
 }
 
-/** Identity helper that keeps each check's row type while the registry holds `Check<unknown>`. */
+/**
+ * Keeps each check's row type while the registry holds `Check<unknown>`, and bounds every finding's title
+ * (findingKey bounds the keys): a check puts names from the warehouse into its titles, and a 10 kB scraper
+ * name must still make a one-line alert.
+ */
 export function defineCheck<Row>(check: Check<Row>): Check<Row> {
-  return check;
+  return {
+    ...check,
+    evaluate: (rows, ctx) => check.evaluate(rows, ctx).map((f) => ({ ...f, title: boundTitle(f.title) })),
+  };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
@@ -62,7 +63,29 @@ export const findingSchema = z.object({
 });
 export type Finding = z.infer<typeof findingSchema>;
 
-/** Build a dedup key from the check and the subject's parts: `check:part1:part2`. */
+/**
+ * Longest subject part a key keeps as is. Names come from the warehouse (a scraper's name is whatever a row
+ * says), and the key becomes a document id and a Slack block id: a longer part keeps its start and a hash
+ * of the whole, so the key stays bounded and still maps the same problem to the same key.
+ */
+export const KEY_PART_MAX = 80;
+/** Longest title; the facts still carry the full names. */
+export const TITLE_MAX = 200;
+
+function boundKeyPart(part: string): string {
+  if (part.length <= KEY_PART_MAX) return part;
+  const hash = createHash('sha256').update(part).digest('hex').slice(0, 16);
+  return `${part.slice(0, KEY_PART_MAX - hash.length - 1)}~${hash}`;
+}
+
+/** Build a dedup key from the check and the subject's parts: `check:part1:part2`, each part bounded. */
 export function findingKey(check: string, ...parts: (string | undefined)[]): string {
-  return [check, ...parts.filter((p): p is string => p !== undefined && p !== '')].join(':');
+  return [check, ...parts.filter((p): p is string => p !== undefined && p !== '').map(boundKeyPart)].join(
+    ':',
+  );
+}
+
+/** The title cut to TITLE_MAX characters (with an ellipsis) when a name in it is unreasonably long. */
+export function boundTitle(title: string): string {
+  return title.length <= TITLE_MAX ? title : `${title.slice(0, TITLE_MAX - 1)}…`;
 }
