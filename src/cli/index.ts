@@ -3,12 +3,13 @@ import { configFromEnv } from '../main.js';
 import { openDuckDbWarehouse } from '../warehouse/duckdb.js';
 import { registerCheckCommand } from './check.js';
 import { registerLoadCommand } from './load.js';
-import { createProgram } from './program.js';
+import { createProgram, exitOnBrokenPipe } from './program.js';
 import { registerSimCommand } from './sim.js';
 import { registerStartCommand } from './start.js';
 
 // Each subcommand lives in its own file under src/cli and registers itself here.
 const program = createProgram((code) => process.exit(code));
+exitOnBrokenPipe(process.stdout, (code) => process.exit(code));
 
 /** Config is read when a command needs it, so `--help` works in a half-configured shell. */
 function config() {

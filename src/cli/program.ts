@@ -15,3 +15,14 @@ export function createProgram(exit: (code: number) => never): Command {
       .exitOverride((err) => exit(exitCodeOf(err)))
   );
 }
+
+/**
+ * `shotclock … | head` closes the pipe while shotclock still writes: stop quietly with 0, as other
+ * command-line tools do, instead of crashing on EPIPE with a stack trace. Any other stream error still throws.
+ */
+export function exitOnBrokenPipe(stream: NodeJS.EventEmitter, exit: (code: number) => void): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    exit(0);
+  });
+}
