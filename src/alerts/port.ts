@@ -1,5 +1,5 @@
 // What the alert lifecycle needs from the outside: where alerts go and how an incident looks in Slack.
-// Built once by the runtime (src/alerts/incident-messages.ts on the pure views) and used by delivery,
+// Built once by the runtime (src/pipeline/incident-messages.ts on the pure views) and used by delivery,
 // recovery's task handlers and the buttons alike, so every edit of a message says the same thing.
 import type { Incident } from '../store/incidents.js';
 

@@ -1,5 +1,5 @@
-import { isSlackFailing, type SlackHealth } from '../pipeline/self-health.js';
 import type { ConfigOf, Services } from '../services.js';
+import { isSlackFailing, type SlackHealth } from './health.js';
 import type { ChatPort, OutgoingMessage, PostedMessage } from './port.js';
 
 /**

@@ -1,3 +1,4 @@
+import { isSlackFailing, type SlackFailureThresholds, type SlackHealth } from '../chat/health.js';
 import { longestInterval, previousSlot } from '../jobs/cron-slots.js';
 import { type Finding, findingKey, type Severity } from '../jobs/finding.js';
 import { formatDuration } from '../views/format.js';
@@ -12,23 +13,13 @@ export interface WatchedJob {
 }
 
 /** The Slack calls of this process, counted by the watching chat port. */
-export interface SlackHealth {
-  readonly consecutiveFailures: number;
-  /** The first failure of the current run of failures. */
-  readonly failingSince: Date | undefined;
-  readonly lastError: string | undefined;
-  readonly lastFailedCall: string | undefined;
-}
+export type { SlackHealth };
 
-export interface SelfHealthSettings {
+export interface SelfHealthSettings extends SlackFailureThresholds {
   /** A job is stale once it has not completed for this many times its interval (2). */
   readonly staleFactor: number;
   /** No stale-job finding this soon after the process started: its first slots have not come yet. */
   readonly startupGraceMs: number;
-  /** Slack is failing after this many failed calls in a row… */
-  readonly slackFailures: number;
-  /** …spread over at least this long (one burst of errors is not an outage). */
-  readonly slackFailureMs: number;
 }
 
 export interface SelfHealthInput {
@@ -45,18 +36,6 @@ const SLOT_GRACE_MS = 15 * 60_000;
 
 export const staleKey = (job: string) => findingKey(SELF_HEALTH_CHECK, 'stale', job);
 export const slackKey = findingKey(SELF_HEALTH_CHECK, 'slack');
-
-export function isSlackFailing(
-  slack: SlackHealth,
-  now: Date,
-  s: Pick<SelfHealthSettings, 'slackFailures' | 'slackFailureMs'>,
-): boolean {
-  return (
-    slack.consecutiveFailures >= s.slackFailures &&
-    slack.failingSince !== undefined &&
-    now.getTime() - slack.failingSince.getTime() >= s.slackFailureMs
-  );
-}
 
 interface Stale {
   readonly job: WatchedJob;

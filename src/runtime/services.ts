@@ -4,7 +4,6 @@
 // the start and listeners registered before the server listens hold the same objects.
 
 import type { App } from '@slack/bolt';
-import { createIncidentMessages } from '../alerts/incident-messages.js';
 import type { Routing } from '../alerts/port.js';
 import { createOperators } from '../bot/operators.js';
 import { SlackChat } from '../chat/slack.js';
@@ -12,6 +11,7 @@ import { WatchedChat } from '../chat/watched.js';
 import type { Config } from '../config.js';
 import type { DashboardData } from '../dashboard/port.js';
 import type { Logger } from '../log.js';
+import { createIncidentMessages } from '../pipeline/incident-messages.js';
 import { createWarehouseVerifier } from '../recovery/warehouse-verifier.js';
 import type { Services } from '../services.js';
 import type { TaskQueue } from '../tasks/port.js';

@@ -1,12 +1,12 @@
 // The watchdog end to end on the embedded Store: completions recorded per job, the self-health job's findings
 // delivered through the usual incident lifecycle to a fake Slack, and the Slack-down path's log lines.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createIncidentMessages } from '../../src/alerts/incident-messages.js';
 import type { OutgoingMessage, PostedMessage } from '../../src/chat/port.js';
 import { WatchedChat } from '../../src/chat/watched.js';
 import { ManualClock } from '../../src/clock.js';
 import { readConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { createIncidentMessages } from '../../src/pipeline/incident-messages.js';
 import { slackKey, staleKey } from '../../src/pipeline/self-health.js';
 import { runSelfHealth, type SelfHealthWatch } from '../../src/pipeline/self-health-job.js';
 import type { Services } from '../../src/services.js';

@@ -1,10 +1,11 @@
 // Slices of Services for tests: a logger that keeps its lines, the default configuration with sections
 // overridden, and the incident messages on a test's store.
-import { createIncidentMessages } from '../../src/alerts/incident-messages.js';
+
 import type { ChatPort } from '../../src/chat/port.js';
 import type { Clock } from '../../src/clock.js';
 import { type Config, readConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
+import { createIncidentMessages } from '../../src/pipeline/incident-messages.js';
 import type { AutoHealPolicy } from '../../src/recovery/policies.js';
 import type { DocumentStore } from '../../src/store/port.js';
 import { zonedFormatter } from '../../src/views/format.js';

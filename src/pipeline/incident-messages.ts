@@ -1,6 +1,7 @@
 // How incidents look in Slack, on the pure views: the alert (with its retry's state) and its lifecycle
 // thread replies, plus the two in-place edits made outside a check run (a click, a task callback).
 
+import type { IncidentMessages } from '../alerts/port.js';
 import { withLogContext } from '../log.js';
 import { coveringPolicy } from '../recovery/policies.js';
 import { scraperCheckOf } from '../recovery/warehouse-verifier.js';
@@ -13,7 +14,6 @@ import * as retryQueue from '../store/retry-queue.js';
 import { buildAlert } from '../views/alert.js';
 import { escapeMrkdwn, severityEmoji, severityLabel } from '../views/format.js';
 import { resolvedReply } from '../views/thread.js';
-import type { IncidentMessages } from './port.js';
 
 /** The retry item an incident's Retry button acts on, if it has one (its state shows on the alert). */
 export async function retryOf(store: DocumentStore, incident: Incident): Promise<RetryItem | undefined> {
