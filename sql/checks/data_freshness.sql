@@ -1,9 +1,10 @@
 -- data_freshness: when the first active prediction for @report_date was made (as of @now), and for each
--- critical phase 3 processor (the ones predictions read, docs/pipeline.md#phase-3-processors) its newest
+-- critical phase 3 processor (@critical_processors: the ones predictions read, docs/pipeline.md#phase-3-processors) its newest
 -- successful run that had completed by then, looking back to @phase3_since. No predictions yet: no rows.
 -- @param report_date DATE
 -- @param phase3_since DATE
 -- @param now TIMESTAMP
+-- @param critical_processors ARRAY<STRING>
 WITH first_prediction AS (
   SELECT MIN(created_at) AS first_prediction_at, COUNT(*) AS active_rows
   FROM nba_predictions.player_prop_predictions
@@ -12,8 +13,7 @@ WITH first_prediction AS (
     AND created_at <= @now
 ),
 critical AS (
-  SELECT 'upcoming_player_game_context' AS processor_name
-  UNION ALL SELECT 'upcoming_team_game_context'
+  SELECT processor_name FROM UNNEST(@critical_processors) AS processor_name
 ),
 last_success AS (
   SELECT

@@ -1,13 +1,15 @@
 -- phase3_completion: for each game date in [window_start, report_date], every phase 3 processor's runs as
 -- of @now (a run counts only once it had completed by then), plus when phase 4 first started for the date.
 -- Dates without games have no schedule rows and so produce no rows: nothing is expected of them.
--- The processor list and its tiers are the pipeline team's (PHASE3_TO_PHASE4_CONFIG,
+-- The processors and their tiers come as @critical_processors / @optional_processors (src/jobs/phase3.ts,
 -- docs/pipeline.md#phase-3-processors).
 -- Exhibition games (@exhibition_season_types: preseason, All-Star, Rising Stars) owe the pipeline nothing.
 -- @param window_start DATE
 -- @param report_date DATE
 -- @param now TIMESTAMP
 -- @param exhibition_season_types ARRAY<STRING>
+-- @param critical_processors ARRAY<STRING>
+-- @param optional_processors ARRAY<STRING>
 WITH game_dates AS (
   SELECT
     game_date,
@@ -20,11 +22,9 @@ WITH game_dates AS (
   GROUP BY game_date
 ),
 processors AS (
-  SELECT 'upcoming_player_game_context' AS processor_name, 'critical' AS tier
-  UNION ALL SELECT 'upcoming_team_game_context', 'critical'
-  UNION ALL SELECT 'player_game_summary', 'optional'
-  UNION ALL SELECT 'team_defense_game_summary', 'optional'
-  UNION ALL SELECT 'team_offense_game_summary', 'optional'
+  SELECT processor_name, 'critical' AS tier FROM UNNEST(@critical_processors) AS processor_name
+  UNION ALL
+  SELECT processor_name, 'optional' AS tier FROM UNNEST(@optional_processors) AS processor_name
 ),
 runs AS (
   SELECT

@@ -1,5 +1,6 @@
 // Pure decisions behind the dashboards: scraper and phase lights, coverage, the digest's missing list, the
 // 14-day gap trend, retry recovery by attempt, and what healed. src/dashboard/data.ts feeds them rows; no I/O here.
+import { PHASE3_CRITICAL } from '../jobs/phase3.js';
 import { expectedGapReason, type ScraperGapsRow } from '../jobs/scraper_gaps.js';
 import type { Thresholds } from '../jobs/thresholds.js';
 import { addDays } from '../jobs/time.js';
@@ -144,9 +145,6 @@ export interface ProcessorRunRow {
   readonly last_error: string | null;
 }
 
-/** Phase 3 processors predictions depend on (the critical tier, docs/pipeline.md#phase-3-processors). */
-export const CRITICAL_PHASE3 = ['upcoming_player_game_context', 'upcoming_team_game_context'] as const;
-
 const worse = (a: Light, b: Light): Light =>
   a === 'red' || b === 'red' ? 'red' : a === 'yellow' || b === 'yellow' ? 'yellow' : 'green';
 
@@ -251,7 +249,7 @@ export function pipelinePhases(input: PhaseInput): PhaseHealthRow[] {
     ...(rawNotes.length ? { note: rawNotes.join('; ') } : {}),
   };
 
-  const phase3 = processorPhase(3, 'analytics', runs, c.scheduled, off ? [] : CRITICAL_PHASE3);
+  const phase3 = processorPhase(3, 'analytics', runs, c.scheduled, off ? [] : PHASE3_CRITICAL);
   const phase4 = processorPhase(4, 'precompute', runs, c.scheduled, []);
 
   const p = input.predictions;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { type Finding, findingKey, type Severity } from './finding.js';
+import { PHASE3_CRITICAL } from './phase3.js';
 import { round } from './stats.js';
 import { addDays } from './time.js';
 
@@ -73,6 +74,7 @@ export const dataFreshnessCheck = defineCheck({
     report_date: ctx.date,
     phase3_since: addDays(ctx.date, -PHASE3_LOOKBACK_DAYS),
     now: ctx.now,
+    critical_processors: [...PHASE3_CRITICAL],
   }),
   evaluate: evaluateDataFreshness,
 });

@@ -3,6 +3,7 @@ import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { CONTEXTS_DUE_ET, dueOn, EXHIBITION_SEASON_TYPES, postGameDue } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
+import { phase3Params } from './phase3.js';
 import { addDays } from './time.js';
 
 const NAME = 'phase3_completion';
@@ -120,6 +121,7 @@ export const phase3CompletionCheck = defineCheck({
     report_date: ctx.date,
     now: ctx.now,
     exhibition_season_types: [...EXHIBITION_SEASON_TYPES],
+    ...phase3Params(),
   }),
   evaluate: evaluatePhase3Completion,
 });

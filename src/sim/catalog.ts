@@ -1,5 +1,6 @@
 // The pipeline's moving parts as the simulator models them: scrapers, workflows, processors, prediction
 // systems, proxies. Names are the pipeline team's (docs/pipeline.md), so checks and recovery see real names.
+import { PHASE3_CRITICAL, PHASE3_OPTIONAL } from '../jobs/phase3.js';
 
 export const SCRAPERS = [
   'bdl_box_scores',
@@ -69,13 +70,8 @@ export const WORKFLOWS: readonly WorkflowSpec[] = [
   { name: 'post_game_window_3', hours: [30], scrapers: POST_GAME_SCRAPERS, daily: false },
 ];
 
-/** Phase 3 processors: critical ones feed predictions; optional ones summarize finished games. */
-export const PHASE3_CRITICAL = ['upcoming_player_game_context', 'upcoming_team_game_context'] as const;
-export const PHASE3_OPTIONAL = [
-  'player_game_summary',
-  'team_defense_game_summary',
-  'team_offense_game_summary',
-] as const;
+/** Phase 3 processors: the pipeline's own list (src/jobs/phase3.ts), which the simulator runs. */
+export { PHASE3_CRITICAL, PHASE3_OPTIONAL };
 export const PHASE4 = [
   'player_daily_cache',
   'player_composite_factors',

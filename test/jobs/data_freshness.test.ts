@@ -81,6 +81,7 @@ describe('data_freshness evaluate', () => {
       report_date: '2026-01-18',
       phase3_since: '2026-01-15',
       now: ctx.now,
+      critical_processors: ['upcoming_player_game_context', 'upcoming_team_game_context'],
     });
   });
 });

@@ -157,6 +157,8 @@ describe('phase3_completion evaluate', () => {
       report_date: '2026-01-18',
       now: NOW,
       exhibition_season_types: ['Preseason', 'All-Star', 'Rising Stars'],
+      critical_processors: ['upcoming_player_game_context', 'upcoming_team_game_context'],
+      optional_processors: ['player_game_summary', 'team_defense_game_summary', 'team_offense_game_summary'],
     });
   });
 });

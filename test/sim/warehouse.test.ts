@@ -1,9 +1,11 @@
 // The default scenario's demo-week incidents, read back through the Warehouse port with the checks' own SQL.
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { phase3Params } from '../../src/jobs/phase3.js';
 import { simulate } from '../../src/sim/generate.js';
 import { loadScenario } from '../../src/sim/scenario.js';
 import { type DuckDbWarehouse, openDuckDbWarehouse } from '../../src/warehouse/duckdb.js';
@@ -72,7 +74,13 @@ describe('default scenario through the warehouse port', () => {
           })
           .loose(),
       ),
-      { window_start: '2026-01-17', report_date: '2026-01-18', now: NOW, exhibition_season_types: [] },
+      {
+        window_start: '2026-01-17',
+        report_date: '2026-01-18',
+        now: NOW,
+        exhibition_season_types: [],
+        ...phase3Params(),
+      },
     );
     const critical = rows.filter((r) => r.tier === 'critical');
     expect(critical.filter((r) => r.game_date === '2026-01-18').map((r) => r.successes)).toEqual([0, 0]);
