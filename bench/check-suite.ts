@@ -16,7 +16,7 @@ import { addDays, etInstant } from '../src/jobs/time.js';
 import { DEFAULT_SEED, loadScenario, loadSchedule, simulate } from '../src/sim/index.js';
 import { openDuckDbWarehouse } from '../src/warehouse/duckdb.js';
 import { paramDuckType, paramValue } from '../src/warehouse/duckdb-values.js';
-import type { TableRows } from '../src/warehouse/port.js';
+import type { Params, TableRows } from '../src/warehouse/port.js';
 import { rewriteForDuckDb } from '../src/warehouse/rewrite.js';
 import { loadSqlFile } from '../src/warehouse/sql-files.js';
 import { type BenchResult, fmt, log, median } from './lib.js';
@@ -58,7 +58,7 @@ async function runRaw(
   let rows = 0;
   for (const [i, check] of ALL_CHECKS.entries()) {
     const { sql, params: types } = prepared[i] as Prepared;
-    const values = check.params(ctx);
+    const values: Params = check.params(ctx);
     const statement = await connection.prepare(sql);
     for (let p = 1; p <= statement.parameterCount; p++) {
       const name = statement.parameterName(p);

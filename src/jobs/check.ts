@@ -1,4 +1,4 @@
-import type { Params, QueryDef } from '../warehouse/port.js';
+import type { QueryDef, SqlFile, SqlParams } from '../warehouse/port.js';
 import { boundTitle, type Finding } from './finding.js';
 import type { Thresholds } from './thresholds.js';
 
@@ -12,13 +12,14 @@ export interface CheckContext {
 
 /**
  * A check is one `sql/checks/<name>.sql` plus a pure evaluator. `params` maps the context to the
- * query's declared parameters; `evaluate` turns rows into findings with no I/O and no clock of its own.
+ * query's declared parameters (typed from the file's header); `evaluate` turns rows into findings with no
+ * I/O and no clock of its own.
  */
-export interface Check<Row = unknown> {
+export interface Check<Row = unknown, F extends SqlFile = SqlFile> {
   readonly name: string;
   readonly description: string;
-  readonly query: QueryDef<Row>;
-  params(ctx: CheckContext): Params;
+  readonly query: QueryDef<Row, F>;
+  params(ctx: CheckContext): SqlParams[F];
   evaluate(rows: readonly Row[], ctx: CheckContext): Finding[];
 }
 
@@ -27,7 +28,7 @@ export interface Check<Row = unknown> {
  * (findingKey bounds the keys): a check puts names from the warehouse into its titles, and a 10 kB scraper
  * name must still make a one-line alert.
  */
-export function defineCheck<Row>(check: Check<Row>): Check<Row> {
+export function defineCheck<Row, F extends SqlFile>(check: Check<Row, F>): Check<Row, F> {
   return {
     ...check,
     evaluate: (rows, ctx) => check.evaluate(rows, ctx).map((f) => ({ ...f, title: boundTitle(f.title) })),

@@ -6,6 +6,7 @@ import type { Services } from '../services.js';
 import * as audit from '../store/audit.js';
 import { breakerResetReply, notAllowedEphemeral } from '../views/thread.js';
 import type { MessageView } from '../views/types.js';
+import type { SqlParams } from '../warehouse/port.js';
 import { auditWho, type Requester } from './ports.js';
 import { type ReplyResult, replyInThread } from './thread.js';
 
@@ -39,13 +40,13 @@ export interface ResetBreakerResult {
   readonly ephemeral?: MessageView | { readonly text: string };
 }
 
+type ResetFile = typeof RESET_ENTITY_BREAKERS_SQL | typeof RESET_PROXY_BREAKER_SQL;
+
+/** One of the reset DML files with the parameters its header declares. */
+type ResetStatement = { [F in ResetFile]: { readonly file: F; readonly params: SqlParams[F] } }[ResetFile];
+
 type Plan =
-  | {
-      readonly ok: true;
-      readonly file: string;
-      readonly params: Record<string, string | Date | string[]>;
-      readonly target: string;
-    }
+  | ({ readonly ok: true; readonly target: string } & ResetStatement)
   | { readonly ok: false; readonly problem: string };
 
 /** What to execute for a breaker target (pure). */

@@ -4,10 +4,12 @@ import {
   type Params,
   type ParamType,
   type ParamValue,
+  type ParsedSqlFile,
   type QueryDef,
   type QueryOptions,
   type ScalarParamType,
   type SqlFile,
+  type SqlParams,
   type Warehouse,
   WarehouseError,
 } from './port.js';
@@ -87,7 +89,7 @@ export function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Ware
       ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
     });
 
-  const load = (name: string): SqlFile => {
+  const load = (name: string): ParsedSqlFile => {
     try {
       return loadSqlFile(name, sqlDir);
     } catch (cause) {
@@ -137,11 +139,19 @@ export function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Ware
 
   return {
     engine: 'bigquery',
-    async query<Row>(def: QueryDef<Row>, params: Params, queryOptions?: QueryOptions): Promise<Row[]> {
+    async query<Row, F extends SqlFile>(
+      def: QueryDef<Row, F>,
+      params: SqlParams[F],
+      queryOptions?: QueryOptions,
+    ): Promise<Row[]> {
       const { rows } = await run(def.file, params, queryOptions);
       return rows.map((raw, r) => validateRow(def, fromBigQuery(raw) as Record<string, unknown>, r));
     },
-    async execute(file: string, params: Params, queryOptions?: QueryOptions): Promise<number | null> {
+    async execute<F extends SqlFile>(
+      file: F,
+      params: SqlParams[F],
+      queryOptions?: QueryOptions,
+    ): Promise<number | null> {
       const { response } = await run(file, params, queryOptions);
       const affected = response?.numDmlAffectedRows;
       return affected === undefined ? null : Number(affected);

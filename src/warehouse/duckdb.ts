@@ -7,10 +7,12 @@ import { createSchema, insertTables } from './duckdb-write.js';
 import { checkParams } from './params.js';
 import {
   type Params,
+  type ParsedSqlFile,
   type QueryDef,
   type QueryOptions,
   type RowSink,
   type SqlFile,
+  type SqlParams,
   type Warehouse,
   WarehouseError,
   WarehouseNotFoundError,
@@ -101,8 +103,8 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
   }
 
   const rewritten = new Map<string, string>();
-  const load = (name: string): { file: SqlFile; sql: string } => {
-    let file: SqlFile;
+  const load = (name: string): { file: ParsedSqlFile; sql: string } => {
+    let file: ParsedSqlFile;
     try {
       file = loadSqlFile(name, sqlDir);
     } catch (cause) {
@@ -167,7 +169,11 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
   return {
     engine: 'duckdb',
     path,
-    async query<Row>(def: QueryDef<Row>, params: Params, options?: QueryOptions): Promise<Row[]> {
+    async query<Row, F extends SqlFile>(
+      def: QueryDef<Row, F>,
+      params: SqlParams[F],
+      options?: QueryOptions,
+    ): Promise<Row[]> {
       const reader = await run(def.file, params, options, (p) => p.runAndReadAll());
       const names = reader.columnNames();
       const types = reader.columnTypes();
@@ -179,7 +185,11 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
         return validateRow(def, row, r);
       });
     },
-    async execute(file: string, params: Params, options?: QueryOptions): Promise<number | null> {
+    async execute<F extends SqlFile>(
+      file: F,
+      params: SqlParams[F],
+      options?: QueryOptions,
+    ): Promise<number | null> {
       const result = await run(file, params, options, (p) => p.run());
       return result.rowsChanged;
     },

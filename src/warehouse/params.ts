@@ -2,8 +2,8 @@ import {
   type Params,
   type ParamType,
   type ParamValue,
+  type ParsedSqlFile,
   type ScalarParamType,
-  type SqlFile,
   WarehouseError,
 } from './port.js';
 
@@ -68,7 +68,7 @@ function valueError(type: ParamType, v: ParamValue): string | undefined {
  * Checks the caller's parameters against the file header's declarations, the same way for both engines:
  * a missing, undeclared or mistyped parameter is a WarehouseError naming the file and the parameter.
  */
-export function checkParams(file: SqlFile, params: Params): void {
+export function checkParams(file: ParsedSqlFile, params: Params): void {
   for (const [name, type] of Object.entries(file.params)) {
     if (!(name in params) || params[name] === undefined) {
       throw new WarehouseError(`${file.name}: missing parameter @${name} (${type})`, file.name);

@@ -1,4 +1,7 @@
 import type { z } from 'zod';
+import type { SqlFile, SqlParams } from './sql-types.generated.js';
+
+export type { SqlFile, SqlParams } from './sql-types.generated.js';
 
 /**
  * BigQuery parameter types a query may declare. Both adapters convert values the same way:
@@ -16,19 +19,23 @@ export type ParamValue =
   | Date
   | null
   | readonly (string | number | boolean | Date)[];
+/** Parameters of any file, as the adapters check them at run time; callers use `SqlParams[F]` instead. */
 export type Params = Record<string, ParamValue>;
 
 /** A parsed `.sql` file: its path relative to `sql/`, its text and the parameters its header declares. */
-export interface SqlFile {
+export interface ParsedSqlFile {
   /** e.g. `checks/scraper_gaps.sql` */
   readonly name: string;
   readonly text: string;
   readonly params: Readonly<Record<string, ParamType>>;
 }
 
-/** A query definition: a `.sql` file paired with the zod schema of one result row (pgtyped style). */
-export interface QueryDef<Row> {
-  readonly file: string;
+/**
+ * A query definition: a `.sql` file paired with the zod schema of one result row (pgtyped style). The file
+ * is one of the generated `SqlFile` names, so its parameters (`SqlParams[F]`) are checked at compile time.
+ */
+export interface QueryDef<Row, F extends SqlFile = SqlFile> {
+  readonly file: F;
   readonly row: z.ZodType<Row>;
 }
 
@@ -40,9 +47,13 @@ export interface QueryOptions {
 /** The Warehouse port: BigQuery in the cloud, DuckDB embedded. Rows are validated by the query's schema. */
 export interface Warehouse {
   readonly engine: 'bigquery' | 'duckdb';
-  query<Row>(def: QueryDef<Row>, params: Params, options?: QueryOptions): Promise<Row[]>;
+  query<Row, F extends SqlFile>(
+    def: QueryDef<Row, F>,
+    params: SqlParams[F],
+    options?: QueryOptions,
+  ): Promise<Row[]>;
   /** Run a DML statement (UPDATE/MERGE/INSERT) from a `.sql` file; returns affected rows when known. */
-  execute(file: string, params: Params, options?: QueryOptions): Promise<number | null>;
+  execute<F extends SqlFile>(file: F, params: SqlParams[F], options?: QueryOptions): Promise<number | null>;
   /** Cheap reachability probe for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -67,7 +78,7 @@ export class WarehouseNotFoundError extends WarehouseError {
   }
 }
 
-export function defineQuery<Row>(file: string, row: z.ZodType<Row>): QueryDef<Row> {
+export function defineQuery<Row, F extends SqlFile>(file: F, row: z.ZodType<Row>): QueryDef<Row, F> {
   return { file, row };
 }
 

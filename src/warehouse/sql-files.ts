@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type ParamType, SCALAR_PARAM_TYPES, type SqlFile } from './port.js';
+import { type ParamType, type ParsedSqlFile, SCALAR_PARAM_TYPES } from './port.js';
 
 /** The project's `sql/` directory, found relative to this module in both `src/` and `dist/`. */
 export const SQL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'sql');
@@ -23,7 +23,7 @@ function parseParamType(raw: string, where: string): ParamType {
   return (inner ? `ARRAY<${scalar}>` : scalar) as ParamType;
 }
 
-export function parseSqlFile(name: string, text: string): SqlFile {
+export function parseSqlFile(name: string, text: string): ParsedSqlFile {
   const params: Record<string, ParamType> = {};
   text.split('\n').forEach((line, i) => {
     const match = PARAM_LINE.exec(line.trim());
@@ -32,10 +32,10 @@ export function parseSqlFile(name: string, text: string): SqlFile {
   return { name, text, params };
 }
 
-const cache = new Map<string, SqlFile>();
+const cache = new Map<string, ParsedSqlFile>();
 
 /** Load `sql/<name>` once and keep it; files are part of the release, never edited at run time. */
-export function loadSqlFile(name: string, sqlDir = SQL_DIR): SqlFile {
+export function loadSqlFile(name: string, sqlDir = SQL_DIR): ParsedSqlFile {
   const key = `${sqlDir}\0${name}`;
   let file = cache.get(key);
   if (!file) {

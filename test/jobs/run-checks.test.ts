@@ -3,17 +3,25 @@ import { z } from 'zod';
 import { type Check, defineCheck } from '../../src/jobs/check.js';
 import { runChecks } from '../../src/jobs/run-checks.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
-import { defineQuery, type QueryDef, type Warehouse, WarehouseError } from '../../src/warehouse/port.js';
+import {
+  defineQuery,
+  type QueryDef,
+  type SqlFile,
+  type SqlParams,
+  type Warehouse,
+  WarehouseError,
+} from '../../src/warehouse/port.js';
 
 const ctx = { date: '2026-01-19', now: new Date('2026-01-19T17:00:00Z'), thresholds: DEFAULT_THRESHOLDS };
 const row = z.object({ n: z.number() });
 
+// Checks over files that do not exist, answered by name by the scripted warehouse: no generated types.
 function fakeCheck(name: string): Check<unknown> {
   return defineCheck({
     name,
     description: name,
-    query: defineQuery(`checks/${name}.sql`, row),
-    params: (c) => ({ report_date: c.date }),
+    query: defineQuery(`checks/${name}.sql` as SqlFile, row),
+    params: (c) => ({ report_date: c.date }) as SqlParams[SqlFile],
     evaluate: (rows) =>
       rows.map((r) => ({
         check: name,

@@ -27,6 +27,7 @@ const COPIED = [
   'tsconfig.json',
   'vitest.config.ts',
   'biome.json',
+  'scripts/sql-types.ts',
   'test/jobs/registry.test.ts',
   'test/jobs/pipeline-fixture.ts',
   'test/sql',
@@ -227,6 +228,7 @@ describe("README's recipes, applied to a copy of the repository", () => {
     for (const named of [
       'sql/checks/<name>.sql',
       '-- @param name TYPE',
+      'npm run sql-types',
       'src/jobs/<name>.ts',
       'defineCheck',
       'src/jobs/registry.ts',
@@ -250,6 +252,8 @@ describe("README's recipes, applied to a copy of the repository", () => {
 
   it('check, steps 1-2 without step 3: a query whose evaluator is not registered fails the registry test', async () => {
     write(`sql/checks/${CHECK}.sql`, CHECK_SQL);
+    const types = await run('npm', ['run', 'sql-types']);
+    expect(types.code, types.out).toBe(0);
     write(`src/jobs/${CHECK}.ts`, CHECK_TS);
     const { code, out } = await vitest('test/jobs/registry.test.ts');
     expect(code, unlessPassed(out)).not.toBe(0);

@@ -4,7 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SqlFile } from '../../src/warehouse/port.js';
+import type { ParsedSqlFile } from '../../src/warehouse/port.js';
 import { loadSchema } from '../../src/warehouse/schema.js';
 import { listSqlFiles, loadSqlFile } from '../../src/warehouse/sql-files.js';
 import { describeFailure, startZetaSql, type ZetaSql } from '../support/zetasql.js';
@@ -42,7 +42,7 @@ afterAll(async () => {
   await zeta?.stop();
 });
 
-async function expectAnalyzes(path: string, file: SqlFile): Promise<void> {
+async function expectAnalyzes(path: string, file: ParsedSqlFile): Promise<void> {
   if (!zeta) throw new Error('ZetaSQL server did not start (see the beforeAll error)');
   const analysis = await zeta.analyze(file);
   if (!analysis.ok) expect.fail(describeFailure(path, analysis));

@@ -10,7 +10,7 @@ import type { LanguageOptionsProto } from '@fivetrandevelopers/zetasql/lib/types
 import type { SimpleCatalogProto } from '@fivetrandevelopers/zetasql/lib/types/zetasql/SimpleCatalogProto.js';
 import type { TypeKind } from '@fivetrandevelopers/zetasql/lib/types/zetasql/TypeKind.js';
 import type { TypeProto } from '@fivetrandevelopers/zetasql/lib/types/zetasql/TypeProto.js';
-import type { ParamType, ScalarParamType, SqlFile } from '../../src/warehouse/port.js';
+import type { ParamType, ParsedSqlFile, ScalarParamType } from '../../src/warehouse/port.js';
 import type { ColumnType, TableSchema } from '../../src/warehouse/schema.js';
 
 // The language features BigQuery enables (after GoogleCloudPlatform/zetasql-toolkit's BigQueryLanguageOptions,
@@ -138,7 +138,7 @@ export function parseAnalyzerError(details: string): Analysis {
 
 export interface ZetaSql {
   readonly port: number;
-  analyze(file: SqlFile): Promise<Analysis>;
+  analyze(file: ParsedSqlFile): Promise<Analysis>;
   stop(): Promise<void>;
 }
 
@@ -156,7 +156,7 @@ export async function startZetaSql(tables: readonly TableSchema[]): Promise<Zeta
   try {
     const registered = await client.registerCatalog({ simpleCatalog: buildCatalog(tables) });
     if (!registered) throw new Error('ZetaSQL registerCatalog returned nothing');
-    const analyze = async (file: SqlFile): Promise<Analysis> => {
+    const analyze = async (file: ParsedSqlFile): Promise<Analysis> => {
       try {
         const response = await client.analyze({
           registeredCatalogId: registered.registeredId,

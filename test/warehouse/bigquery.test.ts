@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createBigQueryWarehouse } from '../../src/warehouse/bigquery.js';
-import { defineQuery, type Warehouse, WarehouseError } from '../../src/warehouse/port.js';
+import { type Warehouse, WarehouseError } from '../../src/warehouse/port.js';
 import { type BigQueryDouble, startBigQueryDouble } from '../support/bigquery-double.js';
+import { fixtureQuery, type Untyped, untyped } from '../support/untyped-warehouse.js';
 
 const sqlDir = mkdtempSync(join(tmpdir(), 'shotclock-bq-'));
 const QUERY_TEXT = `-- @param since DATE
@@ -21,18 +22,20 @@ WHERE target_date >= @since AND started_at <= @now AND scraper_name IN UNNEST(@s
 LIMIT @limit`;
 
 let double: BigQueryDouble;
-let warehouse: Warehouse;
+let warehouse: Untyped<Warehouse>;
 beforeAll(async () => {
   mkdirSync(join(sqlDir, 'test'));
   writeFileSync(join(sqlDir, 'test', 'events.sql'), QUERY_TEXT);
   writeFileSync(join(sqlDir, 'test', 'mark.sql'), '-- @param id STRING\nUPDATE t.x SET a = 1 WHERE id = @id');
   double = await startBigQueryDouble();
-  warehouse = createBigQueryWarehouse({
-    projectId: 'p1',
-    location: 'US',
-    apiEndpoint: double.endpoint,
-    sqlDir,
-  });
+  warehouse = untyped(
+    createBigQueryWarehouse({
+      projectId: 'p1',
+      location: 'US',
+      apiEndpoint: double.endpoint,
+      sqlDir,
+    }),
+  );
 });
 afterAll(async () => {
   await double.close();
@@ -43,7 +46,7 @@ beforeEach(() => {
 });
 
 const Row = z.object({ event_id: z.string(), target_date: z.string(), started_at: z.date() });
-const events = defineQuery('test/events.sql', Row);
+const events = fixtureQuery('test/events.sql', Row);
 const params = {
   since: '2026-01-01',
   now: new Date('2026-01-11T06:30:00.123Z'),
@@ -133,7 +136,7 @@ describe('createBigQueryWarehouse (against a local jobs.query double)', () => {
       ok: z.boolean(),
       missing: z.date().nullable(),
     });
-    const rows = await warehouse.query(defineQuery('test/events.sql', Wide), params);
+    const rows = await warehouse.query(fixtureQuery('test/events.sql', Wide), params);
     expect(rows).toEqual([
       {
         event_id: 'e1',

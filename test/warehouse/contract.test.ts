@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createBigQueryWarehouse } from '../../src/warehouse/bigquery.js';
 import { openDuckDbWarehouse } from '../../src/warehouse/duckdb.js';
-import { defineQuery, type Warehouse, WarehouseError } from '../../src/warehouse/port.js';
+import { type Warehouse, WarehouseError } from '../../src/warehouse/port.js';
 import { type ColumnType, loadSchema } from '../../src/warehouse/schema.js';
 import { SQL_DIR } from '../../src/warehouse/sql-files.js';
 import { type BigQueryDouble, startBigQueryDouble } from '../support/bigquery-double.js';
+import { fixtureQuery, type Untyped, untyped } from '../support/untyped-warehouse.js';
 
 const root = mkdtempSync(join(tmpdir(), 'shotclock-contract-'));
 const sqlDir = join(root, 'sql');
@@ -52,7 +53,7 @@ const EventRow = z.object({
   is_recovered: z.boolean().nullable(),
   error_details: z.unknown(),
 });
-const events = defineQuery('contract/events.sql', EventRow);
+const events = fixtureQuery('contract/events.sql', EventRow);
 const params = { since: '2026-01-01', until: new Date('2026-02-01T00:00:00Z') };
 
 // What both engines must return, in the port's JS types.
@@ -78,7 +79,7 @@ const EXPECTED = [
 ];
 
 interface Harness {
-  readonly warehouse: Warehouse;
+  readonly warehouse: Untyped<Warehouse>;
   /** Make `rows` of nba_monitoring.scrape_events what the next query sees. */
   given(rows: readonly Record<string, unknown>[]): Promise<void>;
   /** Make the next DML report `n` affected rows (DuckDB: a no-op, its count is real). */
@@ -100,7 +101,7 @@ function wire(type: ColumnType, v: unknown): string | null {
 async function duckDbHarness(): Promise<Harness> {
   const warehouse = await openDuckDbWarehouse({ path: join(root, 'duck', 'w.duckdb'), sqlDir });
   return {
-    warehouse,
+    warehouse: untyped(warehouse),
     async given(rows) {
       const c = await warehouse.connect();
       await c.run('DELETE FROM nba_monitoring.scrape_events');
@@ -124,7 +125,7 @@ async function bigQueryHarness(): Promise<Harness & { double: BigQueryDouble }> 
   });
   return {
     double,
-    warehouse,
+    warehouse: untyped(warehouse),
     async given(rows) {
       double.respond({
         fields: COLUMNS.map((name) => ({ name, type: typeOf(name) === 'BOOL' ? 'BOOLEAN' : typeOf(name) })),
@@ -176,7 +177,7 @@ describe.each([
 
   it('rejects a row that does not match the zod schema, naming file, row and column', async () => {
     await h.given(EXPECTED);
-    const strict = defineQuery('contract/events.sql', EventRow.extend({ records_expected: z.number() }));
+    const strict = fixtureQuery('contract/events.sql', EventRow.extend({ records_expected: z.number() }));
     const error = await h.warehouse.query(strict, params).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WarehouseError);
     expect((error as Error).message).toMatch(/^contract\/events\.sql: row 2, column records_expected: /);

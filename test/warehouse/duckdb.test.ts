@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type DuckDbWarehouse, openDuckDbWarehouse } from '../../src/warehouse/duckdb.js';
-import { defineQuery, WarehouseError } from '../../src/warehouse/port.js';
+import { WarehouseError } from '../../src/warehouse/port.js';
 import { loadSchema } from '../../src/warehouse/schema.js';
 import { SQL_DIR } from '../../src/warehouse/sql-files.js';
+import { fixtureQuery, untyped } from '../support/untyped-warehouse.js';
 
 const root = mkdtempSync(join(tmpdir(), 'shotclock-duckdb-'));
 const sqlDir = join(root, 'sql');
@@ -64,7 +65,7 @@ const Event = z.object({
   age_minutes: z.number(),
   total: z.number(),
 });
-const events = defineQuery('test/events.sql', Event);
+const events = fixtureQuery('test/events.sql', Event);
 const params = { since: '2026-01-01', now: new Date('2026-01-11T06:30:00Z'), scrapers: ['bdl_box_scores'] };
 
 let warehouse: DuckDbWarehouse | undefined;
@@ -74,7 +75,7 @@ afterEach(async () => {
 });
 const open = async (name: string) => {
   warehouse = await openDuckDbWarehouse({ path: join(root, name, 'w.duckdb'), sqlDir });
-  return warehouse;
+  return untyped(warehouse);
 };
 
 describe('openDuckDbWarehouse', () => {
@@ -96,7 +97,7 @@ describe('openDuckDbWarehouse', () => {
     const order = await c.runAndReadAll('SELECT x FROM (VALUES (1), (NULL)) AS t(x) ORDER BY x');
     expect(order.getRows().map((r) => r[0])).toEqual([null, 1]);
     c.closeSync();
-    expect(await warehouse.query(events, params)).toHaveLength(1);
+    expect(await untyped(warehouse).query(events, params)).toHaveLength(1);
   });
 
   it('refuses to open a file this process already has open', async () => {
@@ -159,7 +160,7 @@ describe('openDuckDbWarehouse', () => {
   it('names the file and the column when a row does not match the schema', async () => {
     const w = await open('zod');
     await w.insertRows({ 'nba_monitoring.scrape_events': [event('e1')] });
-    const wrong = defineQuery('test/events.sql', Event.extend({ target_date: z.date() }));
+    const wrong = fixtureQuery('test/events.sql', Event.extend({ target_date: z.date() }));
     const error = await w.query(wrong, params).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WarehouseError);
     expect((error as Error).message).toMatch(/test\/events\.sql: row 1, column target_date/);
@@ -167,7 +168,7 @@ describe('openDuckDbWarehouse', () => {
 
   it('interrupts a query that exceeds timeoutMs', async () => {
     const w = await open('timeout');
-    const slow = defineQuery('test/slow.sql', z.object({ c: z.number() }));
+    const slow = fixtureQuery('test/slow.sql', z.object({ c: z.number() }));
     const started = Date.now();
     await expect(w.query(slow, { n: 1_000_000 }, { timeoutMs: 100 })).rejects.toThrow(
       /timed out after 100 ms/,
@@ -209,7 +210,7 @@ describe('openDuckDbWarehouse', () => {
     const perSecond = n / ((performance.now() - started) / 1000);
     console.log(`insertRows: ${Math.round(perSecond)} rows/s`);
     expect(perSecond).toBeGreaterThan(50_000); // the target is >200k on an idle machine; tests share 2 cores
-    const count = defineQuery('test/events.sql', Event);
+    const count = fixtureQuery('test/events.sql', Event);
     expect(await w.query(count, params)).toHaveLength(n);
   });
 });
