@@ -29,7 +29,10 @@ export interface CheckCommandDeps {
   readonly timeoutMs?: number;
 }
 
-const dataWindowQuery = defineQuery('status/data_window.sql', z.object({ rows_in_window: z.number().int() }));
+export const dataWindowQuery = defineQuery(
+  'status/data_window.sql',
+  z.object({ rows_in_window: z.number().int() }),
+);
 
 /** The first date any check looks at for `date`: the longest lookback among them. */
 export function dataWindowStart(date: string, t: Thresholds): string {

@@ -36,7 +36,7 @@ const RECOVERY_DAYS = 30;
 /** Retry items read for recovery-by-attempt: a month of retries is far below this. */
 const FINISHED_ITEMS_LIMIT = 1000;
 
-const scrapersQuery = defineQuery(
+export const scrapersQuery = defineQuery(
   'status/scrapers.sql',
   z.object({
     scraper_name: z.string(),
@@ -51,7 +51,7 @@ const scrapersQuery = defineQuery(
   }),
 );
 
-const coverageQuery = defineQuery(
+export const coverageQuery = defineQuery(
   'status/game_coverage.sql',
   z.object({
     game_date: z.string(),
@@ -66,7 +66,7 @@ const coverageQuery = defineQuery(
   }),
 );
 
-const runsQuery = defineQuery(
+export const runsQuery = defineQuery(
   'status/pipeline_runs.sql',
   z.object({
     processor_name: z.string(),
@@ -80,13 +80,13 @@ const runsQuery = defineQuery(
   }),
 );
 
-const predictionsQuery = defineQuery(
+export const predictionsQuery = defineQuery(
   'status/predictions.sql',
   z.object({ predictions: z.number().int(), active_rows: z.number().int(), graded: z.number().int() }),
 );
 
 // The circuit_breakers check's own query (same rules for what counts as active), with the notes it carries.
-const entityBreakersQuery = defineQuery(
+export const entityBreakersQuery = defineQuery(
   'checks/circuit_breakers.sql',
   z.object({
     processor_name: z.string(),

@@ -7,13 +7,13 @@ import { defineQuery, type Warehouse } from '../warehouse/port.js';
 import type { RecoveryKind, RecoveryVerifier, Verification } from './ports.js';
 
 const gamesRow = z.object({ received: z.number(), expected: z.number() });
-const BDL_GAMES = defineQuery('recovery/verify_bdl_games.sql', gamesRow);
-const GAMEBOOK_GAMES = defineQuery('recovery/verify_gamebook_games.sql', gamesRow);
-const SCRAPER_RUN = defineQuery(
+export const BDL_GAMES = defineQuery('recovery/verify_bdl_games.sql', gamesRow);
+export const GAMEBOOK_GAMES = defineQuery('recovery/verify_gamebook_games.sql', gamesRow);
+export const SCRAPER_RUN = defineQuery(
   'recovery/verify_scraper_run.sql',
   z.object({ status: z.string(), records_scraped: z.number().nullable() }),
 );
-const PROCESSOR_RUN = defineQuery(
+export const PROCESSOR_RUN = defineQuery(
   'recovery/verify_processor_run.sql',
   z.object({
     status: z.string(),

@@ -8,7 +8,7 @@ import { ZetaSQLClient } from '@fivetrandevelopers/zetasql';
 import type { LanguageFeature } from '@fivetrandevelopers/zetasql/lib/types/zetasql/LanguageFeature.js';
 import type { LanguageOptionsProto } from '@fivetrandevelopers/zetasql/lib/types/zetasql/LanguageOptionsProto.js';
 import type { SimpleCatalogProto } from '@fivetrandevelopers/zetasql/lib/types/zetasql/SimpleCatalogProto.js';
-import type { TypeKind } from '@fivetrandevelopers/zetasql/lib/types/zetasql/TypeKind.js';
+import { TypeKind } from '@fivetrandevelopers/zetasql/lib/types/zetasql/TypeKind.js';
 import type { TypeProto } from '@fivetrandevelopers/zetasql/lib/types/zetasql/TypeProto.js';
 import type { ParamType, ParsedSqlFile, ScalarParamType } from '../../src/warehouse/port.js';
 import type { ColumnType, TableSchema } from '../../src/warehouse/schema.js';
@@ -100,6 +100,22 @@ export function toTypeProto(type: ColumnType | ParamType): TypeProto {
   return { typeKind: TYPE_KINDS[type as ColumnType] };
 }
 
+/**
+ * A resolved type as BigQuery spells it: ZetaSQL's TYPE_DOUBLE is FLOAT64, arrays show their element. Responses
+ * carry the kind as its enum number.
+ */
+export function typeName(type: TypeProto | null): string {
+  const raw = type?.typeKind;
+  const kind =
+    typeof raw === 'number'
+      ? Object.keys(TypeKind).find((k) => TypeKind[k as keyof typeof TypeKind] === raw)
+      : raw;
+  if (!type || !kind) return 'UNKNOWN';
+  if (kind === 'TYPE_ARRAY') return `ARRAY<${typeName(type.arrayType?.elementType ?? null)}>`;
+  const name = kind.replace(/^TYPE_/, '');
+  return name === 'DOUBLE' ? 'FLOAT64' : name;
+}
+
 /** One nested catalog per dataset, so `dataset.table` resolves exactly as in BigQuery's default project. */
 export function buildCatalog(tables: readonly TableSchema[]): SimpleCatalogProto {
   const datasets = new Map<string, TableSchema[]>();
@@ -118,8 +134,19 @@ export function buildCatalog(tables: readonly TableSchema[]): SimpleCatalogProto
   };
 }
 
+/** A query's output column: its name and its type as BigQuery spells it (`INT64`, `ARRAY<STRING>`, ...). */
+export interface OutputColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
 export type Analysis =
-  | { readonly ok: true; readonly statement: string }
+  | {
+      readonly ok: true;
+      readonly statement: string;
+      /** The output columns, in order, when the statement is a query (not DML or DDL). */
+      readonly columns?: readonly OutputColumn[];
+    }
   | { readonly ok: false; readonly message: string; readonly line?: number; readonly column?: number };
 
 /** `path:line:column: error` plus ZetaSQL's caret excerpt, so an editor can jump to the mistake. */
@@ -173,7 +200,10 @@ export async function startZetaSql(tables: readonly TableSchema[]): Promise<Zeta
         });
         const statement = response?.resolvedStatement?.node;
         if (!statement) throw new Error(`ZetaSQL returned no resolved statement for ${file.name}`);
-        return { ok: true, statement };
+        const output = response.resolvedStatement?.resolvedQueryStmtNode?.outputColumnList;
+        if (!output) return { ok: true, statement };
+        const columns = output.map((c) => ({ name: c.name, type: typeName(c.column?.type ?? null) }));
+        return { ok: true, statement, columns };
       } catch (error) {
         const { code, details } = error as { code?: number; details?: string };
         if (code !== undefined && ANALYSIS_ERROR_CODES.has(code) && details)
