@@ -1,10 +1,11 @@
 import type { Server } from 'node:http';
-import { App, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, type Logger as SlackLogger } from '@slack/bolt';
 import { SAFE_CLIENT_OPTIONS } from '../chat/slack.js';
 import type { Logger } from '../log.js';
 import { afterAck } from './after-ack.js';
 import { type HttpRoute, toBoltRoute } from './http.js';
 import { slackLogContext, traceRequests } from './request-context.js';
+import { guardSlackRequests } from './request-guard.js';
 
 /** A Slack surface (commands, actions, home, …) registers its listeners on the app. */
 export type Surface = (app: App) => void;
@@ -28,6 +29,11 @@ export interface BoltOptions {
   /** The GCP project, so request lines carry Cloud Logging's trace field; a correlation id otherwise. */
   readonly traceProject?: string;
   readonly log: Logger;
+  /**
+   * Wall-clock milliseconds for Slack's request timestamps (default Date.now): Slack signs with real time,
+   * so this is never the demo's accelerated clock.
+   */
+  readonly wallClock?: () => number;
 }
 
 function slackLogger(log: Logger): SlackLogger {
@@ -48,7 +54,8 @@ function slackLogger(log: Logger): SlackLogger {
 
 /**
  * One Bolt app for both transports with the same listeners: HTTP (Cloud Run; Bolt checks each request's
- * signature and rejects forged or stale ones with 401) or Socket Mode (self-hosted behind a firewall).
+ * signature and rejects forged or stale ones with 401, and request-guard.ts in front of it refuses future
+ * timestamps, replays and malformed interactions) or Socket Mode (self-hosted behind a firewall).
  * The bot's own routes (/healthz, /readyz, /tasks/*) are served by the same HTTP server either way.
  */
 export function createBoltApp(options: BoltOptions): App {
@@ -78,9 +85,7 @@ export function createBoltApp(options: BoltOptions): App {
         })
       : new App({
           token: options.botToken,
-          signingSecret: options.signingSecret ?? '',
-          customRoutes,
-          processBeforeResponse: options.processBeforeResponse ?? false,
+          receiver: guardedReceiver(options, customRoutes, logger),
           clientOptions,
           logger,
           convoStore: false,
@@ -93,6 +98,31 @@ export function createBoltApp(options: BoltOptions): App {
   slackLogContext(app);
   for (const surface of options.surfaces) surface(app);
   return app;
+}
+
+const SLACK_ENDPOINT = '/slack/events';
+
+/** Bolt's HTTP receiver (as App would build it) with the request guard in front of its listener. */
+function guardedReceiver(
+  options: BoltOptions,
+  customRoutes: ReturnType<typeof toBoltRoute>[],
+  logger: SlackLogger,
+): HTTPReceiver {
+  const signingSecret = options.signingSecret ?? '';
+  const receiver = new HTTPReceiver({
+    signingSecret,
+    endpoints: [SLACK_ENDPOINT],
+    customRoutes,
+    processBeforeResponse: options.processBeforeResponse ?? false,
+    logger,
+  });
+  receiver.requestListener = guardSlackRequests(receiver.requestListener, {
+    signingSecret,
+    endpoints: [SLACK_ENDPOINT],
+    now: options.wallClock ?? Date.now,
+    log: options.log,
+  });
+  return receiver;
 }
 
 /** Start listening; returns the HTTP server (its address tells the bound port when port is 0). */

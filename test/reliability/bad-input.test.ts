@@ -79,11 +79,15 @@ describe('bad input', () => {
   it('interactive payloads: garbled, forged and malformed ones are refused and change nothing', async () => {
     const before = await snapshot();
     const url = h.eventsUrl;
-    const blockActions = (actionId: string, value: unknown) =>
+    const blockActions = (
+      actionId: string,
+      value: unknown,
+      user: unknown = { id: BOB, username: 'bob', team_id: 'T1' },
+    ) =>
       `payload=${encodeURIComponent(
         JSON.stringify({
           type: 'block_actions',
-          user: { id: BOB, username: 'bob', team_id: 'T1' },
+          user,
           team: { id: 'T1', domain: 'demo' },
           api_app_id: 'A0SHOTCLOCK',
           token: 'legacy',
@@ -110,6 +114,14 @@ describe('bad input', () => {
         { timestamp: Math.floor(Date.now() / 1000) - 600 },
         [401],
       ],
+      [
+        'signed an hour in the future',
+        blockActions(ACTION_IDS.ack, '{}'),
+        { timestamp: Math.floor(Date.now() / 1000) + 3600 },
+        [401],
+      ],
+      ['no user', blockActions(ACTION_IDS.ack, '{}', null), {}, [400]],
+      ['user without an id', blockActions(ACTION_IDS.ack, '{}', { name: 'bob' }), {}, [400]],
     ];
     for (const [name, body, options, statuses] of cases) {
       const res = await postSigned(url, body, { secret: SECRET, ...options });
