@@ -260,6 +260,13 @@ describe('alert actions', () => {
     expect(h.tasks.tasks).toEqual([]);
     expect(modalStack(h.sandbox.state, ALICE)).toEqual([]);
     expect(await incidents.get(h.store, id)).toMatchObject({ ack: null, snooze_until: null });
+    // The log line says what happened; the parse error is a field of it, not its message.
+    const lines = h.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l.message === 'unreadable action')).toHaveLength(forged.length);
+    expect(lines.find((l) => l.message === 'unreadable action')).toMatchObject({
+      severity: 'WARNING',
+      error: { code: 'malformed', message: 'value is not JSON' },
+    });
   });
 
   it('a backfill submission a non-operator forged without the modal is refused at submit, audited', async () => {

@@ -94,7 +94,7 @@ async function onClick(
 ): Promise<void> {
   const parsed = parseAction(click.actionId, click.value);
   if (!parsed.ok) {
-    deps.log.warn('unreadable action', { user: click.user, actionId: click.actionId, ...parsed.error });
+    deps.log.warn('unreadable action', { user: click.user, actionId: click.actionId, error: parsed.error });
     await auditClick(
       deps,
       click,
