@@ -35,12 +35,10 @@ export const MODALS = {
 export type ModalKind = keyof typeof MODALS;
 const MODAL_KINDS = Object.keys(MODALS) as ModalKind[];
 
-/** Pattern for Bolt's `app.view(pattern, …)`: every modal of the bot, exactly, so one listener takes them all. */
-export const MODAL_CALLBACK_PATTERN = new RegExp(
-  `^(?:${MODAL_KINDS.map((k) => escapeRegExp(MODALS[k].callbackId)).join('|')})$`,
-);
-
-/** Which modal a submission's callback id belongs to. */
+/**
+ * Which modal a submission's callback id belongs to (one `app.view` listener takes every submission; an id
+ * of no modal here is answered as another version's form).
+ */
 export const modalKindOf = (callbackId: string): ModalKind | undefined =>
   MODAL_KINDS.find((k) => MODALS[k].callbackId === callbackId);
 
@@ -150,6 +148,15 @@ const fail = (code: ActionParseErrorCode, message: string): { ok: false; error: 
 /** The action id of the `index`-th element of a kind in one message (ids must differ within a message). */
 export function actionId(kind: ActionKind, suffix?: number | string): string {
   return suffix === undefined || suffix === 0 ? ACTION_IDS[kind] : `${ACTION_IDS[kind]}.${suffix}`;
+}
+
+/**
+ * The wire version an action id or callback id of this bot carries (`v0.retry` → 0), whatever its kind;
+ * undefined for an id no version of the bot makes.
+ */
+export function wireVersionOf(id: string): number | undefined {
+  const m = /^v(\d+)\.[a-z_]+/.exec(id);
+  return m ? Number(m[1]) : undefined;
 }
 
 export function parseActionId(id: string): ParseResult<{ kind: ActionKind; suffix: string | undefined }> {

@@ -263,6 +263,29 @@ export function notAllowedEphemeral(input: {
   );
 }
 
+/**
+ * Ephemeral answer to a button or form of another wire version (`version`), or one no version of shotclock
+ * makes (no version): nothing was changed; `refreshed` when its alert was just re-rendered with current buttons.
+ */
+export function otherVersionEphemeral(input: {
+  readonly what: 'button' | 'form';
+  readonly version: number | undefined;
+  readonly current: number;
+  readonly refreshed: boolean;
+}): MessageView {
+  const { what, version, current } = input;
+  const which =
+    version === undefined
+      ? `shotclock does not know this ${what}.`
+      : version < current
+        ? `This ${what} is from an older version of the alert.`
+        : `This ${what} is from a newer version of the alert than this shotclock runs.`;
+  const next = input.refreshed
+    ? ' The alert now shows the current buttons.'
+    : ' Use `/scrape-status` or the App Home for the current state.';
+  return line(`:warning: ${which} Nothing was changed.${next}`);
+}
+
 /** Ephemeral answer to a button whose id or value could not be read (an old message, or a forged one). */
 export function unreadableActionEphemeral(error: ActionParseError): MessageView {
   const why =

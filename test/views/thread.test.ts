@@ -10,6 +10,7 @@ import {
   downstreamReply,
   exhaustedReply,
   notAllowedEphemeral,
+  otherVersionEphemeral,
   recoveredReply,
   resolvedReply,
   retryScheduledReply,
@@ -193,6 +194,16 @@ describe('thread replies', () => {
     );
     expect(valid(unreadableActionEphemeral({ code: 'invalid', message: 'x' })).text).toContain(
       'could not read',
+    );
+    const old = { what: 'button', version: 0, current: 1, refreshed: true } as const;
+    expect(valid(otherVersionEphemeral(old)).text).toBe(
+      ':warning: This button is from an older version of the alert. Nothing was changed. The alert now shows the current buttons.',
+    );
+    expect(otherVersionEphemeral({ ...old, version: 2, refreshed: false }).text).toContain(
+      'newer version of the alert than this shotclock runs. Nothing was changed. Use `/scrape-status`',
+    );
+    expect(otherVersionEphemeral({ ...old, what: 'form', version: undefined }).text).toContain(
+      'shotclock does not know this form.',
     );
   });
 

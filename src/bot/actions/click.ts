@@ -23,6 +23,8 @@ export interface Click {
   readonly value: string | undefined;
   readonly actionTs: string;
   readonly triggerId: string;
+  /** The message the element sits on (absent for a click in a view). */
+  readonly message?: { readonly channel: string; readonly ts: string };
 }
 
 export interface Answer {
@@ -55,13 +57,49 @@ export async function auditClick(
   await replyInThread(deps, entry.incident_id, `audit:${stored.id}`, view);
 }
 
-export async function refresh(deps: Services, incidentId: string): Promise<void> {
+/** Re-render an incident's alert; false when that failed (logged: the next run re-renders it anyway). */
+export async function refresh(deps: Services, incidentId: string): Promise<boolean> {
   try {
     await deps.incidentMessages.refresh(incidentId);
+    return true;
   } catch (error) {
     // The change is stored; the next run re-renders the alert anyway.
     deps.log.warn('alert refresh failed', { incidentId, error: String(error) });
+    return false;
   }
+}
+
+/** The `incidentId` a value or modal metadata of any version names, if it is readable at all. */
+function incidentIdIn(value: string | undefined): string | undefined {
+  if (!value || value.length > 4000) return undefined;
+  try {
+    const json: unknown = JSON.parse(value);
+    const id = (json as { incidentId?: unknown } | null)?.incidentId;
+    return typeof id === 'string' && id.length > 0 && id.length <= 1500 ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The incident an element of another version belongs to: the one its value names (every version so far
+ * carries `incidentId`), else the open incident whose alert message it sits on.
+ */
+export async function incidentOfOldElement(
+  deps: Pick<Services, 'store'>,
+  value: string | undefined,
+  message: Click['message'],
+): Promise<incidents.Incident | undefined> {
+  const named = incidentIdIn(value);
+  if (named) {
+    // A forged id may not even be a valid document id: that is no incident.
+    const incident = await incidents.get(deps.store, named).catch(() => undefined);
+    if (incident) return incident;
+  }
+  if (!message) return undefined;
+  return (await incidents.listOpen(deps.store)).find(
+    (i) => i.message?.channel === message.channel && i.message.ts === message.ts,
+  );
 }
 
 /** Answer the clicker through the click's response_url; a click in a view (no response_url) in the alert channel. */
