@@ -1,21 +1,17 @@
-import {
-  createHash,
-  createPublicKey,
-  type JsonWebKey,
-  type KeyObject,
-  timingSafeEqual,
-  verify,
-} from 'node:crypto';
+import { createHash, createPublicKey, type JsonWebKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { errors, type JWTPayload, jwtVerify } from 'jose';
 import { type Clock, systemClock } from '../clock.js';
 
 /**
  * Who may call /tasks/*: the local queue (shared secret) or Cloud Tasks (a Google-signed OIDC ID token minted
  * for our service account). Both answer with the same typed result so a route maps it to a status directly.
  *
- * The OIDC check is written on node:crypto instead of google-auth-library's OAuth2Client.verifyIdToken because
- * that one fetches keys and reads Date.now() itself (neither injectable, so tests could not sign with their own
- * key through the same path), and its errors embed the whole token, which must not reach the logs.
+ * The OIDC check is jose's jwtVerify (it takes the clock and a key resolver, and its errors do not carry the
+ * token) rather than google-auth-library's OAuth2Client.verifyIdToken, which fetches keys and reads Date.now()
+ * itself and embeds the whole token in its errors. Google's key set is fetched here rather than by jose's
+ * createRemoteJWKSet because that cache reads the wall clock and a fixed max age, while Google's keys carry
+ * their lifetime in Cache-Control and tests move an injected clock past it.
  */
 export type CallerCheck =
   | { readonly ok: true; readonly caller: string }
@@ -121,65 +117,73 @@ export interface OidcVerifierOptions {
   readonly clockSkewMs?: number;
 }
 
-const ISSUERS = new Set(['accounts.google.com', 'https://accounts.google.com']);
+const ISSUERS = ['accounts.google.com', 'https://accounts.google.com'];
 const MAX_LIFETIME_S = 24 * 60 * 60;
 
-function decodeSegment(segment: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** The key source failed (network, HTTP error): thrown from the key resolver so it maps to 503, not 401. */
+class KeysUnavailable extends Error {}
 
 export type OidcVerifier = (headers: HeaderSource) => Promise<CallerCheck>;
 
+/** A fixed reason for each way jose refuses a token; never the error's own text, which may quote claims. */
+function rejection(error: unknown): CallerCheck {
+  if (error instanceof KeysUnavailable) return deny(503, `signing keys unavailable: ${error.message}`);
+  if (error instanceof errors.JWTExpired) return deny(401, 'token expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.reason === 'missing') return deny(401, `token without ${error.claim}`);
+    if (error.claim === 'iss') return deny(401, 'wrong issuer');
+    if (error.claim === 'aud') return deny(401, 'wrong audience');
+    if (error.claim === 'iat') return deny(401, 'token issued in the future');
+    return deny(401, `bad ${error.claim} claim`);
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return deny(401, 'token is not RS256');
+  if (error instanceof errors.JWKSNoMatchingKey) return deny(401, 'unknown signing key');
+  if (error instanceof errors.JWSSignatureVerificationFailed) return deny(401, 'bad signature');
+  if (error instanceof errors.JOSEError) return deny(401, `malformed token (${error.code})`);
+  return deny(401, 'malformed token');
+}
+
 /**
- * Verifies the OIDC ID token Cloud Tasks puts on an HTTP task: an RS256 JWT signed by Google (signature against
- * the key source), iss accounts.google.com, our audience, not expired (with skew), and the email of our service
- * account with email_verified. A bad or expired token is 401; a good token for another identity is 403; keys
- * that cannot be fetched are 503 (Cloud Tasks retries, nothing is let through).
+ * Verifies the OIDC ID token Cloud Tasks puts on an HTTP task with jose's jwtVerify: RS256 only (a token
+ * cannot choose a weaker or symmetric algorithm), signed by a Google key from the key source, iss
+ * accounts.google.com, our audience, exp and iat present and checked against the injected clock with skew, a
+ * lifetime of at most a day, and the email of our service account with email_verified. A bad or expired token
+ * is 401; a good token for another identity is 403; keys that cannot be fetched are 503 (Cloud Tasks retries,
+ * nothing is let through). Reasons are fixed strings: neither the token nor its claims reach the logs.
  */
 export function createOidcVerifier(options: OidcVerifierOptions): OidcVerifier {
   const clock = options.clock ?? systemClock;
   const skewS = (options.clockSkewMs ?? 300_000) / 1000;
+  const resolveKey = async (header: { kid?: string }) => {
+    if (typeof header.kid !== 'string') throw new errors.JWKSNoMatchingKey();
+    let key: KeyObject | undefined;
+    try {
+      key = await options.keySource.getKey(header.kid);
+    } catch (error) {
+      throw new KeysUnavailable(error instanceof Error ? error.message : String(error));
+    }
+    if (!key) throw new errors.JWKSNoMatchingKey();
+    return key;
+  };
   return async (headers) => {
     const token = bearer(headers);
     if (token === undefined) return deny(401, 'missing bearer token');
-    const parts = token.split('.');
-    if (parts.length !== 3) return deny(401, 'malformed token');
-    const [head, body, sig] = parts as [string, string, string];
-    const jose = decodeSegment(head);
-    const claims = decodeSegment(body);
-    if (!jose || !claims) return deny(401, 'malformed token');
-    // Only RS256: a token must not choose a weaker or symmetric algorithm for itself.
-    if (jose.alg !== 'RS256' || typeof jose.kid !== 'string')
-      return deny(401, 'token is not RS256 with a key id');
-
-    let key: KeyObject | undefined;
+    let claims: JWTPayload;
     try {
-      key = await options.keySource.getKey(jose.kid);
+      ({ payload: claims } = await jwtVerify(token, resolveKey, {
+        algorithms: ['RS256'],
+        issuer: ISSUERS,
+        audience: options.audience,
+        requiredClaims: ['exp', 'iat'],
+        maxTokenAge: MAX_LIFETIME_S,
+        clockTolerance: skewS,
+        currentDate: clock.now(),
+      }));
     } catch (error) {
-      return deny(503, `signing keys unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      return rejection(error);
     }
-    if (!key) return deny(401, 'unknown signing key');
-    const signed = Buffer.from(`${head}.${body}`, 'utf8');
-    if (!verify('sha256', signed, key, Buffer.from(sig, 'base64url'))) return deny(401, 'bad signature');
-
-    if (typeof claims.iss !== 'string' || !ISSUERS.has(claims.iss)) return deny(401, 'wrong issuer');
-    const aud = claims.aud;
-    const audiences = Array.isArray(aud) ? aud : [aud];
-    if (!audiences.includes(options.audience)) return deny(401, 'wrong audience');
-    const now = clock.now().getTime() / 1000;
-    const { exp, iat } = claims;
-    if (typeof exp !== 'number' || typeof iat !== 'number') return deny(401, 'token without exp/iat');
-    if (now > exp + skewS) return deny(401, 'token expired');
-    if (now < iat - skewS) return deny(401, 'token issued in the future');
-    if (exp - iat > MAX_LIFETIME_S) return deny(401, 'token lifetime too long');
-
+    if ((claims.exp as number) - (claims.iat as number) > MAX_LIFETIME_S)
+      return deny(401, 'token lifetime too long');
     if (claims.email_verified !== true && claims.email_verified !== 'true')
       return deny(403, 'email not verified');
     if (claims.email !== options.serviceAccountEmail)
