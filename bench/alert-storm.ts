@@ -119,12 +119,21 @@ export async function benchAlertStorm(): Promise<BenchResult[]> {
           }),
           routing: { defaultChannel: CHANNEL },
           log: createLogger({ level: 'error', format: 'pretty', secrets: [] }),
+          stopSignal: new AbortController().signal,
         },
         { findings, checksRan },
       );
     } catch (error) {
       thrown = error;
-      summary = { opened: 0, updated: 0, resolved: 0, posted: 0, pending: 0, errors: [String(error)] };
+      summary = {
+        opened: 0,
+        updated: 0,
+        resolved: 0,
+        posted: 0,
+        pending: 0,
+        deferred: 0,
+        errors: [String(error)],
+      };
     }
     const elapsedMs = performance.now() - started;
     const messages = [...sandbox.state.messages.values()].flat();

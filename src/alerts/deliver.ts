@@ -1,4 +1,4 @@
-import type { OutgoingMessage, PostedMessage } from '../chat/port.js';
+import { type OutgoingMessage, type PostedMessage, PostNotSentError } from '../chat/port.js';
 import type { Finding, Severity } from '../jobs/finding.js';
 import { withLogContext } from '../log.js';
 import type { Services } from '../services.js';
@@ -9,10 +9,10 @@ import { finishUnfinished, postOnce } from './messenger.js';
 import type { Routing } from './port.js';
 import { type Decision, reconcile } from './reconcile.js';
 
-/** What delivery uses: the Store, Slack, time, where alerts go and how they look. */
+/** What delivery uses: the Store, Slack, time, where alerts go and how they look, and the process's stop. */
 export type DeliveryServices = Pick<
   Services,
-  'store' | 'chat' | 'clock' | 'incidentMessages' | 'routing' | 'log'
+  'store' | 'chat' | 'clock' | 'incidentMessages' | 'routing' | 'log' | 'stopSignal'
 >;
 
 export interface RunInput {
@@ -27,6 +27,11 @@ export interface DeliverySummary {
   posted: number;
   /** Messages another instance is still posting (or a crash left claimed): finished on a later run. */
   pending: number;
+  /**
+   * Decisions not acted on because the process is stopping (nothing of them claimed): the run's slot is
+   * handed back, and whoever runs it next acts on them.
+   */
+  deferred: number;
   errors: string[];
 }
 
@@ -44,9 +49,20 @@ export function channelFor(severity: Severity, routing: Routing): string {
  * with crash-safe posts (claim → post → record) and in-place edits. A Slack error on one incident is
  * reported and the others go on; nothing posted twice, nothing dropped (an unfinished claim is picked up
  * at the start of the next run).
+ *
+ * Once the process is stopping (`stopSignal`), the decision in flight is finished (its post included) and
+ * the rest are left alone, unclaimed: they are counted in `deferred`, and the caller hands its slot back.
  */
 export async function deliverRun(deps: DeliveryServices, run: RunInput): Promise<DeliverySummary> {
-  const summary: DeliverySummary = { opened: 0, updated: 0, resolved: 0, posted: 0, pending: 0, errors: [] };
+  const summary: DeliverySummary = {
+    opened: 0,
+    updated: 0,
+    resolved: 0,
+    posted: 0,
+    pending: 0,
+    deferred: 0,
+    errors: [],
+  };
   await attachFinished(deps, summary);
   const open = await incidents.listOpen(deps.store);
   const now = deps.clock.now();
@@ -64,7 +80,12 @@ export async function deliverRun(deps: DeliveryServices, run: RunInput): Promise
     now,
   });
   const idByKey = new Map(open.map((i) => [i.key, i.id]));
-  for (const decision of decisions) {
+  for (const [index, decision] of decisions.entries()) {
+    if (deps.stopSignal.aborted) {
+      summary.deferred = decisions.length - index;
+      deps.log.info(`delivery stopped: ${summary.deferred} decisions left for the next run of this slot`);
+      break;
+    }
     // Lines about this decision (here and in the Store and Slack code below) name its incident or finding.
     const about =
       decision.kind === 'open' ? { finding: decision.finding.key } : { incident: decision.incidentId };
@@ -72,6 +93,11 @@ export async function deliverRun(deps: DeliveryServices, run: RunInput): Promise
       try {
         await apply(deps, decision, idByKey, summary);
       } catch (error) {
+        // Its post was given up unsent because the process is stopping (its claim released for the next run).
+        if (error instanceof PostNotSentError) {
+          summary.deferred++;
+          return;
+        }
         const message = error instanceof Error ? error.message : String(error);
         summary.errors.push(`${decision.kind} ${describe(decision)}: ${message}`);
         deps.log.warn(`delivery failed: ${decision.kind} ${describe(decision)}`, { error: message });
@@ -115,11 +141,12 @@ async function apply(
     const reply =
       decision.notify && message ? await deps.incidentMessages.reply('escalated', incident, now) : undefined;
     if (reply && message) {
-      const { postedNow } = await postOnce(deps, replyIntent(incident.id, `escalated:${incident.severity}`), {
-        ...reply,
-        channel: message.channel,
-        threadTs: await threadOf(deps.store, incident, message),
-      });
+      const { postedNow } = await postOnce(
+        deps,
+        replyIntent(incident.id, `escalated:${incident.severity}`),
+        { ...reply, channel: message.channel, threadTs: await threadOf(deps.store, incident, message) },
+        deps.stopSignal,
+      );
       if (postedNow) summary.posted++;
     }
     return;
@@ -131,11 +158,16 @@ async function apply(
   await deps.chat.update({ ...incident.message, ...(await deps.incidentMessages.alert(incident, now)) });
   const reply = await deps.incidentMessages.reply('resolved', incident, now);
   if (!reply) return;
-  const { postedNow } = await postOnce(deps, replyIntent(incident.id, 'resolved'), {
-    ...reply,
-    channel: incident.message.channel,
-    threadTs: await threadOf(deps.store, incident, incident.message),
-  });
+  const { postedNow } = await postOnce(
+    deps,
+    replyIntent(incident.id, 'resolved'),
+    {
+      ...reply,
+      channel: incident.message.channel,
+      threadTs: await threadOf(deps.store, incident, incident.message),
+    },
+    deps.stopSignal,
+  );
   if (postedNow) summary.posted++;
 }
 
@@ -176,7 +208,7 @@ async function ensureMessage(
         text: `${mention}${rendered.text}`,
         channel: channelFor(incident.severity, deps.routing),
       };
-  const { message, postedNow } = await postOnce(deps, postIntent(incident.id), outgoing);
+  const { message, postedNow } = await postOnce(deps, postIntent(incident.id), outgoing, deps.stopSignal);
   if (postedNow) summary.posted++;
   if (!message) {
     summary.pending++;
@@ -186,9 +218,17 @@ async function ensureMessage(
   return message;
 }
 
-/** Intents a crash left half-done: record them, and attach incident messages found or posted. */
+/**
+ * Intents a failed post or a crash left half-done: finish them, and attach incident messages found or
+ * posted. One that fails again is reported and stays released for the next run.
+ */
 async function attachFinished(deps: DeliveryServices, summary: DeliverySummary): Promise<void> {
-  for (const { intentId, posted } of await finishUnfinished(deps)) {
+  const { done, failed } = await finishUnfinished(deps, deps.stopSignal);
+  for (const { intentId, error } of failed) {
+    summary.errors.push(`finish ${intentId}: ${error}`);
+    deps.log.warn(`delivery failed: finishing ${intentId}`, { error });
+  }
+  for (const { intentId, posted } of done) {
     summary.posted++;
     if (!intentId.startsWith('post:')) continue;
     const incident = await incidents.get(deps.store, intentId.slice('post:'.length));

@@ -20,8 +20,10 @@ export interface ChatPort {
    * Post one message. Must never post twice for one call: no automatic retry after a request that may have
    * reached Slack (a rate-limited 429 was not posted, and waiting for Retry-After is the one safe retry).
    * `intentId` is attached as message metadata so a post whose response was lost can be found again.
+   * Once `signal` is aborted, a post not sent yet (waiting for its turn in the channel's pacing, or out a
+   * 429) is not sent: it rejects with PostNotSentError. A request already on its way runs to its end.
    */
-  post(message: OutgoingMessage, intentId: string): Promise<PostedMessage>;
+  post(message: OutgoingMessage, intentId: string, signal?: AbortSignal): Promise<PostedMessage>;
   update(
     message: PostedMessage & { readonly text: string; readonly blocks?: readonly unknown[] },
   ): Promise<void>;
@@ -32,4 +34,12 @@ export interface ChatPort {
     since: Date,
     threadTs?: string,
   ): Promise<PostedMessage | undefined>;
+}
+
+/** A post given up before anything was sent to Slack (its signal was aborted): Slack has no such message. */
+export class PostNotSentError extends Error {
+  constructor(readonly intentId: string) {
+    super(`post ${intentId} not sent: stopping`);
+    this.name = 'PostNotSentError';
+  }
 }

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { ChatPort, OutgoingMessage, PostedMessage } from './port.js';
+import { type ChatPort, type OutgoingMessage, type PostedMessage, PostNotSentError } from './port.js';
 
 /** Slack message metadata type carrying the ledger's intent id, so a post whose response was lost is found. */
 export const INTENT_EVENT_TYPE = 'shotclock_intent';
@@ -50,18 +50,26 @@ export class SlackChat implements ChatPort {
     this.sleep = options.sleep ?? realSleep;
   }
 
-  async post(message: OutgoingMessage, intentId: string): Promise<PostedMessage> {
-    await this.pace(message.channel);
-    const result = await this.rateLimited('chat.postMessage', () =>
-      this.client.chat.postMessage({
-        channel: message.channel,
-        text: message.text,
-        // biome-ignore lint/suspicious/noExplicitAny: Block Kit arrays are built and validated by src/views.
-        blocks: message.blocks as any,
-        ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
-        metadata: { event_type: INTENT_EVENT_TYPE, event_payload: { intent_id: intentId } },
-        unfurl_links: false,
-      }),
+  async post(message: OutgoingMessage, intentId: string, signal?: AbortSignal): Promise<PostedMessage> {
+    const unsent = () => {
+      if (signal?.aborted) throw new PostNotSentError(intentId);
+    };
+    await this.pace(message.channel, signal);
+    const result = await this.rateLimited(
+      'chat.postMessage',
+      () => {
+        unsent();
+        return this.client.chat.postMessage({
+          channel: message.channel,
+          text: message.text,
+          // biome-ignore lint/suspicious/noExplicitAny: Block Kit arrays are built and validated by src/views.
+          blocks: message.blocks as any,
+          ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+          metadata: { event_type: INTENT_EVENT_TYPE, event_payload: { intent_id: intentId } },
+          unfurl_links: false,
+        });
+      },
+      signal,
     );
     if (!result.ts || !result.channel) throw new Error('chat.postMessage returned no ts');
     return { channel: result.channel, ts: result.ts };
@@ -129,14 +137,28 @@ export class SlackChat implements ChatPort {
   }
 
   /** Keep posts in one channel at least `minInterval` apart, so a burst of alerts stays under Slack's limit. */
-  private async pace(channel: string): Promise<void> {
+  private async pace(channel: string, signal?: AbortSignal): Promise<void> {
     const now = Date.now();
     const slot = Math.max(now, this.nextSlot.get(channel) ?? 0);
     this.nextSlot.set(channel, slot + this.minInterval);
-    if (slot > now) await this.sleep(slot - now);
+    if (slot > now) await this.wait(slot - now, signal);
   }
 
-  private async rateLimited<T>(method: string, call: () => Promise<T>): Promise<T> {
+  /** Sleep, or less once `signal` is aborted (the caller then gives up before sending anything). */
+  private wait(ms: number, signal?: AbortSignal): Promise<void> {
+    if (!signal) return this.sleep(ms);
+    if (signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      signal.addEventListener('abort', done, { once: true });
+      void this.sleep(ms).then(done, done);
+    });
+  }
+
+  private async rateLimited<T>(method: string, call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const maxWaits = this.options.maxRateLimitWaits ?? 5;
     for (let waits = 0; ; waits++) {
       try {
@@ -144,7 +166,7 @@ export class SlackChat implements ChatPort {
       } catch (error) {
         if (!isRateLimited(error) || waits >= maxWaits) throw error;
         this.options.onRateLimited?.(method, error.retryAfter);
-        await this.sleep(error.retryAfter * 1000);
+        await this.wait(error.retryAfter * 1000, signal);
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { ConfigOf, Services } from '../services.js';
 import { isSlackFailing, type SlackHealth } from './health.js';
-import type { ChatPort, OutgoingMessage, PostedMessage } from './port.js';
+import { type ChatPort, type OutgoingMessage, type PostedMessage, PostNotSentError } from './port.js';
 
 /**
  * The Chat port, counting its failed calls for the self-health watchdog. A failure is an error thrown to the
@@ -29,8 +29,8 @@ export class WatchedChat implements ChatPort {
     };
   }
 
-  post(message: OutgoingMessage, intentId: string): Promise<PostedMessage> {
-    return this.watch('chat.postMessage', () => this.inner.post(message, intentId));
+  post(message: OutgoingMessage, intentId: string, signal?: AbortSignal): Promise<PostedMessage> {
+    return this.watch('chat.postMessage', () => this.inner.post(message, intentId, signal));
   }
 
   update(
@@ -50,7 +50,8 @@ export class WatchedChat implements ChatPort {
     try {
       result = await fn();
     } catch (error) {
-      this.failed(call, error);
+      // A post given up unsent (the process is stopping) says nothing about Slack.
+      if (!(error instanceof PostNotSentError)) this.failed(call, error);
       throw error;
     }
     this.succeeded();

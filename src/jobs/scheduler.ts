@@ -18,6 +18,16 @@ export interface SchedulerHooks {
   readonly onResult?: (job: string, slot: Date, result: unknown, error?: unknown) => void;
   /** Runs around each slot (gate, run, report): the runtime gives every run its own log context. */
   readonly around?: (job: string, slot: Date, work: () => Promise<void>) => Promise<void>;
+  /**
+   * Past slots to run now (slots another instance's shutdown handed back): asked when the scheduler
+   * starts and every `resumeEveryMs` (real time) after; each goes through the gate like any slot (and may
+   * run beside the job's current slot: the gate and the Store's claims keep the work from being done twice).
+   */
+  readonly resumable?: () => Promise<readonly { job: string; slot: Date }[]>;
+  /** How often to ask `resumable`; default one minute. */
+  readonly resumeEveryMs?: number;
+  /** When asking `resumable` fails (the scheduler goes on). */
+  readonly onResumeError?: (error: unknown) => void;
 }
 
 export interface Scheduler {
@@ -51,13 +61,60 @@ function slotRunner(hooks: SchedulerHooks, inFlight: Set<Promise<unknown>>) {
   };
 }
 
+/**
+ * Shared by both drivers: asks `hooks.resumable` now and then and runs what it lists (one pass at a time),
+ * until stopped. Slots of jobs this scheduler does not know are left alone.
+ */
+function resumer(
+  jobs: readonly Job[],
+  hooks: SchedulerHooks,
+  runSlot: (job: Job, slot: Date) => Promise<void>,
+) {
+  let timer: NodeJS.Timeout | undefined;
+  let passing: Promise<void> | undefined;
+  let stopped = false;
+  const pass = async () => {
+    if (!hooks.resumable || stopped || passing) return;
+    passing = (async () => {
+      try {
+        for (const { job: name, slot } of await (hooks.resumable?.() ?? [])) {
+          const job = jobs.find((j) => j.name === name);
+          if (stopped) return;
+          if (job) await runSlot(job, slot);
+        }
+      } catch (error) {
+        hooks.onResumeError?.(error);
+      }
+    })().finally(() => {
+      passing = undefined;
+    });
+    await passing;
+  };
+  return {
+    start() {
+      if (!hooks.resumable) return;
+      void pass();
+      timer = setInterval(() => void pass(), hooks.resumeEveryMs ?? MINUTE);
+      timer.unref();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await passing;
+    },
+  };
+}
+
 /** Real time: node-cron fires the slots in ET, one task per expression, no overlap. */
 export function createCronScheduler(jobs: readonly Job[], hooks: SchedulerHooks = {}): Scheduler {
   const inFlight = new Set<Promise<unknown>>();
   const runSlot = slotRunner(hooks, inFlight);
+  const resume = resumer(jobs, hooks, runSlot);
   const tasks: ScheduledTask[] = [];
   return {
     start() {
+      resume.start();
       for (const job of jobs) {
         job.cron.forEach((expr, i) => {
           tasks.push(
@@ -73,6 +130,7 @@ export function createCronScheduler(jobs: readonly Job[], hooks: SchedulerHooks 
     async stop() {
       await Promise.all(tasks.map((t) => t.destroy()));
       tasks.length = 0;
+      await resume.stop();
       await Promise.allSettled([...inFlight]);
     },
   };
@@ -90,6 +148,7 @@ export function createClockScheduler(
 ): Scheduler & { tick(): Promise<void> } {
   const inFlight = new Set<Promise<unknown>>();
   const runSlot = slotRunner(hooks, inFlight);
+  const resume = resumer(jobs, hooks, runSlot);
   const matchers = jobs.map((job) => ({
     job,
     tasks: job.cron.map((expr) => createTask(expr, () => {}, { timezone: PIPELINE_TIME_ZONE })),
@@ -120,12 +179,14 @@ export function createClockScheduler(
   return {
     tick,
     start() {
+      resume.start();
       timer = setInterval(() => void tick(), hooks.pollMs ?? 250);
     },
     async stop() {
       stopping = true;
       if (timer) clearInterval(timer);
       timer = undefined;
+      await resume.stop();
       await ticking;
       await Promise.allSettled([...inFlight]);
       await Promise.all(matchers.flatMap((m) => m.tasks.map((t) => t.destroy())));

@@ -18,6 +18,11 @@ export interface CheckJobResult {
   readonly findings: number;
   readonly failures: number;
   readonly delivery: DeliverySummary;
+  /**
+   * The process began stopping before the run's work was done (alerts or automatic actions left): its
+   * slot is handed back, so another instance (or this one after a restart) runs it again at once.
+   */
+  readonly interrupted: boolean;
 }
 
 /** What a check run uses: the checks' warehouse, delivery's Store and Slack, auto-heal's recovery paths. */
@@ -46,5 +51,6 @@ export async function runCheckJob(deps: CheckJobServices, job: JobName, at: Date
     findings: summary.findings.length,
     failures: summary.failures.length,
     delivery,
+    interrupted: delivery.deferred > 0 || healed.left > 0,
   };
 }

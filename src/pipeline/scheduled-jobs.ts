@@ -44,8 +44,14 @@ async function runCheck(
   options: Pick<ScheduleOptions, 'afterCheckRun'>,
 ): Promise<CheckJobResult> {
   const result = await runCheckJob(services, job, at);
-  await options.afterCheckRun?.();
+  // Stopping: App Home's refresh (a Slack call per viewer) is not worth the shutdown's time.
+  if (!services.stopSignal.aborted) await options.afterCheckRun?.();
   return result;
+}
+
+/** A run the stop cut short (see CheckJobResult.interrupted): its slot is handed back, not finished. */
+export function isInterrupted(result: unknown): boolean {
+  return (result as { interrupted?: unknown } | undefined)?.interrupted === true;
 }
 
 /** A short line per job run for the terminal and the log. */
@@ -53,7 +59,8 @@ export function describeResult(job: string, result: unknown): string {
   if (result && typeof result === 'object' && 'delivery' in result) {
     const r = result as CheckJobResult;
     const d = r.delivery;
-    return `job ${job} for ${r.date}: ${r.findings} findings, ${d.opened} opened, ${d.updated} updated, ${d.resolved} resolved, ${d.posted} posted${d.errors.length ? `, ${d.errors.length} errors` : ''}`;
+    const left = r.interrupted ? `; stopped with work left, slot handed back` : '';
+    return `job ${job} for ${r.date}: ${r.findings} findings, ${d.opened} opened, ${d.updated} updated, ${d.resolved} resolved, ${d.posted} posted${d.errors.length ? `, ${d.errors.length} errors` : ''}${left}`;
   }
   if (result && typeof result === 'object' && 'posted' in result) {
     const r = result as { date: string; posted: boolean };

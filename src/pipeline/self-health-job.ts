@@ -11,7 +11,7 @@ export const SELF_HEALTH_JOB = 'self-health';
 /** What the watchdog uses: job completions in the Store and the usual delivery. */
 type SelfHealthServices = Pick<
   Services,
-  'store' | 'chat' | 'clock' | 'incidentMessages' | 'routing' | 'log'
+  'store' | 'chat' | 'clock' | 'incidentMessages' | 'routing' | 'log' | 'stopSignal'
 > &
   ConfigOf<'schedules' | 'selfHealth'>;
 
@@ -28,6 +28,8 @@ export interface SelfHealthResult {
   readonly findings: number;
   readonly failures: number;
   readonly delivery: DeliverySummary;
+  /** The process began stopping before delivery was done: the slot is handed back (see CheckJobResult). */
+  readonly interrupted: boolean;
 }
 
 /**
@@ -55,7 +57,14 @@ export async function runSelfHealth(
     settings: deps.config.selfHealth,
   });
   const delivery = await deliverRun(deps, { findings, checksRan: [SELF_HEALTH_CHECK] });
-  return { job: SELF_HEALTH_JOB, date: etDate(at), findings: findings.length, failures: 0, delivery };
+  return {
+    job: SELF_HEALTH_JOB,
+    date: etDate(at),
+    findings: findings.length,
+    failures: 0,
+    delivery,
+    interrupted: delivery.deferred > 0,
+  };
 }
 
 /** The watchdog as a scheduled job (lease-gated like the others, so one instance runs each slot). */

@@ -56,6 +56,8 @@ export interface AutoHealDone {
 export interface AutoHealReport {
   readonly done: readonly AutoHealDone[];
   readonly skipped: AutoHealDecision['skipped'];
+  /** Actions not started because the process is stopping: the next run of the slot takes them. */
+  readonly left: number;
 }
 
 export const autoHealClaimId = (p: Pick<Planned, 'policy' | 'subject' | 'day' | 'ordinal'>) =>
@@ -137,7 +139,7 @@ export async function runAutoHeal(
   deps: AutoHealServices,
   findings: readonly Finding[],
 ): Promise<AutoHealReport> {
-  if (deps.config.autoHeal.policies.length === 0) return { done: [], skipped: [] };
+  if (deps.config.autoHeal.policies.length === 0) return { done: [], skipped: [], left: 0 };
   const now = deps.clock.now();
   const { state, incidentIds } = await loadAutoHealState(deps, findings, now);
   const decision = decideAutoHeal(
@@ -148,11 +150,11 @@ export async function runAutoHeal(
     deps.config.autoHeal.quietHours,
   );
   const done: AutoHealDone[] = [];
-  for (const plan of decision.take) {
+  let left = 0;
+  for (const [index, plan] of decision.take.entries()) {
     if (deps.stopSignal.aborted) {
-      deps.log.info('auto-heal stopped: the rest is left to the next run', {
-        left: decision.take.length - done.length,
-      });
+      left = decision.take.length - index;
+      deps.log.info('auto-heal stopped: the rest is left to the next run', { left });
       break;
     }
     const incidentId = incidentIds.get(plan.finding.key) ?? null;
@@ -204,7 +206,7 @@ export async function runAutoHeal(
   }
   for (const s of decision.skipped)
     deps.log.info('auto-heal skipped', { policy: s.policy.name, subject: s.subject, reason: s.reason });
-  return { done, skipped: decision.skipped };
+  return { done, skipped: decision.skipped, left };
 }
 
 async function perform(

@@ -12,7 +12,13 @@ import type { Config } from '../config.js';
 import type { JobName } from '../jobs/registry.js';
 import { createClockScheduler, createCronScheduler, type SchedulerHooks } from '../jobs/scheduler.js';
 import { type Logger, newRunLogContext, withLogContext } from '../log.js';
-import { describeResult, isQuietRun, runJobNow, scheduledJobs } from '../pipeline/scheduled-jobs.js';
+import {
+  describeResult,
+  isInterrupted,
+  isQuietRun,
+  runJobNow,
+  scheduledJobs,
+} from '../pipeline/scheduled-jobs.js';
 import type { Services } from '../services.js';
 import type { Adapters, Ui } from './adapters.js';
 import { buildServices } from './services.js';
@@ -24,7 +30,10 @@ export interface RunningBot {
   readonly services: Services;
   /** Run a job now (the demo's first pass, tests, `shotclock run`). */
   runJob(job: JobName, at?: Date): Promise<string>;
-  /** Graceful stop: no new slots, wait for running jobs and task deliveries, release leases, close. */
+  /**
+   * Graceful stop: no new slots; running jobs finish what is in flight (a post to Slack) and leave the rest,
+   * handing their slots back for another instance; task deliveries finish; leases released; close.
+   */
   stop(): Promise<void>;
 }
 
@@ -38,7 +47,8 @@ export async function startShotclock(
 ): Promise<RunningBot> {
   const { clock } = adapters;
   const startedAt = clock.now();
-  // Lets a running job's auto-heal loop stop between actions on shutdown (Slack pacing makes each take ~1 s).
+  // Lets a running job stop between alerts and between auto-heal actions on shutdown: Slack's pacing makes
+  // each take ~1 s, and a burst would outlast the shutdown deadline.
   const stopping = new AbortController();
   const wiring = buildServices({
     config,
@@ -89,10 +99,12 @@ export async function startShotclock(
       if (error) log.error(`job ${job} failed`, { ...fields, error });
       else if (isQuietRun(result)) log.debug(describeResult(job, result), fields);
       else log.info(describeResult(job, result), fields);
-      void leases
-        .finished(job, slot)
-        .catch((e: unknown) => log.warn('lease finish failed', { job, error: e }));
+      // A run the stop cut short hands its slot back: whoever runs next does what it left.
+      const done = !error && isInterrupted(result) ? leases.handBack(job, slot) : leases.finished(job, slot);
+      void done.catch((e: unknown) => log.warn('lease finish failed', { job, error: e }));
     },
+    resumable: () => leases.resumable(),
+    onResumeError: (error) => log.warn('listing handed-back slots failed', { error }),
   };
   const options = {
     afterCheckRun: home.refresh,
@@ -106,20 +118,29 @@ export async function startShotclock(
   scheduler.start();
 
   let stopped = false;
+  /** Runs started outside the scheduler (runJob): a stop waits for them too. */
+  const direct = new Set<Promise<unknown>>();
   return {
     url,
     app,
     services,
     async runJob(job, at = clock.now()) {
-      const line = describeResult(job, await runJobNow(services, job, at, options));
-      log.info(line, { job });
-      return line;
+      const run = runJobNow(services, job, at, options);
+      direct.add(run);
+      try {
+        const line = describeResult(job, await run);
+        log.info(line, { job });
+        return line;
+      } finally {
+        direct.delete(run);
+      }
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       stopping.abort();
       await scheduler.stop();
+      await Promise.allSettled([...direct]);
       await tasks.stop?.();
       await leases.releaseAll();
       await app.stop();

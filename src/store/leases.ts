@@ -16,6 +16,11 @@ export const leaseSchema = z.object({
   acquired_at: z.date(),
   expires_at: z.date(),
   finished_at: z.date().nullable(),
+  /**
+   * Set when the holder stopped before the slot's work was done (graceful shutdown): the lease is free at
+   * once and listed by `listHandedBack`, so another instance runs the slot now. Absent on other leases.
+   */
+  handed_back_at: z.date().nullable().default(null),
 });
 export type Lease = z.infer<typeof leaseSchema>;
 
@@ -53,6 +58,7 @@ export function acquire(store: DocumentStore, input: AcquireInput): Promise<bool
       acquired_at: current?.holder === input.holder ? current.acquired_at : input.now,
       expires_at: new Date(input.now.getTime() + input.ttlMs),
       finished_at: null,
+      handed_back_at: null,
     };
     tx.set(LEASES, id, lease);
     return true;
@@ -83,4 +89,43 @@ export function finish(store: DocumentStore, name: string, holder: string, now: 
     tx.update(LEASES, id, { finished_at: now });
     return true;
   });
+}
+
+/**
+ * The holder stopped before the slot's work was done (graceful shutdown with work left): the lease expires
+ * now, so anyone may take it, and is marked so `listHandedBack` finds it. Holder only, unfinished only.
+ */
+export function handBack(store: DocumentStore, name: string, holder: string, now: Date): Promise<boolean> {
+  const id = docId(name);
+  return store.runTransaction(async (tx) => {
+    const data = await tx.get(LEASES, id);
+    if (!data) return false;
+    const current = fromDoc(data, id);
+    if (current.holder !== holder || current.finished_at !== null) return false;
+    tx.update(LEASES, id, { expires_at: now, handed_back_at: now });
+    return true;
+  });
+}
+
+/** Leases handed back since `since` and not taken again (taking one clears its mark), oldest first. */
+export async function listHandedBack(store: DocumentStore, since: Date): Promise<Lease[]> {
+  // One range filter: Firestore's automatic single-field index serves it; hand-backs are rare.
+  const docs = await store.query(LEASES, { where: [['handed_back_at', '>=', since]] });
+  return docs
+    .map((d) => fromDoc(d.data, d.id))
+    .filter((l) => l.finished_at === null)
+    .sort((a, b) => (a.handed_back_at?.getTime() ?? 0) - (b.handed_back_at?.getTime() ?? 0));
+}
+
+/** Whether any lease named after `name` within its prefix exists (a later slot of the same job was taken). */
+export async function anyAfter(store: DocumentStore, name: string, prefix: string): Promise<boolean> {
+  // Names sort by slot within a job (ISO times): one range on `name`, served by the automatic index.
+  const docs = await store.query(LEASES, {
+    where: [
+      ['name', '>', name],
+      ['name', '<', `${prefix}\uf8ff`],
+    ],
+    limit: 1,
+  });
+  return docs.length > 0;
 }

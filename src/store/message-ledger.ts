@@ -25,6 +25,13 @@ export const claimSchema = z.object({
   channel: z.string().nullable(),
   ts: z.string().nullable(),
   posted_at: z.date().nullable(),
+  /**
+   * Set when the claimant gave the intent up without a ts (its post failed, or it stopped first): the next
+   * run finishes it at once instead of waiting out the unfinished window. Absent on older claims.
+   */
+  released_at: z.date().nullable().default(null),
+  /** When a later run last took the intent over to finish it (its own in-flight window starts here). */
+  taken_at: z.date().nullable().default(null),
 });
 export type Claim = z.infer<typeof claimSchema>;
 
@@ -58,6 +65,8 @@ export function claim(
         channel: null,
         ts: null,
         posted_at: null,
+        released_at: null,
+        taken_at: null,
       });
       tx.create(MESSAGE_LEDGER, id, fresh);
       return { claim: fresh, created: true };
@@ -90,18 +99,60 @@ export function recordPosted(
   });
 }
 
+/** When an unfinished claim's holder last started on it: its claim, or a later run's takeover. */
+export const lastTakenAt = (claim: Claim): Date => claim.taken_at ?? claim.claimed_at;
+
 /**
- * Claims still without a ts that were made before `olderThan`, oldest first: a crash between claim and
- * result. Pass a cut-off a little in the past so another instance's in-flight post is left alone.
+ * The claimant gives an unfinished intent up (its post failed, or it is stopping): anyone may finish it now.
+ * Whether Slack has the message is for the one who finishes it to find out (`findByIntent` first).
  */
-export async function listUnfinished(store: DocumentStore, olderThan: Date, limit = 100): Promise<Claim[]> {
+export function release(store: DocumentStore, intentId: string, now: Date): Promise<boolean> {
+  const id = docId(intentId);
+  return store.runTransaction(async (tx) => {
+    const existing = await tx.get(MESSAGE_LEDGER, id);
+    if (!existing || fromDoc(existing, id).status !== 'claimed') return false;
+    tx.update(MESSAGE_LEDGER, id, { released_at: now });
+    return true;
+  });
+}
+
+/**
+ * Take an unfinished intent over to finish it: true for exactly one caller, and only while the intent is
+ * still unfinished and either released or last taken before `staleBefore` (a crash between claim and
+ * record). The taker then owns it as a claimant does: it records the post or releases it again.
+ */
+export function takeOver(
+  store: DocumentStore,
+  intentId: string,
+  now: Date,
+  staleBefore: Date,
+): Promise<Claim | undefined> {
+  const id = docId(intentId);
+  return store.runTransaction(async (tx) => {
+    const existing = await tx.get(MESSAGE_LEDGER, id);
+    if (!existing) return undefined;
+    const current = fromDoc(existing, id);
+    if (!isFinishable(current, staleBefore)) return undefined;
+    tx.update(MESSAGE_LEDGER, id, { released_at: null, taken_at: now });
+    return { ...current, released_at: null, taken_at: now };
+  });
+}
+
+const isFinishable = (claim: Claim, staleBefore: Date): boolean =>
+  claim.status === 'claimed' &&
+  (claim.released_at !== null || lastTakenAt(claim).getTime() < staleBefore.getTime());
+
+/**
+ * Unfinished claims a run may finish now, oldest first: released ones, and ones last taken before
+ * `staleBefore` (a crash between claim and record; pass a cut-off far enough in the past that another
+ * instance's post in flight is left alone).
+ */
+export async function listUnfinished(store: DocumentStore, staleBefore: Date, limit = 100): Promise<Claim[]> {
+  // Unfinished claims are few (a post in flight, or one a failure left), so the choice is made here.
   const docs = await store.query(MESSAGE_LEDGER, {
-    where: [
-      ['status', '==', 'claimed'],
-      ['claimed_at', '<', olderThan],
-    ],
+    where: [['status', '==', 'claimed']],
     orderBy: [{ field: 'claimed_at' }],
     limit,
   });
-  return docs.map((d) => fromDoc(d.data, d.id));
+  return docs.map((d) => fromDoc(d.data, d.id)).filter((c) => isFinishable(c, staleBefore));
 }

@@ -1,10 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type DeliveryServices, deliverRun } from '../../src/alerts/deliver.js';
+import { UNFINISHED_AFTER_MS } from '../../src/alerts/messenger.js';
 import type { IncidentMessages } from '../../src/alerts/port.js';
+import { type OutgoingMessage, type PostedMessage, PostNotSentError } from '../../src/chat/port.js';
 import { ManualClock } from '../../src/clock.js';
 import type { Finding } from '../../src/jobs/finding.js';
 import * as incidents from '../../src/store/incidents.js';
-import type { DocumentStore } from '../../src/store/port.js';
+import { claimSchema, MESSAGE_LEDGER } from '../../src/store/message-ledger.js';
+import { type DocumentStore, docId } from '../../src/store/port.js';
 import { tempDuckDbStore } from '../support/duckdb-store.js';
 import { FakeChat } from '../support/fake-chat.js';
 import { testLogger } from '../support/services.js';
@@ -46,6 +49,7 @@ describe('deliverRun', () => {
       incidentMessages,
       routing: { defaultChannel: 'C_ALERTS', criticalChannel: 'C_CRIT', criticalMention: '<!subteam^S1>' },
       log: testLogger(),
+      stopSignal: new AbortController().signal,
     };
   });
   afterEach(() => cleanup());
@@ -120,8 +124,7 @@ describe('deliverRun', () => {
     const run = { findings: [finding('scraper_gaps', '2026-01-19')], checksRan: ['scraper_gaps'] };
     const first = await deliverRun(deps, run);
     expect(first.errors).toHaveLength(1);
-    await deliverRun(deps, run); // too soon to call the claim abandoned: another instance might be posting
-    clock.advance(11 * 60_000);
+    // The claimant released its claim when the post failed: the next run asks Slack at once, finds it.
     await deliverRun(deps, run);
     expect(chat.messages).toHaveLength(1);
     const [incident] = await incidents.listOpen(store);
@@ -129,15 +132,78 @@ describe('deliverRun', () => {
     expect(chat.messages[0]?.updates).toBe(1);
   });
 
-  it('a post Slack refused is made on a later run, exactly once', async () => {
+  it('a post Slack refused is made by the next run, exactly once', async () => {
     chat.nextPostFault = 'before';
     const run = { findings: [finding('scraper_gaps', '2026-01-19')], checksRan: ['scraper_gaps'] };
     await deliverRun(deps, run);
     expect(chat.messages).toHaveLength(0);
-    clock.advance(11 * 60_000);
     await deliverRun(deps, run);
     await deliverRun(deps, run);
     expect(chat.messages).toHaveLength(1);
+    const [incident] = await incidents.listOpen(store);
+    expect(incident?.message).toEqual({ channel: 'C_ALERTS', ts: chat.messages[0]?.ts });
+  });
+
+  it('a claim a crashed instance left is finished only after the unfinished window, checking Slack first', async () => {
+    // Another instance claimed the alert and died before recording it (the message did land).
+    const run = { findings: [finding('scraper_gaps', '2026-01-19')], checksRan: ['scraper_gaps'] };
+    chat.nextPostFault = 'lost';
+    await deliverRun(deps, run);
+    // Simulate the crash: the claim is left as it was before the failure was handled.
+    const [open] = await incidents.listOpen(store);
+    await store.runTransaction(async (tx) => {
+      tx.update(MESSAGE_LEDGER, docId(`post:${open?.id}`), { released_at: null });
+    });
+    expect((await deliverRun(deps, run)).pending).toBe(1); // could be a post in flight elsewhere
+    clock.advance(UNFINISHED_AFTER_MS + 60_000);
+    await deliverRun(deps, run);
+    expect(chat.messages).toHaveLength(1);
+    expect((await incidents.listOpen(store))[0]?.message?.ts).toBe(chat.messages[0]?.ts);
+  });
+
+  it('once stopping, finishes the decision in flight and leaves the rest unclaimed for the next run', async () => {
+    const stop = new AbortController();
+    let release: () => void = () => {};
+    chat.holdPosts = new Promise((r) => {
+      release = r;
+    });
+    const run = {
+      findings: ['2026-01-17', '2026-01-18', '2026-01-19'].map((d) => finding('scraper_gaps', d)),
+      checksRan: ['scraper_gaps'],
+    };
+    const delivering = deliverRun({ ...deps, stopSignal: stop.signal }, run);
+    await new Promise((r) => setTimeout(r, 50)); // the first post is on its way
+    stop.abort();
+    release();
+    const summary = await delivering;
+    expect(summary).toMatchObject({ opened: 1, posted: 1, deferred: 2, errors: [] });
+    expect(chat.messages).toHaveLength(1);
+    expect(await store.query(MESSAGE_LEDGER, {})).toHaveLength(1);
+    chat.holdPosts = undefined;
+    const next = await deliverRun(deps, run);
+    expect(next).toMatchObject({ opened: 2, updated: 1, posted: 2, deferred: 0 });
+    expect(chat.messages).toHaveLength(3);
+  });
+
+  it('a post given up unsent on stop is released, and the next run posts it once', async () => {
+    const stop = new AbortController();
+    const unsent = new FakeChat();
+    // A chat whose post waits for its pacing turn and gives up unsent when the signal fires.
+    unsent.post = (_message: OutgoingMessage, intentId: string, signal?: AbortSignal) =>
+      new Promise<PostedMessage>((_resolve, reject) => {
+        signal?.addEventListener('abort', () => reject(new PostNotSentError(intentId)), { once: true });
+      });
+    const run = { findings: [finding('scraper_gaps', '2026-01-19')], checksRan: ['scraper_gaps'] };
+    const delivering = deliverRun({ ...deps, chat: unsent, stopSignal: stop.signal }, run);
+    await new Promise((r) => setTimeout(r, 50));
+    stop.abort();
+    expect(await delivering).toMatchObject({ opened: 1, posted: 0, deferred: 1, errors: [] });
+    const [claim] = (await store.query(MESSAGE_LEDGER, {})).map((d) => claimSchema.parse(d.data));
+    expect(claim).toMatchObject({ status: 'claimed', released_at: clock.now() });
+    await deliverRun(deps, run);
+    await deliverRun(deps, run);
+    expect(chat.messages).toHaveLength(1);
+    expect((await incidents.listOpen(store))[0]?.message?.ts).toBe(chat.messages[0]?.ts);
   });
 
   it('a slow post still in flight is not taken for a crashed one by a concurrent run', async () => {

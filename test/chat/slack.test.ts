@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webApi } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PostNotSentError } from '../../src/chat/port.js';
 import { INTENT_EVENT_TYPE, SAFE_CLIENT_OPTIONS, SlackChat } from '../../src/chat/slack.js';
 
 interface Call {
@@ -140,5 +141,24 @@ describe('SlackChat', () => {
     expect(await chat.findByIntent('C1', 'post:x#1', new Date())).toEqual({ channel: 'C1', ts: '5.2' });
     expect(await chat.findByIntent('C1', 'missing', new Date())).toBeUndefined();
     expect(double.calls[0]?.body.include_all_metadata).toBe('true');
+  });
+
+  it('gives up a post still waiting for its pacing turn once the signal is aborted: nothing is sent', async () => {
+    const double = await slackDouble((_c, n) => ({
+      status: 200,
+      body: { ok: true, channel: 'C1', ts: `1.${n}` },
+    }));
+    close = double.close;
+    const chat = new SlackChat(
+      new webApi.WebClient('xoxb-test', { slackApiUrl: double.url, ...SAFE_CLIENT_OPTIONS }),
+      { minPostIntervalMs: 60_000 },
+    );
+    const stop = new AbortController();
+    const first = chat.post({ channel: 'C1', text: 'm1' }, 'i1', stop.signal);
+    const second = chat.post({ channel: 'C1', text: 'm2' }, 'i2', stop.signal);
+    expect(await first).toEqual({ channel: 'C1', ts: '1.1' });
+    stop.abort();
+    await expect(second).rejects.toBeInstanceOf(PostNotSentError);
+    expect(double.calls.map((c) => c.body.text)).toEqual(['m1']);
   });
 });

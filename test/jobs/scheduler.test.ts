@@ -96,4 +96,33 @@ describe('clock scheduler (injected time)', () => {
     await scheduler.stop();
     expect(log).toEqual([]);
   });
+
+  it('runs past slots the resumable hook lists at start (through the gate), and skips unknown jobs', async () => {
+    const clock = new ManualClock('2026-01-19T14:30:00Z');
+    const log: string[] = [];
+    const gated: string[] = [];
+    const asked: number[] = [];
+    const scheduler = createClockScheduler([recordingJob('gaps', ['0 */4 * * *'], log)], clock, {
+      gate: async (job, slot) => {
+        gated.push(`${job}@${slot.toISOString()}`);
+        return true;
+      },
+      resumable: async () => {
+        asked.push(asked.length);
+        return asked.length === 1
+          ? [
+              { job: 'gaps', slot: new Date('2026-01-19T13:00:00Z') },
+              { job: 'retired-job', slot: new Date('2026-01-19T13:00:00Z') },
+            ]
+          : [];
+      },
+      resumeEveryMs: 20,
+    });
+    scheduler.start();
+    await new Promise((r) => setTimeout(r, 100));
+    await scheduler.stop();
+    expect(log).toEqual(['gaps@2026-01-19T13:00:00.000Z']);
+    expect(gated).toEqual(['gaps@2026-01-19T13:00:00.000Z']);
+    expect(asked.length).toBeGreaterThan(1); // asked again while running
+  });
 });

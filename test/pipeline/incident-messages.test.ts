@@ -42,6 +42,7 @@ describe('incident messages', () => {
     incidentMessages: testIncidentMessages({ store, chat, clock }),
     routing: { defaultChannel: 'C_ALERTS' },
     log: testLogger(),
+    stopSignal: new AbortController().signal,
   });
 
   async function retryRecoveredOn(incidentId: string): Promise<void> {

@@ -40,7 +40,7 @@ describe('self-health watchdog', () => {
   let lines: string[];
   let deps: Pick<
     Services,
-    'config' | 'store' | 'chat' | 'clock' | 'fmt' | 'incidentMessages' | 'routing' | 'log'
+    'config' | 'store' | 'chat' | 'clock' | 'fmt' | 'incidentMessages' | 'routing' | 'log' | 'stopSignal'
   >;
   let watch: SelfHealthWatch;
 
@@ -69,6 +69,7 @@ describe('self-health watchdog', () => {
       incidentMessages: createIncidentMessages({ store: env.store, chat, clock, fmt, config }),
       routing: { defaultChannel: 'C1' },
       log,
+      stopSignal: new AbortController().signal,
     };
     watch = { slack: () => chat.health(), watchingSince: new Date('2026-01-18T00:00:00Z') };
     const done = (job: string, at: string) =>

@@ -68,6 +68,7 @@ async function checkRun(findings: Finding[], policies = DEFAULT_POLICIES) {
       incidentMessages: messages(policies),
       routing: { defaultChannel: 'C_ALERTS' },
       log: testLogger(),
+      stopSignal: new AbortController().signal,
     },
     { findings, checksRan: [...new Set(findings.map((f) => f.check))] },
   );

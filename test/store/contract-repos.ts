@@ -104,6 +104,27 @@ export function registerRepositoryContract(ref: StoreRef): void {
       const after = await ledger.listUnfinished(ref.store, plus(2 * HOUR));
       expect(after.map((c) => c.intent_id)).toEqual(['reply:inc#1:resolved', 'post:inc#2']);
     });
+
+    it('a released claim is finishable at once; exactly one of two takers gets it, and it is stale again later', async () => {
+      await ledger.claim(ref.store, 'post:inc#3', { channel: 'C1' }, t0);
+      expect(await ledger.listUnfinished(ref.store, t0)).toEqual([]);
+      expect(await ledger.release(ref.store, 'post:inc#3', plus(1000))).toBe(true);
+      expect((await ledger.listUnfinished(ref.store, t0)).map((c) => c.released_at)).toEqual([plus(1000)]);
+      const takers = await Promise.all([
+        ledger.takeOver(ref.store, 'post:inc#3', plus(2000), t0),
+        ledger.takeOver(ref.store, 'post:inc#3', plus(2000), t0),
+      ]);
+      expect(takers.filter(Boolean)).toHaveLength(1);
+      expect(takers.find(Boolean)).toMatchObject({ released_at: null, taken_at: plus(2000), claimed_at: t0 });
+      // The taker is now posting it: not finishable until its own window passes.
+      expect(await ledger.listUnfinished(ref.store, plus(2000))).toEqual([]);
+      expect((await ledger.listUnfinished(ref.store, plus(2001))).map((c) => c.intent_id)).toEqual([
+        'post:inc#3',
+      ]);
+      await ledger.recordPosted(ref.store, 'post:inc#3', { channel: 'C1', ts: '3.3' }, plus(3000));
+      expect(await ledger.release(ref.store, 'post:inc#3', plus(4000))).toBe(false);
+      expect(await ledger.takeOver(ref.store, 'post:inc#3', plus(HOUR), plus(HOUR))).toBeUndefined();
+    });
   });
 
   describe('retry queue', () => {
@@ -278,6 +299,36 @@ export function registerRepositoryContract(ref: StoreRef): void {
         false,
       );
       expect(await leases.release(ref.store, name, 'i-1')).toBe(false);
+    });
+
+    it('a handed-back lease is free at once and listed until someone takes it; holder only', async () => {
+      expect(await leases.acquire(ref.store, { name, holder: 'i-1', ttlMs: HOUR, now: t0 })).toBe(true);
+      expect(await leases.handBack(ref.store, name, 'i-2', plus(1000))).toBe(false);
+      expect(await leases.handBack(ref.store, name, 'i-1', plus(1000))).toBe(true);
+      expect((await leases.listHandedBack(ref.store, t0)).map((l) => [l.name, l.handed_back_at])).toEqual([
+        [name, plus(1000)],
+      ]);
+      expect(await leases.listHandedBack(ref.store, plus(1001))).toEqual([]);
+      expect(await leases.acquire(ref.store, { name, holder: 'i-2', ttlMs: HOUR, now: plus(2000) })).toBe(
+        true,
+      );
+      expect(await leases.listHandedBack(ref.store, t0)).toEqual([]);
+      expect(await leases.finish(ref.store, name, 'i-2', plus(3000))).toBe(true);
+      expect(await leases.handBack(ref.store, name, 'i-2', plus(4000))).toBe(false);
+    });
+
+    it('tells whether a later slot of the same job was taken', async () => {
+      const slot = (job: string, iso: string) => `job:${job}:${iso}`;
+      const take = (n: string) => leases.acquire(ref.store, { name: n, holder: 'i-1', ttlMs: HOUR, now: t0 });
+      await take(slot('gaps', '2026-01-19T13:00:00.000Z'));
+      await take(slot('gaps-extra', '2026-01-19T14:00:00.000Z'));
+      expect(await leases.anyAfter(ref.store, slot('gaps', '2026-01-19T13:00:00.000Z'), 'job:gaps:')).toBe(
+        false,
+      );
+      await take(slot('gaps', '2026-01-19T17:00:00.000Z'));
+      expect(await leases.anyAfter(ref.store, slot('gaps', '2026-01-19T13:00:00.000Z'), 'job:gaps:')).toBe(
+        true,
+      );
     });
   });
 }

@@ -6,6 +6,7 @@ import * as audit from '../../src/store/audit.js';
 import { createDuckDbStore } from '../../src/store/duckdb.js';
 import * as incidents from '../../src/store/incidents.js';
 import { type CompositeIndex, type IndexNeed, requiredIndex, serves } from '../../src/store/indexes.js';
+import * as leases from '../../src/store/leases.js';
 import * as ledger from '../../src/store/message-ledger.js';
 import type { DocumentStore, QuerySpec } from '../../src/store/port.js';
 import * as retryQueue from '../../src/store/retry-queue.js';
@@ -69,6 +70,8 @@ describe('firestore.indexes.json', () => {
     await retryQueue.listDue(store, now);
     await retryQueue.listByStatus(store, ['pending', 'retrying']);
     await audit.listByIncident(store, 'inc#1');
+    await leases.listHandedBack(store, now);
+    await leases.anyAfter(store, 'job:gaps:2026-01-19T13:00:00.000Z', 'job:gaps:');
   });
   afterAll(() => {
     connection.closeSync();
