@@ -14,8 +14,11 @@ export const auditEntrySchema = z.object({
   target: z.string().nullable(),
   incident_id: z.string().nullable(),
   at: z.date(),
-  /** `denied`: not authorized, nothing changed; `ignored`: a duplicate or stale click. */
-  outcome: z.enum(['ok', 'denied', 'failed', 'ignored']),
+  /**
+   * `denied`: not authorized, nothing changed; `ignored`: a duplicate or stale click; `refused`: a click that
+   * asked for something its incident does not offer (a made-up incident, another target), nothing changed.
+   */
+  outcome: z.enum(['ok', 'denied', 'failed', 'ignored', 'refused']),
   details: docObjectSchema,
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;

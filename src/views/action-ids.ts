@@ -6,7 +6,7 @@
 // ACTION_LABELS (the compiler asks for one per kind); its handler goes in src/bot/actions/ (the compiler
 // asks for one per kind there too). Ids and patterns are derived from the kinds.
 import { z } from 'zod';
-import type { Action } from '../jobs/finding.js';
+import { type Action, actionSchema } from '../jobs/finding.js';
 import { SNOOZE_DURATIONS } from './snooze.js';
 
 export const WIRE_VERSION = 1;
@@ -48,7 +48,16 @@ export const MAX_VALUE_CHARS = 2000;
 export const MAX_OPTION_VALUE_CHARS = 150;
 
 const isoDate = z.iso.date();
-const name = z.string().min(1).max(200);
+/**
+ * A scraper, processor, proxy provider or host: letters, digits, `_`, `-`, `.` and `:`, never a path (`/`, `\`,
+ * `..`). Names become task names and service calls; which names a click may act on is its incident's to say.
+ */
+const name = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/, 'not a name')
+  .refine((n) => !n.includes('..'), 'not a name');
 // Firestore document ids go up to 1500 bytes; incident ids derive from dedup keys, which have no tighter bound.
 const incidentId = z.string().min(1).max(1500);
 
@@ -258,6 +267,44 @@ export function payloadOfAction(incidentId: string, action: Action): ActionPaylo
         ...(action.target !== undefined && { target: action.target }),
       };
   }
+}
+
+/** Kinds of button that stand for one of a finding's recovery actions (Retry, Backfill, Reset Breaker). */
+const FINDING_ACTION_KINDS: readonly string[] = actionSchema.options.map((o) => o.shape.kind.value);
+
+/**
+ * The finding action a button value stands for, among the actions its incident offers: the one whose
+ * button value this is (every field equal; a Reset Breaker's entity list may be the prefix that fit in the
+ * value, with the count it left out). Undefined when the value asks for anything the incident does not offer.
+ * Acting on the returned action, not the value, acts on the incident's own targets (its whole entity list).
+ */
+export function offeredAction(
+  incidentId: string,
+  actions: readonly Action[],
+  value: ActionValue,
+): Action | undefined {
+  return actions.find((a) => a.kind === value.a && standsFor(payloadOfAction(incidentId, a), value));
+}
+
+/** True when a kind of button is one of a finding's recovery actions (its value must be offered). */
+export const isFindingActionKind = (kind: ActionKind): boolean => FINDING_ACTION_KINDS.includes(kind);
+
+function standsFor(payload: ActionPayload, value: ActionValue): boolean {
+  const {
+    v: _v,
+    entities,
+    entitiesOmitted,
+    ...fields
+  } = value as ActionValue & {
+    entities?: readonly string[];
+    entitiesOmitted?: number;
+  };
+  const { entities: all = [], ...offered } = payload as ActionPayload & { entities?: readonly string[] };
+  const a = fields as Record<string, unknown>;
+  const b = offered as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) if (a[key] !== b[key]) return false;
+  const shown = entities ?? [];
+  return shown.length + (entitiesOmitted ?? 0) === all.length && shown.every((e, i) => e === all[i]);
 }
 
 function escapeRegExp(text: string): string {

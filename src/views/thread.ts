@@ -226,6 +226,11 @@ export function auditReply(entry: AuditEntry, ctx: ViewContext): MessageView {
       `:no_entry: ${who} tried ${describeAction(entry.action)}: not allowed, nothing changed (${at})`,
     );
   }
+  if (entry.outcome === 'refused') {
+    return line(
+      `:no_entry_sign: ${who} pressed ${describeAction(entry.action)}: it no longer matches its alert, nothing changed (${at})`,
+    );
+  }
   if (entry.outcome === 'ignored') {
     return line(
       `${who} pressed ${describeAction(entry.action)} again: already done, nothing changed (${at})`,
@@ -284,6 +289,15 @@ export function otherVersionEphemeral(input: {
     ? ' The alert now shows the current buttons.'
     : ' Use `/scrape-status` or the App Home for the current state.';
   return line(`:warning: ${which} Nothing was changed.${next}`);
+}
+
+/**
+ * Ephemeral answer to a click or submission whose value asks for something its incident does not offer (a
+ * made-up incident, another scraper or date, another breaker); `refreshed` when the alert was re-rendered.
+ */
+export function noLongerMatchesEphemeral(input: { readonly refreshed: boolean }): MessageView {
+  const next = input.refreshed ? ' The alert now shows its current buttons.' : '';
+  return line(`:warning: This button no longer matches its alert. Nothing was changed.${next}`);
 }
 
 /** Ephemeral answer to a button whose id or value could not be read (an old message, or a forged one). */

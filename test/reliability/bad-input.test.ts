@@ -1,6 +1,7 @@
 // Bad input changes nothing: a table of hostile slash-command arguments and interactive payloads, sent
 // through the real Bolt app as Slack would. Each gets a clear ephemeral answer or a 4xx; no message is
-// posted to the channel, no task enqueued, no incident or audit entry changed, and the bot keeps serving.
+// posted to the channel or a thread, no task enqueued, no DML run, no incident or audit entry changed, and the
+// bot keeps serving.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionsSurface } from '../../src/bot/actions/index.js';
 import { commandsSurface } from '../../src/bot/commands.js';
@@ -9,7 +10,15 @@ import { AUDIT_LOG } from '../../src/store/audit.js';
 import * as incidents from '../../src/store/incidents.js';
 import { ACTION_IDS } from '../../src/views/action-ids.js';
 import { COMMANDS } from '../../src/views/commands.js';
-import { ALERTS, BOB, eventually, type Harness, SECRET, startHarness } from '../bot/surface-harness.js';
+import {
+  ALERTS,
+  ALICE,
+  BOB,
+  eventually,
+  type Harness,
+  SECRET,
+  startHarness,
+} from '../bot/surface-harness.js';
 import { postSigned } from '../support/slack-request.js';
 
 const ARGUMENTS = [
@@ -40,12 +49,21 @@ afterAll(() => h?.close());
 
 async function snapshot() {
   const incident = await incidents.get(h.store, incidentId);
-  // Refused clicks are audited (every click is), but only as `ignored`/`denied`: nothing done.
+  // Refused clicks are audited (every click is), but only as `ignored`/`denied`/`refused`: nothing done.
   const audit = (await h.store.query(AUDIT_LOG, {})).filter(
-    (d) => !['ignored', 'denied'].includes(String(d.data.outcome)),
+    (d) => !['ignored', 'denied', 'refused'].includes(String(d.data.outcome)),
   );
-  const channel = (h.sandbox.state.messages.get(ALERTS) ?? []).filter((m) => !m.threadTs).length;
-  return JSON.stringify({ incident, acted: audit.length, channel, tasks: h.tasks.tasks.length });
+  const messages = h.sandbox.state.messages.get(ALERTS) ?? [];
+  const channel = messages.filter((m) => !m.threadTs).length;
+  const thread = messages.filter((m) => m.threadTs).length;
+  return JSON.stringify({
+    incident,
+    acted: audit.length,
+    channel,
+    thread,
+    tasks: h.tasks.tasks.length,
+    dml: h.executed.length,
+  });
 }
 
 describe('bad input', () => {
@@ -119,6 +137,49 @@ describe('bad input', () => {
         blockActions(ACTION_IDS.ack, '{}'),
         { timestamp: Math.floor(Date.now() / 1000) + 3600 },
         [401],
+      ],
+      [
+        'retry for an incident that does not exist',
+        blockActions(
+          ACTION_IDS.retry,
+          '{"v":1,"a":"retry","incidentId":"no_such_check:ghost#1","scraper":"nbac_injury_report","date":"2026-01-10"}',
+        ),
+        {},
+        [200],
+      ],
+      [
+        'retry of a scraper and date its incident does not offer',
+        blockActions(
+          ACTION_IDS.retry,
+          JSON.stringify({
+            v: 1,
+            a: 'retry',
+            incidentId,
+            scraper: 'bdl_player_box_scores',
+            date: '2025-12-25',
+          }),
+        ),
+        {},
+        [200],
+      ],
+      [
+        'retry of a scraper named like a path',
+        blockActions(
+          ACTION_IDS.retry,
+          JSON.stringify({ v: 1, a: 'retry', incidentId, scraper: '../x/y', date: '2026-01-19' }),
+        ),
+        {},
+        [200],
+      ],
+      [
+        'reset of every breaker of a made-up incident (by an operator)',
+        blockActions(
+          ACTION_IDS.reset_breaker,
+          '{"v":1,"a":"reset_breaker","incidentId":"x#1","breaker":"entity","processor":"player_boxscores"}',
+          { id: ALICE, username: 'alice', team_id: 'T1' },
+        ),
+        {},
+        [200],
       ],
       ['no user', blockActions(ACTION_IDS.ack, '{}', null), {}, [400]],
       ['user without an id', blockActions(ACTION_IDS.ack, '{}', { name: 'bob' }), {}, [400]],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Action } from '../../src/jobs/finding.js';
 import {
   ACTION_ID_PATTERNS,
   ACTION_IDS,
@@ -8,6 +9,7 @@ import {
   MAX_VALUE_CHARS,
   MODALS,
   modalKindOf,
+  offeredAction,
   parseAction,
   parseActionId,
   parseActionValue,
@@ -173,5 +175,62 @@ describe('action values', () => {
     // One more entity would not have fit.
     const oneMore = JSON.stringify({ ...parsed.value, entities: entities.slice(0, 501 - omitted) });
     expect(oneMore.length).toBeGreaterThan(MAX_VALUE_CHARS);
+  });
+
+  it('refuse names that are paths', () => {
+    for (const scraper of ['../x/y', 'a/b', 'a\\b', '..', 'x..y', '.hidden', 'a b']) {
+      const parsed = parseActionValue(
+        JSON.stringify({ v: 1, a: 'retry', incidentId, scraper, date: '2026-01-19' }),
+        'retry',
+      );
+      expect(parsed.ok === false && parsed.error.code, scraper).toBe('invalid');
+    }
+    expect(() =>
+      encodeActionValue({ a: 'retry', incidentId, scraper: '../x', date: '2026-01-19' }),
+    ).toThrow();
+  });
+});
+
+describe('offeredAction', () => {
+  const many = Array.from({ length: 500 }, (_, i) => `player_with_a_rather_long_name_${i}`);
+  const actions: Action[] = [
+    { kind: 'retry', scraper: 'bdl_box_scores', date: '2026-01-19' },
+    { kind: 'backfill', scraper: 'bdl_box_scores', from: '2026-01-13', until: '2026-01-19' },
+    { kind: 'reset_breaker', breaker: 'entity', processor: 'player_daily_cache', entities: many },
+    { kind: 'reset_breaker', breaker: 'proxy', provider: 'decodo', target: 'nba.com' },
+  ];
+  const valueOf = (action: Action) => {
+    const parsed = parseActionValue(encodeActionValue(payloadOfAction(incidentId, action)).value);
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    return parsed.value;
+  };
+
+  it('finds the finding action every button of the alert stands for, a cut entity list included', () => {
+    for (const action of actions) expect(offeredAction(incidentId, actions, valueOf(action))).toBe(action);
+  });
+
+  it('finds nothing for a value the incident does not offer', () => {
+    const retry = valueOf(actions[0] as Action);
+    const reset = valueOf(actions[2] as Action);
+    if (retry.a !== 'retry' || reset.a !== 'reset_breaker') throw new Error('kinds');
+    const forged = [
+      { ...retry, date: '2026-01-18' },
+      { ...retry, scraper: 'bdl_games' },
+      { ...retry, incidentId: 'another#1' },
+      { ...reset, entities: undefined, entitiesOmitted: undefined },
+      { ...reset, entitiesOmitted: (reset.entitiesOmitted ?? 0) + 1 },
+      { ...reset, entities: ['someone_else', ...(reset.entities ?? []).slice(1)] },
+      { ...reset, processor: 'ml_feature_store' },
+      {
+        v: 1 as const,
+        a: 'reset_breaker' as const,
+        incidentId,
+        breaker: 'proxy' as const,
+        provider: 'decodo',
+        target: 'stats.nba.com',
+      },
+    ];
+    for (const value of forged)
+      expect(offeredAction(incidentId, actions, value), JSON.stringify(value).slice(0, 120)).toBeUndefined();
   });
 });

@@ -9,6 +9,7 @@ import {
   breakerResetReply,
   downstreamReply,
   exhaustedReply,
+  noLongerMatchesEphemeral,
   notAllowedEphemeral,
   otherVersionEphemeral,
   recoveredReply,
@@ -179,6 +180,9 @@ describe('thread replies', () => {
       ':no_entry: <@U2> tried Reset Breaker: not allowed, nothing changed (09:12 ET)',
     );
     expect(auditReply(audit({ action: 'retry', outcome: 'ignored' }), ctx).text).toContain('already done');
+    expect(auditReply(audit({ action: 'retry', outcome: 'refused' }), ctx).text).toContain(
+      'pressed Retry: it no longer matches its alert, nothing changed',
+    );
     expect(
       auditReply(audit({ action: 'retry', who: 'system', target: 'bdl_box_scores_2026-01-19' }), ctx).text,
     ).toBe('Retry bdl_box_scores_2026-01-19 by shotclock at 09:12 ET');
@@ -195,6 +199,10 @@ describe('thread replies', () => {
     expect(valid(unreadableActionEphemeral({ code: 'invalid', message: 'x' })).text).toContain(
       'could not read',
     );
+    expect(valid(noLongerMatchesEphemeral({ refreshed: false })).text).toBe(
+      ':warning: This button no longer matches its alert. Nothing was changed.',
+    );
+    expect(noLongerMatchesEphemeral({ refreshed: true }).text).toContain('now shows its current buttons');
     const old = { what: 'button', version: 0, current: 1, refreshed: true } as const;
     expect(valid(otherVersionEphemeral(old)).text).toBe(
       ':warning: This button is from an older version of the alert. Nothing was changed. The alert now shows the current buttons.',

@@ -1,12 +1,14 @@
 // Backfill (operators only): the click opens the range modal; its submission starts the backfill.
 import { startBackfill } from '../../recovery/backfill.js';
-import { MODALS } from '../../views/action-ids.js';
+import { MODALS, parseActionValue } from '../../views/action-ids.js';
 import { backfillModal, readBackfillSubmission, type ViewStateValues } from '../../views/modals.js';
 import {
   auditClick,
+  findOffered,
   type Handler,
   refresh,
   refuseNonOperator,
+  refuseNotOffered,
   refuseSubmission,
   type SubmitModal,
   tellUser,
@@ -47,6 +49,16 @@ export const submitBackfill: SubmitModal = async (deps, { ack, body, view, clien
   }
   await ack();
   const r = read.value;
+  // The modal's hidden state is the button's value (its scraper and suggested range): its incident must
+  // still offer it. The range picked in the modal is the operator's, bounded by BACKFILL_MAX_DAYS.
+  const meta = parseActionValue(view.private_metadata, 'backfill');
+  const offered = meta.ok ? await findOffered(deps, meta.value) : undefined;
+  if (meta.ok && offered && !offered.ok) {
+    const by = { user: body.user.id, auditId: `submit:${body.user.id}:${view.id}`, step: 'submit' as const };
+    const answer = await refuseNotOffered(deps, by, meta.value, offered.incident);
+    await tellUser(deps, client, r.incidentId, body.user.id, answer);
+    return;
+  }
   const result = await startBackfill(deps, {
     incidentId: r.incidentId,
     scraper: r.scraper,

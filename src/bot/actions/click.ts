@@ -8,13 +8,19 @@ import type {
   ViewSubmitAction,
   webApi,
 } from '@slack/bolt';
+import type { Action } from '../../jobs/finding.js';
 import { replyInThread } from '../../recovery/thread.js';
 import type { Services } from '../../services.js';
 import * as audit from '../../store/audit.js';
 import * as incidents from '../../store/incidents.js';
-import type { ActionKind, ActionValue } from '../../views/action-ids.js';
+import {
+  type ActionKind,
+  type ActionValue,
+  isFindingActionKind,
+  offeredAction,
+} from '../../views/action-ids.js';
 import type { SubmissionResult } from '../../views/modals.js';
-import { auditReply, notAllowedEphemeral } from '../../views/thread.js';
+import { auditReply, noLongerMatchesEphemeral, notAllowedEphemeral } from '../../views/thread.js';
 
 /** One click as the handlers need it, whatever element (button, overflow) it came from. */
 export interface Click {
@@ -50,7 +56,7 @@ export async function auditClick(
   entry: Omit<audit.AuditEntry, 'who' | 'at'>,
   inThread: boolean,
 ): Promise<void> {
-  const id = `click:${click.user}:${click.actionTs}:${click.actionId}`;
+  const id = clickAuditId(click);
   const stored = await audit.append(deps.store, { ...entry, who: click.user, at: deps.clock.now() }, id);
   if (!inThread || !entry.incident_id) return;
   const view = auditReply(stored, { now: deps.clock.now(), fmt: deps.fmt });
@@ -102,6 +108,76 @@ export async function incidentOfOldElement(
   );
 }
 
+/** A click's value checked against its incident: the incident, and the finding action the value stands for. */
+export type Offered =
+  | { readonly ok: true; readonly incident: incidents.Incident; readonly action: Action | undefined }
+  | { readonly ok: false; readonly incident: incidents.Incident | undefined };
+
+/**
+ * A click acts only on what its incident offers: the incident its value names must exist, and a Retry,
+ * Backfill or Reset Breaker must be one of the actions the incident's finding offers (`action`, with the
+ * incident's own targets). The value is signed by nobody: Slack signs the request, not what the bot put in
+ * the button.
+ */
+export async function findOffered(deps: Pick<Services, 'store'>, value: ActionValue): Promise<Offered> {
+  // A forged id may not even be a valid document id: that is no incident.
+  const incident = await incidents.get(deps.store, value.incidentId).catch(() => undefined);
+  if (!incident) return { ok: false, incident: undefined };
+  if (!isFindingActionKind(value.a)) return { ok: true, incident, action: undefined };
+  const action = offeredAction(incident.id, incident.finding.actions, value);
+  return action ? { ok: true, incident, action } : { ok: false, incident };
+}
+
+/** What a value asks to act on, for the audit: `bdl_box_scores 2026-01-19`, a range, a breaker. */
+function valueTarget(value: ActionValue): string | null {
+  switch (value.a) {
+    case 'retry':
+      return `${value.scraper ?? value.processor} ${value.date}`;
+    case 'backfill':
+      return `${value.scraper} ${value.from}..${value.until}`;
+    case 'reset_breaker':
+      return value.processor ?? (value.provider ? `${value.provider}→${value.target ?? '?'}` : null);
+    default:
+      return null;
+  }
+}
+
+/**
+ * Refuse a click or submission its incident does not offer: nothing is done, the refusal is audited (not
+ * threaded: nothing happened to the incident), and an open incident's alert is re-rendered, so an alert
+ * showing an older finding's buttons gets its current ones.
+ */
+export async function refuseNotOffered(
+  deps: Services,
+  by: { readonly user: string; readonly auditId: string; readonly step: 'click' | 'submit' },
+  value: ActionValue,
+  incident: incidents.Incident | undefined,
+): Promise<Answer> {
+  const refreshed = incident?.status === 'open' && (await refresh(deps, incident.id));
+  await audit.append(
+    deps.store,
+    {
+      who: by.user,
+      action: value.a,
+      target: valueTarget(value)?.slice(0, 200) ?? null,
+      incident_id: incident?.id ?? null,
+      at: deps.clock.now(),
+      outcome: 'refused',
+      details: { step: by.step, named_incident: value.incidentId.slice(0, 200) },
+    },
+    by.auditId,
+  );
+  deps.log.info('click refused: not what its incident offers', {
+    user: by.user,
+    action: value.a,
+    incidentId: value.incidentId.slice(0, 200),
+    incidentKnown: incident !== undefined,
+  });
+  return noLongerMatchesEphemeral({ refreshed });
+}
+
+export const clickAuditId = (click: Click) => `click:${click.user}:${click.actionTs}:${click.actionId}`;
+
 /** Answer the clicker through the click's response_url; a click in a view (no response_url) in the alert channel. */
 export async function answerClick(
   deps: Services,
@@ -150,7 +226,7 @@ export async function tellUser(
   user: string,
   answer: Answer,
 ): Promise<void> {
-  const incident = await incidents.get(deps.store, incidentId);
+  const incident = await incidents.get(deps.store, incidentId).catch(() => undefined);
   await postEphemeral(deps, client, incident?.message?.channel ?? deps.routing.defaultChannel, user, answer);
 }
 

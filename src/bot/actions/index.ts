@@ -31,11 +31,14 @@ import {
   answerClick,
   auditClick,
   type Click,
+  clickAuditId,
+  findOffered,
   type Handler,
   incidentOfOldElement,
   type ModalSubmission,
   postEphemeral,
   refresh,
+  refuseNotOffered,
   type SubmitModal,
 } from './click.js';
 import { onPause } from './pause-autoheal.js';
@@ -125,7 +128,15 @@ async function onClick(
   const kind = parsed.value.a;
   let answer: Answer | undefined;
   try {
-    answer = await dispatch(deps, kind, click, parsed.value, { client });
+    const offered = await findOffered(deps, parsed.value);
+    answer = offered.ok
+      ? await dispatch(deps, kind, click, parsed.value, { client })
+      : await refuseNotOffered(
+          deps,
+          { user: click.user, auditId: clickAuditId(click), step: 'click' },
+          parsed.value,
+          offered.incident,
+        );
   } catch (error) {
     deps.log.error('action failed', { kind, user: click.user, error: String(error) });
     answer = { text: `:warning: ${kind} failed: ${String(error).slice(0, 300)}` };

@@ -4,9 +4,11 @@ import { MODALS } from '../../views/action-ids.js';
 import { readResetBreakerSubmission, resetBreakerModal, type ViewStateValues } from '../../views/modals.js';
 import {
   auditClick,
+  findOffered,
   type Handler,
   refresh,
   refuseNonOperator,
+  refuseNotOffered,
   refuseSubmission,
   type SubmitModal,
   tellUser,
@@ -39,18 +41,20 @@ export const submitResetBreaker: SubmitModal = async (deps, { ack, body, view, c
   }
   await ack();
   const { action, reason } = read.value;
+  // The modal's hidden state is the button's value: its incident must still offer that reset, and the reset
+  // acts on the incident's own target (its whole entity list, where the value may carry only a prefix).
+  const offered = await findOffered(deps, action);
+  if (!offered.ok || offered.action?.kind !== 'reset_breaker') {
+    const by = { user: body.user.id, auditId: `submit:${body.user.id}:${view.id}`, step: 'submit' as const };
+    const answer = await refuseNotOffered(deps, by, action, offered.incident);
+    await tellUser(deps, client, action.incidentId, body.user.id, answer);
+    return;
+  }
   const result = await resetBreaker(deps, {
-    incidentId: action.incidentId,
+    incidentId: offered.incident.id,
     requestedBy: { user: body.user.id },
     reason,
-    breaker: {
-      kind: 'reset_breaker',
-      breaker: action.breaker,
-      ...(action.processor !== undefined && { processor: action.processor }),
-      ...(action.entities !== undefined && { entities: action.entities }),
-      ...(action.provider !== undefined && { provider: action.provider }),
-      ...(action.target !== undefined && { target: action.target }),
-    },
+    breaker: offered.action,
     requestId: view.id,
   });
   if (result.outcome === 'reset') await refresh(deps, action.incidentId);
