@@ -4,10 +4,7 @@
 // node-cron's own parse, and keep those node-cron's own matcher accepts (its day-of-month / day-of-week / `L`
 // rules, DST), so these slots are exactly the ones the scheduler fires.
 import { createTask, parse, type ScheduledTask } from 'node-cron';
-import { PIPELINE_TIME_ZONE } from './scheduler.js';
-import { addDays, etDate, etInstant } from './time.js';
-
-const DAY_MS = 86_400_000;
+import { addDays, days24h, etDate, etInstant, PIPELINE_TIME_ZONE } from './time.js';
 
 // One matcher per expression for the life of the process (a handful); node-cron registers every task it
 // creates, so building one per call would grow its registry.
@@ -62,8 +59,8 @@ export function cronSlots(exprs: readonly string[], from: Date, to: Date): Date[
 /** The newest slot at or before `at`, looking back `lookbackDays` (undefined when there is none). */
 export function previousSlot(exprs: readonly string[], at: Date, lookbackDays = 8): Date | undefined {
   // Most schedules fire at least daily: look one day back first, the whole window only when that is empty.
-  const near = cronSlots(exprs, new Date(at.getTime() - Math.min(1, lookbackDays) * DAY_MS), at).at(-1);
-  return near ?? cronSlots(exprs, new Date(at.getTime() - lookbackDays * DAY_MS), at).at(-1);
+  const near = cronSlots(exprs, new Date(at.getTime() - days24h(Math.min(1, lookbackDays))), at).at(-1);
+  return near ?? cronSlots(exprs, new Date(at.getTime() - days24h(lookbackDays)), at).at(-1);
 }
 
 // The watchdog asks every few minutes for the same schedules: their spacing changes at most with the day.
@@ -80,8 +77,8 @@ export function longestInterval(exprs: readonly string[], at: Date, days = 8): n
   if (intervalCache.size > 256) intervalCache.clear();
   const slots = cronSlots(
     exprs,
-    new Date(at.getTime() - days * DAY_MS),
-    new Date(at.getTime() + days * DAY_MS),
+    new Date(at.getTime() - days24h(days)),
+    new Date(at.getTime() + days24h(days)),
   );
   let longest: number | undefined;
   for (let i = 1; i < slots.length; i++) {

@@ -1,77 +1,14 @@
 // Text formatting shared by every view. No clock and no host time zone: instants are formatted by a
-// TimeFormatter the caller passes in (ET for the pipeline team), and "now" is always an argument.
+// TimeFormatter the caller passes in (ET for the pipeline team; the time module builds it, and formats
+// durations), and "now" is always an argument.
 import type { Severity } from '../jobs/finding.js';
 
-/** Formats instants in one time zone, labelled (e.g. `04:00 ET`). */
-export interface TimeFormatter {
-  /** `04:00 ET` */
-  time(at: Date): string;
-  /** `Mon Jan 19 04:00 ET` */
-  dateTime(at: Date): string;
-  /** The calendar date in the zone, `2026-01-19`. */
-  date(at: Date): string;
-}
-
-/** A formatter for an IANA time zone; the pipeline's is America/New_York, labelled ET. */
-export function zonedFormatter(timeZone = 'America/New_York', label = 'ET'): TimeFormatter {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    weekday: 'short',
-    year: 'numeric',
-    month: 'short',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  const dateParts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  });
-  const of = (at: Date) => Object.fromEntries(parts.formatToParts(at).map((p) => [p.type, p.value]));
-  return {
-    time: (at) => {
-      const p = of(at);
-      return `${p.hour}:${p.minute} ${label}`;
-    },
-    dateTime: (at) => {
-      const p = of(at);
-      return `${p.weekday} ${p.month} ${Number(p.day)} ${p.hour}:${p.minute} ${label}`;
-    },
-    date: (at) => dateParts.format(at),
-  };
-}
-
-/** `04:00 ET` when `at` falls on the same zoned day as `now`, else `Mon Jan 19 04:00 ET`. */
-export function formatWhen(fmt: TimeFormatter, at: Date, now: Date): string {
-  return fmt.date(at) === fmt.date(now) ? fmt.time(at) : fmt.dateTime(at);
-}
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-/**
- * `45 s`, `12 m`, `5 h 12 m`, `16 h 05 m`, `3 d 04 h`. Minutes are padded under hours so columns of
- * durations line up; beyond two days hours are precise enough.
- */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.round(ms));
-  if (total < MINUTE) return `${Math.floor(total / 1000)} s`;
-  if (total < HOUR) return `${Math.floor(total / MINUTE)} m`;
-  if (total < 2 * DAY) {
-    const h = Math.floor(total / HOUR);
-    const m = Math.floor((total % HOUR) / MINUTE);
-    return `${h} h ${pad2(m)} m`;
-  }
-  const d = Math.floor(total / DAY);
-  const h = Math.floor((total % DAY) / HOUR);
-  return `${d} d ${pad2(h)} h`;
-}
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
+export {
+  formatDuration,
+  formatWhen,
+  type TimeFormatter,
+  zonedFormatter,
+} from '../jobs/time.js';
 
 const SEVERITY_EMOJI: Record<Severity, string> = {
   critical: ':rotating_light:',
