@@ -1,7 +1,6 @@
 import { createTask, type ScheduledTask, schedule } from 'node-cron';
 import type { Clock } from '../clock.js';
-
-export const PIPELINE_TIME_ZONE = 'America/New_York';
+import { PIPELINE_TIME_ZONE } from './time.js';
 
 /** A scheduled job: cron expressions in ET, and a run function that receives its slot time. */
 export interface Job {
