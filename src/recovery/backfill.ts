@@ -127,7 +127,15 @@ export async function startBackfill(
     if (outcome === 'created') tasksCreated++;
   }
   await record(created ? 'ok' : 'ignored', { dates: dates.length });
-  await showProgress(deps, run);
+  // The run and its tasks exist: a failed progress reply does not make the backfill look unstarted (a post
+  // Slack failed is released and posted by the next delivery run; later dates edit it).
+  await showProgress(deps, run).catch((error: unknown) =>
+    deps.log.warn('thread reply failed; the next delivery run posts it', {
+      incidentId: run.incident_id,
+      intent: progressIntent(run.request_id),
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
   deps.log.info('backfill started', { request: run.request_id, dates: dates.length, tasksCreated, created });
   const range = `${request.scraper} ${request.from} → ${request.until}`;
   return {

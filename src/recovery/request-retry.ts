@@ -8,7 +8,7 @@ import { retryScheduledReply } from '../views/thread.js';
 import { attemptDueAt, cycleOf } from './backoff.js';
 import { alreadyScheduledText, type EphemeralText, scheduledText } from './messages.js';
 import { auditWho, RETRY_ROUTE, type RecoveryKind, type Requester, taskName } from './ports.js';
-import { type ReplyResult, replyInThread } from './thread.js';
+import { type ReplyResult, replyAfterStored } from './thread.js';
 
 /** What a retry request uses. */
 export type RetryServices = Pick<Services, 'store' | 'chat' | 'clock' | 'tasks' | 'fmt' | 'log'> &
@@ -137,7 +137,8 @@ export async function requestRetry(deps: RetryServices, request: RetryRequest): 
     now,
     fmt: deps.fmt,
   });
-  const { result: reply } = await replyInThread(
+  // The item and its task exist: a failed reply does not make the retry look unscheduled.
+  const { result: reply } = await replyAfterStored(
     deps,
     item.incident_id,
     retryIntent(item, attempt, 'scheduled'),

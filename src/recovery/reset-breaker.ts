@@ -8,7 +8,7 @@ import { breakerResetReply, notAllowedEphemeral } from '../views/thread.js';
 import type { MessageView } from '../views/types.js';
 import type { SqlParams } from '../warehouse/port.js';
 import { auditWho, type Requester } from './ports.js';
-import { type ReplyResult, replyInThread } from './thread.js';
+import { type ReplyResult, replyAfterStored } from './thread.js';
 
 export const RESET_ENTITY_BREAKERS_SQL = 'actions/reset_entity_breakers.sql';
 export const RESET_PROXY_BREAKER_SQL = 'actions/reset_proxy_breaker.sql';
@@ -152,7 +152,8 @@ export async function resetBreaker(
           by,
           reason,
         });
-  const { result: reply } = await replyInThread(deps, request.incidentId, `reset_breaker:${id}`, view);
+  // The reset is done and audited: a failed reply is logged and posted by the next delivery run.
+  const { result: reply } = await replyAfterStored(deps, request.incidentId, `reset_breaker:${id}`, view);
   deps.log.info('breaker reset', { target: plan.target, rows, reply });
   return { outcome: 'reset', rows, reply };
 }

@@ -9,7 +9,7 @@ import type {
   webApi,
 } from '@slack/bolt';
 import type { Action } from '../../jobs/finding.js';
-import { replyInThread } from '../../recovery/thread.js';
+import { replyAfterStored } from '../../recovery/thread.js';
 import type { Services } from '../../services.js';
 import * as audit from '../../store/audit.js';
 import * as incidents from '../../store/incidents.js';
@@ -60,7 +60,8 @@ export async function auditClick(
   const stored = await audit.append(deps.store, { ...entry, who: click.user, at: deps.clock.now() }, id);
   if (!inThread || !entry.incident_id) return;
   const view = auditReply(stored, { now: deps.clock.now(), fmt: deps.fmt });
-  await replyInThread(deps, entry.incident_id, `audit:${stored.id}`, view);
+  // Stored and audited already: a failed reply is logged and posted by the next delivery run.
+  await replyAfterStored(deps, entry.incident_id, `audit:${stored.id}`, view);
 }
 
 /** Re-render an incident's alert; false when that failed (logged: the next run re-renders it anyway). */
