@@ -26,9 +26,11 @@ export function removeEmbeddedDb(path: string): void {
  */
 export async function openEmbedded(dbPath: string): Promise<Embedded> {
   const warehouse = await openDuckDbWarehouse({ path: dbPath });
-  const store = await createDuckDbStore(await warehouse.connect());
+  // Every connection is closed with the database: one left open keeps the file locked for other processes.
+  const storeConnection = await warehouse.connect();
+  const store = await createDuckDbStore(storeConnection);
   const admin = await warehouse.connect();
-  const connections: DuckDBConnection[] = [admin];
+  const connections: DuckDBConnection[] = [storeConnection, admin];
   return {
     warehouse,
     store,
