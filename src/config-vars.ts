@@ -397,7 +397,7 @@ export const VARS = {
     example: '48',
     schema: positive.optional(),
   },
-  // Schedules (cron in America/New_York).
+  // Schedules (cron in ET, the time module's zone).
   SCHEDULE_GAPS: {
     group: 'schedules',
     description: "Cron (ET, ';'-separated): scraper_gaps, source_discrepancy, circuit/proxy breakers.",

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { EXHIBITION_SEASON_TYPES } from '../jobs/expectations.js';
 import { proxyBreakersCheck } from '../jobs/proxy_breakers.js';
 import { scraperGapsCheck } from '../jobs/scraper_gaps.js';
-import { addDays, etDate, lookbackStart } from '../jobs/time.js';
+import { addDays, etDate, hoursBefore, lookbackStart } from '../jobs/time.js';
 import type { ConfigOf, Services } from '../services.js';
 import * as audit from '../store/audit.js';
 import * as incidents from '../store/incidents.js';
@@ -27,8 +27,6 @@ import {
   scraperStatusRows,
 } from './rules.js';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 /** Entity breakers looked back over: lockouts were 7 days before 2025-12-29 (as circuit_breakers). */
 const BREAKER_LOOKBACK_DAYS = 14;
 const TREND_DAYS = 14;
@@ -123,7 +121,7 @@ export function createDashboardData(
     warehouse.query(coverageQuery, {
       window_start: from,
       report_date: through,
-      due_before: new Date(now.getTime() - thresholds.discrepancyGraceHours * HOUR_MS),
+      due_before: hoursBefore(now, thresholds.discrepancyGraceHours),
       now,
     });
 
@@ -145,7 +143,7 @@ export function createDashboardData(
         through: addDays(today, 1),
         now,
       }),
-      warehouse.query(proxyBreakersCheck.query, { health_since: new Date(now.getTime() - DAY_MS), now }),
+      warehouse.query(proxyBreakersCheck.query, { health_since: hoursBefore(now, 24), now }),
     ]);
     const rows: BreakerRow[] = entities.map((e) => ({
       kind: 'entity',
@@ -187,7 +185,7 @@ export function createDashboardData(
   };
 
   const healed24h = async (now: Date) => {
-    const since = new Date(now.getTime() - DAY_MS);
+    const since = hoursBefore(now, 24);
     const [resolved, recovered] = await Promise.all([
       incidents.listResolvedSince(store, since),
       listByStatus(store, 'recovered'),
@@ -210,7 +208,7 @@ export function createDashboardData(
   const autoHeal24h = async (now: Date, healed: readonly HealedRow[]) => {
     // One range filter: served by Firestore's automatic index; a day of audit entries is small.
     const docs = await store.query(audit.AUDIT_LOG, {
-      where: [['at', '>=', new Date(now.getTime() - DAY_MS)]],
+      where: [['at', '>=', hoursBefore(now, 24)]],
     });
     const entries = docs.map((d) => audit.auditEntrySchema.parse(d.data)).filter((e) => e.at <= now);
     return autoHealCounts(entries, healed);

@@ -3,7 +3,7 @@
 import { PHASE3_CRITICAL } from '../jobs/phase3.js';
 import { expectedGapReason, type ScraperGapsRow } from '../jobs/scraper_gaps.js';
 import type { Thresholds } from '../jobs/thresholds.js';
-import { addDays } from '../jobs/time.js';
+import { addDays, days24h } from '../jobs/time.js';
 import type { AuditEntry } from '../store/audit.js';
 import type { Incident } from '../store/incidents.js';
 import type { RetryItem } from '../store/retry-queue.js';
@@ -18,9 +18,6 @@ import type {
   RetryQueueRow,
   ScraperStatusRow,
 } from '../views/types.js';
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** One row of sql/status/scrapers.sql. */
 export interface ScraperActivity {
@@ -292,7 +289,7 @@ export function pipelinePhases(input: PhaseInput): PhaseHealthRow[] {
 
 /** Retries that finished in the 30 days before `now`: recovered at attempt n (index n-1), and exhausted. */
 export function recoveryByAttempt(items: readonly RetryItem[], now: Date, days = 30): RecoveryByAttempt {
-  const since = now.getTime() - days * DAY_MS;
+  const since = now.getTime() - days24h(days);
   const within = (d: Date | null) => d !== null && d.getTime() >= since && d.getTime() <= now.getTime();
   const recovered = items.filter((i) => i.status === 'recovered' && within(i.recovered_at));
   const width = Math.max(3, ...recovered.map((i) => i.retry_attempts));

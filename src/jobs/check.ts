@@ -4,7 +4,7 @@ import type { Thresholds } from './thresholds.js';
 
 /** What every check is evaluated against: the pipeline date (ET), the current time and the thresholds. */
 export interface CheckContext {
-  /** The pipeline date being checked, `YYYY-MM-DD` in America/New_York. */
+  /** The pipeline date being checked, `YYYY-MM-DD` in ET (the time module's zone). */
   readonly date: string;
   readonly now: Date;
   readonly thresholds: Thresholds;

@@ -4,7 +4,7 @@ import { type CheckContext, defineCheck } from './check.js';
 import { type Finding, findingKey, type Severity } from './finding.js';
 import { PHASE3_CRITICAL } from './phase3.js';
 import { round } from './stats.js';
-import { addDays } from './time.js';
+import { addDays, inHours } from './time.js';
 
 const NAME = 'data_freshness';
 
@@ -20,7 +20,6 @@ export type DataFreshnessRow = z.infer<typeof row>;
 
 /** How far back a phase 3 success may come from; older than this reads as "none" (and is an error anyway). */
 const PHASE3_LOOKBACK_DAYS = 3;
-const HOUR_MS = 3_600_000;
 
 /**
  * Predictions read the critical phase 3 tables, so they are as fresh as the stalest of them: the gap from
@@ -33,7 +32,7 @@ export function evaluateDataFreshness(rows: readonly DataFreshnessRow[], ctx: Ch
   if (!first) return [];
   const { freshnessWarnHours: warnH, freshnessErrorHours: errorH } = ctx.thresholds;
   const ageHours = (r: DataFreshnessRow) =>
-    r.last_success_at ? (first.getTime() - r.last_success_at.getTime()) / HOUR_MS : Number.POSITIVE_INFINITY;
+    r.last_success_at ? inHours(first.getTime() - r.last_success_at.getTime()) : Number.POSITIVE_INFINITY;
   const stale = rows.filter((r) => ageHours(r) > warnH);
   if (stale.length === 0) return [];
   const worst = Math.max(...stale.map(ageHours));

@@ -2,7 +2,7 @@
 // run at any hour (a delayed job, a manual run, `check all --at` an early hour) never alarms early. The
 // clock times below are the pipeline's own day (docs/pipeline.md#daily-timeline), all in ET; the margins in
 // hours are thresholds (src/jobs/thresholds.ts).
-import { addDays, etClock, etDate, etInstant } from './time.js';
+import { addDays, etClock, etDate, etInstant, hours } from './time.js';
 
 /**
  * Exhibitions owe the pipeline nothing: no props are made for them, so no predictions, no grading, no
@@ -54,8 +54,6 @@ export interface DateSchedule {
   readonly last_tip_at: Date;
 }
 
-const HOUR_MS = 3_600_000;
-
 /**
  * Post-game work for a date (phase 3 game summaries, grading) is owed for the games that were played,
  * from 07:00 the next day and once the grace after the date's last tip-off has passed (a late game moves
@@ -67,7 +65,7 @@ const HOUR_MS = 3_600_000;
 export function postGameDue(schedule: DateSchedule, now: Date, dueHours: number): boolean {
   return (
     schedule.final_games > 0 &&
-    now.getTime() >= schedule.last_tip_at.getTime() + dueHours * HOUR_MS &&
+    now.getTime() >= schedule.last_tip_at.getTime() + hours(dueHours) &&
     dueOn(addDays(schedule.game_date, 1), POST_GAME_WORK_DUE_NEXT_DAY_ET, now)
   );
 }

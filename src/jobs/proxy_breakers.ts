@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { type Finding, findingKey, type Severity } from './finding.js';
+import { hours } from './time.js';
 
 const NAME = 'proxy_breakers';
 const MINUTE_MS = 60_000;
 /** Providers seen in the health metrics this recently count as in use. */
-const HEALTH_WINDOW_MS = 24 * 3_600_000;
+const HEALTH_WINDOW_MS = hours(24);
 
 const row = z.object({
   proxy_provider: z.string(),

@@ -4,7 +4,7 @@ import { type CheckContext, defineCheck } from './check.js';
 import { EXHIBITION_SEASON_TYPES } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
 import type { Thresholds } from './thresholds.js';
-import { lookbackStart } from './time.js';
+import { hours, lookbackStart, wholeHours } from './time.js';
 
 const NAME = 'scraper_gaps';
 
@@ -22,7 +22,6 @@ const row = z.object({
 });
 export type ScraperGapsRow = z.infer<typeof row>;
 
-const HOUR_MS = 3_600_000;
 /** Most recent errors shown: enough to see a pattern, few enough for one alert. */
 const RECENT_ERRORS = 3;
 
@@ -44,8 +43,8 @@ export function sourceGraceHours(scraper: string, thresholds: Thresholds): numbe
 export function expectedGapReason(r: ScraperGapsRow, ctx: CheckContext): string | undefined {
   if (r.games === 0 || r.last_tip_at === null) return 'no_games';
   if (r.error_type !== 'no_data_yet') return undefined;
-  const overAt = r.last_tip_at.getTime() + ctx.thresholds.gameOverHours * HOUR_MS;
-  const graceMs = sourceGraceHours(r.scraper_name, ctx.thresholds) * HOUR_MS;
+  const overAt = r.last_tip_at.getTime() + hours(ctx.thresholds.gameOverHours);
+  const graceMs = hours(sourceGraceHours(r.scraper_name, ctx.thresholds));
   return ctx.now.getTime() < overAt + graceMs ? 'no_data_yet' : undefined;
 }
 
@@ -96,8 +95,8 @@ function overdueFileFinding(r: ScraperGapsRow, ctx: CheckContext): Finding | und
   const graceHours = sourceGraceHours(r.scraper_name, ctx.thresholds);
   if (graceHours === 0 || r.error_type !== 'no_data_yet' || r.last_tip_at === null) return undefined;
   if (expectedGapReason(r, ctx) !== undefined) return undefined;
-  const overAt = r.last_tip_at.getTime() + ctx.thresholds.gameOverHours * HOUR_MS;
-  const hoursMissing = Math.floor((ctx.now.getTime() - overAt) / HOUR_MS);
+  const overAt = r.last_tip_at.getTime() + hours(ctx.thresholds.gameOverHours);
+  const hoursMissing = wholeHours(ctx.now.getTime() - overAt);
   return {
     check: NAME,
     key: findingKey(NAME, r.scraper_name, r.game_date),

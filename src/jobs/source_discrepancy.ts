@@ -3,7 +3,7 @@ import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { EXHIBITION_SEASON_TYPES } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
-import { addDays } from './time.js';
+import { addDays, hours } from './time.js';
 
 const NAME = 'source_discrepancy';
 /** The balldontlie box score scraper the retry queue knows (item ids like `bdl_box_scores_2026-01-19`). */
@@ -22,8 +22,6 @@ const row = z.object({
 });
 export type SourceDiscrepancyRow = z.infer<typeof row>;
 
-const HOUR_MS = 3_600_000;
-
 /**
  * One finding per date on which BDL lacks a final game NBA.com's gamebook has (33 games missed in 30 days,
  * docs/pipeline.md#bdl-missing-games). A game is judged only `discrepancyGraceHours` after tip-off, once both
@@ -33,7 +31,7 @@ export function evaluateSourceDiscrepancy(
   rows: readonly SourceDiscrepancyRow[],
   ctx: CheckContext,
 ): Finding[] {
-  const graceMs = ctx.thresholds.discrepancyGraceHours * HOUR_MS;
+  const graceMs = hours(ctx.thresholds.discrepancyGraceHours);
   const byDate = new Map<string, SourceDiscrepancyRow[]>();
   for (const r of rows) byDate.set(r.game_date, [...(byDate.get(r.game_date) ?? []), r]);
   const findings: Finding[] = [];

@@ -74,10 +74,11 @@ export function dateRange(from: string, until: string): string[] {
   return out;
 }
 
-/** The calendar date `YYYY-MM-DD` of a DuckDB DATE (days since 1970-01-01). */
-export const dateOfEpochDay = (days: number): string => addDays('1970-01-01', days);
-/** Days since 1970-01-01 of a calendar date (DuckDB's DATE). */
-export const epochDayOf = (date: string): number => daysBetween('1970-01-01', date);
+/** The calendar date `YYYY-MM-DD` of a DATE stored as days since 1970-01-01 (DuckDB's). */
+export const dateOfEpochDay = (days: number): string =>
+  new Date(days * millisecondsInDay).toISOString().slice(0, 10);
+/** Days since 1970-01-01 of a calendar date (DuckDB's DATE); UTC days are all 24 h long. */
+export const epochDayOf = (date: string): number => Date.UTC(...dateParts(date)) / millisecondsInDay;
 
 /** The ET calendar date of an instant. */
 export function etDate(instant: Date): string {

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { type Finding, findingKey } from './finding.js';
+import { hoursBefore } from './time.js';
 
 const NAME = 'workflow_failures';
 const WINDOW_HOURS = 24;
-const HOUR_MS = 3_600_000;
 
 const row = z.object({
   workflow_name: z.string(),
@@ -87,6 +87,6 @@ export const workflowFailuresCheck = defineCheck({
   description:
     'Workflows failing over the warning or error share of runs in 24 h; failures without an error message',
   query: defineQuery(`checks/${NAME}.sql`, row),
-  params: (ctx) => ({ window_start: new Date(ctx.now.getTime() - WINDOW_HOURS * HOUR_MS), now: ctx.now }),
+  params: (ctx) => ({ window_start: hoursBefore(ctx.now, WINDOW_HOURS), now: ctx.now }),
   evaluate: evaluateWorkflowFailures,
 });

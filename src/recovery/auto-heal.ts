@@ -3,7 +3,7 @@
 // and do each action through the same paths a click takes, as done "by shotclock (policy NAME)".
 import { randomUUID } from 'node:crypto';
 import type { Finding } from '../jobs/finding.js';
-import { etDate } from '../jobs/time.js';
+import { etDate, hours } from '../jobs/time.js';
 import type { ConfigOf, Services } from '../services.js';
 import * as audit from '../store/audit.js';
 import * as incidents from '../store/incidents.js';
@@ -26,8 +26,7 @@ import { replyInThread } from './thread.js';
 
 /** The audit action of one automatic action: its id claims (policy, subject, day, ordinal) once. */
 export const AUTOHEAL_AUDIT_ACTION = 'autoheal';
-const DAY_MS = 86_400_000;
-const TRAIL_WINDOW_MS = 26 * 3_600_000;
+const TRAIL_WINDOW_MS = hours(26);
 
 /** What auto-heal uses: the Retry, Backfill and Reset Breaker paths' services, its policies, the stop signal. */
 export type AutoHealServices = Pick<
@@ -100,7 +99,7 @@ async function stillRunning(
   if (c.action.kind === 'backfill') {
     const last = trail.at(-1);
     const requestId = typeof last?.details.request_id === 'string' ? last.details.request_id : undefined;
-    if (!last || !requestId || now.getTime() - last.at.getTime() > DAY_MS) return false;
+    if (!last || !requestId || now.getTime() - last.at.getTime() > hours(24)) return false;
     const run = await backfillRuns.get(store, requestId);
     return run !== undefined && run.finished_at === null;
   }

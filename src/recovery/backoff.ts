@@ -1,8 +1,8 @@
 // Pure retry decisions: when the next attempt is due, and what an attempt's result means for the item.
+
+import { hours } from '../jobs/time.js';
 import type { RetryItem } from '../store/retry-queue.js';
 import type { Verification } from './ports.js';
-
-const HOUR_MS = 3_600_000;
 
 /**
  * Delay before attempt `attempt` (1-based), counted from the click for attempt 1 and from the previous
@@ -11,8 +11,7 @@ const HOUR_MS = 3_600_000;
 export function delayBeforeAttemptMs(attempt: number, backoffHours: readonly number[]): number {
   if (backoffHours.length === 0) throw new Error('backoffHours must list at least one delay');
   if (!Number.isInteger(attempt) || attempt < 1) throw new Error(`attempt must be ≥ 1, got ${attempt}`);
-  const hours = backoffHours[Math.min(attempt, backoffHours.length) - 1] ?? 0;
-  return hours * HOUR_MS;
+  return hours(backoffHours[Math.min(attempt, backoffHours.length) - 1] ?? 0);
 }
 
 /** When attempt `attempt` is due, given the moment the delay starts (the click, or the previous outcome). */

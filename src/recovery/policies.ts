@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { type Action, type Finding, SEVERITIES, type Severity, severitySchema } from '../jobs/finding.js';
 import { ALL_CHECKS } from '../jobs/registry.js';
-import { addDays, etClock, etDate, etInstant } from '../jobs/time.js';
+import { addDays, etClock, etDate, etInstant, hours } from '../jobs/time.js';
 
 export const POLICY_ACTIONS = ['retry', 'backfill', 'reset_breaker'] as const;
 export type PolicyAction = (typeof POLICY_ACTIONS)[number];
@@ -27,7 +27,6 @@ export interface QuietHours {
   readonly text: string;
 }
 
-const HOUR_MS = 3_600_000;
 export const DEFAULT_MAX_PER_SUBJECT_PER_DAY = 3;
 
 /**
@@ -249,7 +248,7 @@ export interface AutoHealDecision {
 
 /** When the gap of a date is `minAgeHours` old: that long after the date ends in ET. */
 const oldEnough = (date: string, minAgeHours: number, now: Date) =>
-  etInstant(addDays(date, 1), '00:00').getTime() + minAgeHours * HOUR_MS <= now.getTime();
+  etInstant(addDays(date, 1), '00:00').getTime() + hours(minAgeHours) <= now.getTime();
 
 /** The action narrowed to dates old enough (a backfill keeps its older dates), or undefined when none is. */
 function agedAction(action: Action, minAgeHours: number, now: Date): Action | undefined {

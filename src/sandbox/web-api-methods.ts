@@ -3,6 +3,8 @@
  * `{ ok: true, ... }` or `{ ok: false, error: 'channel_not_found' }`. Blocks and views are checked with
  * the bot's own Block Kit validator so a post Slack would refuse (`invalid_blocks`) is refused here too.
  */
+
+import { PIPELINE_TIME_ZONE } from '../jobs/time.js';
 import { validateMessage, validateView } from '../views/validate.js';
 import { type Args, bool, INVALID_JSON, jsonArg, str } from './http-util.js';
 import {
@@ -302,7 +304,7 @@ export const METHODS: Readonly<Record<string, Method>> = {
         deleted: false,
         is_bot: user.isBot ?? false,
         is_admin: false,
-        tz: 'America/New_York',
+        tz: PIPELINE_TIME_ZONE,
         profile: { real_name: user.realName, display_name: user.name, real_name_normalized: user.realName },
       },
     };

@@ -1,6 +1,8 @@
 // Phase 1: workflow executions and the scrapes they run, BigDataBall's late play-by-play, and the gap
 // backfiller's scraper_failures rows, as of now. A clean day has no failures at all, so anything a
 // check finds comes from the scenario.
+
+import { hours } from '../jobs/time.js';
 import { POST_GAME_SCRAPERS, WORKFLOWS } from './catalog.js';
 import { compactDate, type RowBuffer, type SimContext, TABLES } from './context.js';
 import { etMs } from './et.js';
@@ -16,7 +18,7 @@ import {
   scraperRunRow,
 } from './scrape-rows.js';
 
-const HOUR = 3_600_000;
+const HOUR = hours(1);
 
 /** The scraper service's Cloud Run revision: a new one went live with the executor's 2026-01-01 fix. */
 export function revisionAt(ctx: SimContext, at: number): string {

@@ -2,7 +2,7 @@
 // the breaker state as of now. A blocked pair (OPEN) only sees the breaker's probes, all failing; a HALF_OPEN
 // pair fails about half.
 
-import { etDate } from '../jobs/time.js';
+import { days24h, etDate, hours } from '../jobs/time.js';
 import { PROXY_PROVIDERS, PROXY_TARGETS } from './catalog.js';
 import type { Row, RowBuffer, SimContext } from './context.js';
 import { TABLES } from './context.js';
@@ -10,7 +10,7 @@ import { etMs } from './et.js';
 import { rngFor } from './rng.js';
 import type { IncidentOf } from './scenario.js';
 
-const HOUR = 3_600_000;
+const HOUR = hours(1);
 const MIN = 60_000;
 
 /** Requests a pair usually carries in an ET hour (0 = none): bettingpros only while lines are scraped. */
@@ -86,13 +86,13 @@ export function proxyBreakerRows(ctx: SimContext): Row[] {
         );
       if (block) {
         const opened = openedAt(block);
-        const days = Math.floor((now - opened) / (24 * HOUR));
+        const days = Math.floor((now - opened) / days24h(1));
         const open = block.state === 'OPEN';
         rows.push({
           proxy_provider: provider,
           target_host: target,
           circuit_state: block.state,
-          failure_count: open ? 3 + days * 120 + Math.floor(((now - opened) % (24 * HOUR)) / (5 * MIN)) : 3,
+          failure_count: open ? 3 + days * 120 + Math.floor(((now - opened) % days24h(1)) / (5 * MIN)) : 3,
           last_failure_at: new Date(open ? last5 : last5 - 20 * MIN),
           last_success_at: new Date(open ? opened - 10 * MIN : last5 - 5 * MIN),
           opened_at: new Date(opened),

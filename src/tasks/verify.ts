@@ -2,6 +2,7 @@ import { createHash, createPublicKey, type JsonWebKey, type KeyObject, timingSaf
 import type { IncomingHttpHeaders } from 'node:http';
 import { errors, type JWTPayload, jwtVerify } from 'jose';
 import { type Clock, systemClock } from '../clock.js';
+import { hours } from '../jobs/time.js';
 
 /**
  * Who may call /tasks/*: the local queue (shared secret) or Cloud Tasks (a Google-signed OIDC ID token minted
@@ -83,7 +84,7 @@ export function googleKeySource(options: GoogleKeySourceOptions = {}): KeySource
     keys = next;
     fetchedAt = now();
     expiresAt =
-      fetchedAt + (maxAge === undefined ? (options.defaultMaxAgeMs ?? 3_600_000) : Number(maxAge) * 1000);
+      fetchedAt + (maxAge === undefined ? (options.defaultMaxAgeMs ?? hours(1)) : Number(maxAge) * 1000);
   };
   const refreshOnce = () => {
     pending ??= refresh().finally(() => {

@@ -2,7 +2,7 @@
 // action travels in private_metadata (encoded like a button value), so the submission needs no lookup to
 // know what it is about, and a forged metadata is rejected like a forged button.
 import type { ModalView } from '@slack/types';
-import { isIsoDate } from '../jobs/time.js';
+import { dateRange, daysBetween, isIsoDate } from '../jobs/time.js';
 import {
   type ActionParseError,
   type ActionValue,
@@ -16,9 +16,7 @@ import { escapeMrkdwn, formatNumber, plural, summarizeList } from './format.js';
 type BackfillValue = Extract<ActionValue, { a: 'backfill' }>;
 type ResetValue = Extract<ActionValue, { a: 'reset_breaker' }>;
 
-const DAY_MS = 86_400_000;
-const days = (from: string, until: string) =>
-  Math.round((Date.parse(`${until}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
+const days = (from: string, until: string) => daysBetween(from, until) + 1;
 
 export interface BackfillModalInput {
   readonly action: BackfillValue;
@@ -183,9 +181,7 @@ export function readBackfillSubmission(
   }
   if (!confirmed) errors[ids.confirm.blockId] = 'Tick the box to confirm.';
   if (Object.keys(errors).length) return { ok: false, errors };
-  const dates = Array.from({ length: days(from, until) }, (_, i) =>
-    new Date(Date.parse(`${from}T00:00:00Z`) + i * DAY_MS).toISOString().slice(0, 10),
-  );
+  const dates = dateRange(from, until);
   return {
     ok: true,
     value: { incidentId: meta.value.incidentId, scraper: meta.value.scraper, from, until, dates },

@@ -11,6 +11,7 @@ import {
   LIST,
   listValue,
 } from '@duckdb/node-api';
+import { dateOfEpochDay } from '../jobs/time.js';
 import { columnValue, dateValue } from './duckdb-values.js';
 import { appendTable } from './duckdb-write.js';
 import { WarehouseError } from './port.js';
@@ -68,14 +69,12 @@ const LEDGER_DDL = [
   )`,
 ];
 
-const DAY_MS = 86_400_000;
-
 /** The UTC day a partition column's value falls on (BigQuery's DATE(ts) for a TIMESTAMP partition). */
 function partitionDay(table: TableSchema, row: Row): string | undefined {
   const column = table.columns.find((c) => c.name === table.partitionColumn);
   if (!column) return undefined;
   const value = columnValue(column.type, row[column.name]);
-  if (value instanceof DuckDBDateValue) return new Date(value.days * DAY_MS).toISOString().slice(0, 10);
+  if (value instanceof DuckDBDateValue) return dateOfEpochDay(value.days);
   if (value instanceof DuckDBTimestampTZValue) {
     return new Date(Number(value.micros / 1000n)).toISOString().slice(0, 10);
   }

@@ -17,14 +17,12 @@ import {
   TIMESTAMPTZ,
   VARCHAR,
 } from '@duckdb/node-api';
+import { dateOfEpochDay, epochDayOf } from '../jobs/time.js';
 import { arrayElement, isDateString } from './params.js';
 import type { ParamType, ParamValue, ScalarParamType } from './port.js';
 import type { ColumnType } from './schema.js';
 
-const DAY_MS = 86_400_000;
-
-export const dateValue = (ymd: string): DuckDBDateValue =>
-  new DuckDBDateValue(Date.parse(`${ymd}T00:00:00Z`) / DAY_MS);
+export const dateValue = (ymd: string): DuckDBDateValue => new DuckDBDateValue(epochDayOf(ymd));
 
 const TS_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
@@ -147,7 +145,7 @@ export function jsValue(value: DuckDBValue, type: DuckDBType): unknown {
     case DuckDBTypeId.DECIMAL:
       return (value as DuckDBDecimalValue).toDouble();
     case DuckDBTypeId.DATE:
-      return new Date((value as DuckDBDateValue).days * DAY_MS).toISOString().slice(0, 10);
+      return dateOfEpochDay((value as DuckDBDateValue).days);
     case DuckDBTypeId.TIMESTAMP:
     case DuckDBTypeId.TIMESTAMP_TZ:
       return new Date(Number((value as DuckDBTimestampValue).micros / 1000n));
