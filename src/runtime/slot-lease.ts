@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { SlotGate } from '../jobs/scheduler.js';
+import { hours } from '../jobs/time.js';
 import * as leases from '../store/leases.js';
 import type { DocumentStore } from '../store/port.js';
 
@@ -8,7 +9,7 @@ const jobPrefix = (job: string) => `${PREFIX}${job}:`;
 export const slotLeaseName = (job: string, slot: Date) => `${jobPrefix(job)}${slot.toISOString()}`;
 
 /** A handed-back slot older than this (in the clock's time) is left to the job's next slot. */
-export const RESUME_WITHIN_MS = 60 * 60_000;
+export const RESUME_WITHIN_MS = hours(1);
 
 /** The job and slot a lease name stands for, or undefined for a lease that is not a slot's. */
 export function parseSlotLeaseName(name: string): { job: string; slot: Date } | undefined {

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Clock } from '../clock.js';
+import { hours } from '../jobs/time.js';
 import type { Logger } from '../log.js';
 import { type BackoffPolicy, type DeliveryResult, decideOutcome, deliveryHeaders } from './local-policy.js';
 import { assertValidTask, type EnqueueResult, type TaskQueue, type TaskRequest } from './port.js';
@@ -102,11 +103,11 @@ export async function createLocalTaskQueue(options: LocalTaskQueueOptions): Prom
   const queueName = options.queueName ?? 'local';
   const policy: BackoffPolicy = {
     minBackoffMs: Math.max(1000, options.minBackoffMs ?? 1000),
-    maxBackoffMs: options.maxBackoffMs ?? 60 * 60 * 1000,
+    maxBackoffMs: options.maxBackoffMs ?? hours(1),
   };
   const deadlineMs = options.dispatchDeadlineMs ?? 10 * 60 * 1000;
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  const reuseAfterMs = options.nameReuseAfterMs ?? 60 * 60 * 1000;
+  const reuseAfterMs = options.nameReuseAfterMs ?? hours(1);
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   if (!(options.maxAttempts >= 1)) throw new Error('maxAttempts must be at least 1');
   if (!options.secret) throw new Error('the local task queue needs a non-empty secret');

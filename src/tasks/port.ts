@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { days24h } from '../jobs/time.js';
 
 /**
  * TaskQueue port: "POST this JSON to the bot's own /tasks/<route> at this time, once per name".
@@ -28,7 +29,7 @@ export interface TaskQueue {
 }
 
 /** Cloud Tasks refuses schedule_time more than 30 days ahead. */
-export const MAX_SCHEDULE_AHEAD_MS = 30 * 24 * 60 * 60 * 1000;
+export const MAX_SCHEDULE_AHEAD_MS = days24h(30);
 export const MAX_TASK_NAME_LENGTH = 500;
 const TASK_NAME = /^[A-Za-z0-9_-]{1,500}$/;
 const ROUTE = /^\/tasks\/[A-Za-z0-9_\-/]+$/;

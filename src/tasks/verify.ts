@@ -119,7 +119,7 @@ export interface OidcVerifierOptions {
 }
 
 const ISSUERS = ['accounts.google.com', 'https://accounts.google.com'];
-const MAX_LIFETIME_S = 24 * 60 * 60;
+const MAX_LIFETIME_S = hours(24) / 1000;
 
 /** The key source failed (network, HTTP error): thrown from the key resolver so it maps to 503, not 401. */
 class KeysUnavailable extends Error {}
