@@ -1,10 +1,19 @@
 // Reset Breaker: clear a processor's entity breakers (reprocess_attempts) or set a proxy pair to HALF_OPEN.
 // Destructive, so: operators only (a refused click changes nothing and is audited as denied), a reason is
-// required, writes are parameterized DML files, and the result is threaded under the alert.
+// required, writes are parameterized DML files, and the result is threaded under the alert, saying what
+// changed: a reset that changed no row says the breakers were already reset, by whom and when if audited.
 import type { Action } from '../jobs/finding.js';
 import type { Services } from '../services.js';
 import * as audit from '../store/audit.js';
-import { breakerResetReply, notAllowedEphemeral } from '../views/thread.js';
+import {
+  type Actor,
+  alreadyResetEphemeral,
+  type BreakerResetInput,
+  breakerAlreadyResetReply,
+  breakerResetReply,
+  notAllowedEphemeral,
+  type PreviousReset,
+} from '../views/thread.js';
 import type { MessageView } from '../views/types.js';
 import type { SqlParams } from '../warehouse/port.js';
 import { auditWho, type Requester } from './ports.js';
@@ -16,7 +25,7 @@ export const RESET_PROXY_BREAKER_SQL = 'actions/reset_proxy_breaker.sql';
 /** What a breaker reset uses (operators only). */
 export type ResetBreakerServices = Pick<
   Services,
-  'store' | 'chat' | 'clock' | 'warehouse' | 'operators' | 'log'
+  'store' | 'chat' | 'clock' | 'fmt' | 'warehouse' | 'operators' | 'log'
 >;
 
 export type BreakerTarget = Extract<Action, { kind: 'reset_breaker' }>;
@@ -32,11 +41,12 @@ export interface ResetBreakerRequest {
 }
 
 export interface ResetBreakerResult {
-  readonly outcome: 'reset' | 'denied' | 'invalid' | 'failed';
+  /** 'already_reset': the DML changed no row (the breakers were reset before); nothing changed. */
+  readonly outcome: 'reset' | 'already_reset' | 'denied' | 'invalid' | 'failed';
   /** Rows the DML changed, when the warehouse says. */
   readonly rows?: number | null;
   readonly reply?: ReplyResult;
-  /** For the person who clicked (denied, invalid, failed). */
+  /** For the person who clicked (denied, invalid, failed, already reset). */
   readonly ephemeral?: MessageView | { readonly text: string };
 }
 
@@ -133,27 +143,46 @@ export async function resetBreaker(
     deps.log.warn('reset breaker failed', { target: plan.target, error: message });
     return { outcome: 'failed', ephemeral: { text: `Reset failed, nothing was changed: ${message}` } };
   }
-  await entry('ok', plan.target, { rows });
-
   const b = request.breaker;
-  const view =
+  const what: BreakerResetInput =
     b.breaker === 'entity'
-      ? breakerResetReply({
-          breaker: 'entity',
-          processor: b.processor ?? '',
-          entities: b.entities ?? [],
-          by,
-          reason,
-        })
-      : breakerResetReply({
-          breaker: 'proxy',
-          provider: b.provider ?? '',
-          target: b.target ?? '',
-          by,
-          reason,
-        });
+      ? { breaker: 'entity', processor: b.processor ?? '', entities: b.entities ?? [], by, reason, rows }
+      : { breaker: 'proxy', provider: b.provider ?? '', target: b.target ?? '', by, reason, rows };
+  const ctx = { now, fmt: deps.fmt };
+
+  if (rows === 0) {
+    // Nothing was tripped any more (auto-heal or someone else came first): say so, and who, if audited.
+    const previous = await lastReset(deps, request.incidentId, plan.target);
+    await entry('ignored', plan.target, { rows });
+    const view = breakerAlreadyResetReply({ ...what, ...(previous ? { previous } : {}) }, ctx);
+    const { result: reply } = await replyAfterStored(deps, request.incidentId, `reset_breaker:${id}`, view);
+    deps.log.info('breaker already reset', { target: plan.target, previous: previous ?? null, reply });
+    return { outcome: 'already_reset', rows, reply, ephemeral: alreadyResetEphemeral(previous, ctx) };
+  }
+  await entry('ok', plan.target, { rows });
   // The reset is done and audited: a failed reply is logged and posted by the next delivery run.
+  const view = breakerResetReply(what);
   const { result: reply } = await replyAfterStored(deps, request.incidentId, `reset_breaker:${id}`, view);
   deps.log.info('breaker reset', { target: plan.target, rows, reply });
   return { outcome: 'reset', rows, reply };
+}
+
+/** The incident's last reset of the same target that changed something, as audited. */
+async function lastReset(
+  deps: Pick<Services, 'store'>,
+  incidentId: string | null,
+  target: string,
+): Promise<PreviousReset | undefined> {
+  if (!incidentId) return undefined;
+  const trail = await audit.listByIncident(deps.store, incidentId);
+  const last = trail
+    .filter(
+      (e) =>
+        e.action === 'reset_breaker' && e.outcome === 'ok' && e.target === target && e.details.rows !== 0,
+    )
+    .at(-1);
+  if (!last) return undefined;
+  const policy = last.details.policy;
+  const by: Actor = last.who === 'system' && typeof policy === 'string' ? { policy } : { user: last.who };
+  return { by, at: last.at };
 }

@@ -182,6 +182,8 @@ export type BreakerResetInput =
       readonly more?: number;
       readonly by: Actor;
       readonly reason: string;
+      /** Rows the reset changed, when the warehouse says. */
+      readonly rows?: number | null;
     }
   | {
       readonly breaker: 'proxy';
@@ -189,10 +191,54 @@ export type BreakerResetInput =
       readonly target: string;
       readonly by: Actor;
       readonly reason: string;
+      readonly rows?: number | null;
     };
 
+/** What a breaker reset is about, as the thread names it. */
+function breakerWhat(input: BreakerResetInput): string {
+  if (input.breaker === 'proxy')
+    return `Proxy breaker ${escapeMrkdwn(input.provider)} → ${escapeMrkdwn(input.target)}`;
+  const total = input.entities.length + (input.more ?? 0);
+  const list = summarizeList(input.entities.map(escapeMrkdwn), 1500);
+  const what = total > 0 ? `${plural(total, 'entity', 'entities')}: ${list}` : 'all entities';
+  return `Entity breakers of ${escapeMrkdwn(input.processor)} (${what})`;
+}
+
+/** The reset that did change the breakers, as the audit recorded it. */
+export interface PreviousReset {
+  readonly by: Actor;
+  readonly at: Date;
+}
+
+const previousText = (previous: PreviousReset | undefined, ctx: ViewContext) =>
+  previous ? ` ${byActor(previous.by)} at ${formatWhen(ctx.fmt, previous.at, ctx.now)}` : '';
+
+/**
+ * A reset that changed no row: the breakers were reset before (by whom and when, when the audit says).
+ * "Entity breakers of X (2 entities: a, b) were already reset by … at 09:00 ET; the reset by <@U> changed nothing"
+ */
+export function breakerAlreadyResetReply(
+  input: BreakerResetInput & { readonly previous?: PreviousReset },
+  ctx: ViewContext,
+): MessageView {
+  const state = input.breaker === 'proxy' ? 'was already reset (not OPEN)' : 'were already reset';
+  return line(
+    `:electric_plug: ${breakerWhat(input)} ${state}${previousText(input.previous, ctx)}; the reset ${byActor(input.by)} changed nothing`,
+    `reason: ${escapeMrkdwn(truncate(input.reason, 1000))}`,
+  );
+}
+
+/** The operator's answer when their reset changed nothing. */
+export function alreadyResetEphemeral(previous: PreviousReset | undefined, ctx: ViewContext): MessageView {
+  return line(
+    `Nothing to reset: these breakers were already reset${previousText(previous, ctx)}. Nothing was changed.`,
+  );
+}
+
 export function breakerResetReply(input: BreakerResetInput): MessageView {
-  const reason = `reason: ${escapeMrkdwn(truncate(input.reason, 1000))}`;
+  const rows =
+    input.rows === undefined || input.rows === null ? '' : ` · ${plural(input.rows, 'breaker row')} changed`;
+  const reason = `reason: ${escapeMrkdwn(truncate(input.reason, 1000))}${rows}`;
   if (input.breaker === 'proxy') {
     return line(
       `:electric_plug: Proxy breaker ${escapeMrkdwn(input.provider)} → ${escapeMrkdwn(input.target)} set to HALF_OPEN ${byActor(input.by)}`,

@@ -98,6 +98,8 @@ export interface Harness {
   readonly clock: ManualClock;
   readonly logs: string[];
   readonly executed: { file: string; params: unknown }[];
+  /** Rows each DML statement reports changed (2 unless a test sets it: 0 is "nothing to change"). */
+  readonly dml: { rows: number | null };
   readonly eventsUrl: string;
   /** Open an incident for `finding` and post its alert as the bot would; returns its id and message ts. */
   seedIncident(finding?: Finding): Promise<{ id: string; ts: string }>;
@@ -126,10 +128,11 @@ export async function startHarness(
   const log = createLogger({ level: 'debug', format: 'json', secrets: [], write: (l) => logs.push(l) });
   const tasks = new RecordingTasks();
   const executed: { file: string; params: unknown }[] = [];
+  const dml: { rows: number | null } = { rows: 2 };
   const warehouse = {
     execute: async (file: string, params: unknown) => {
       executed.push({ file, params });
-      return 2;
+      return dml.rows;
     },
   } as unknown as Warehouse;
   const base = readConfig({});
@@ -193,6 +196,7 @@ export async function startHarness(
     clock,
     logs,
     executed,
+    dml,
     eventsUrl: botUrl,
     async seedIncident(finding = FINDING) {
       const { incident } = await incidents.open(store, { finding, now: clock.now() });

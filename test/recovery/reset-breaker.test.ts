@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ResetBreakerServices, resetBreaker } from '../../src/recovery/reset-breaker.js';
 import * as audit from '../../src/store/audit.js';
+import { zonedFormatter } from '../../src/views/format.js';
 import type { Params } from '../../src/warehouse/port.js';
 import { loadSqlFile } from '../../src/warehouse/sql-files.js';
 import { testLogger } from '../support/services.js';
@@ -16,14 +17,15 @@ beforeEach(async () => {
 });
 afterEach(() => env.cleanup());
 
-function deps(): ResetBreakerServices {
+function deps(rows: number | null = 3): ResetBreakerServices {
   return {
     store: env.store,
     chat: env.chat,
     clock: env.clock,
+    fmt: zonedFormatter(),
     warehouse: dmlWarehouse(async (file, params) => {
       executed.push({ file, params });
-      return 3;
+      return rows;
     }),
     operators: { isOperator: async (user) => user === 'UOPS', mentions: ['<!subteam^S1>'] },
     log: testLogger(),
@@ -38,6 +40,45 @@ const entity = {
 };
 
 describe('Reset Breaker', () => {
+  it('a reset that changes no row says the breaker was already reset, and by whom when audited', async () => {
+    const { incidentId, alertTs } = await postedIncident(env.store, env.chat, env.clock.now());
+    const proxy = {
+      kind: 'reset_breaker' as const,
+      breaker: 'proxy' as const,
+      provider: 'decodo',
+      target: 'nba.com',
+    };
+    const first = await resetBreaker(deps(1), {
+      incidentId,
+      requestedBy: { user: 'UOPS' },
+      reason: 'provider fixed',
+      breaker: proxy,
+      requestId: 'view-1',
+    });
+    expect(first).toMatchObject({ outcome: 'reset', rows: 1 });
+    env.clock.advance(3_600_000);
+    const again = await resetBreaker(deps(0), {
+      incidentId,
+      requestedBy: { user: 'UOPS' },
+      reason: 'old alert',
+      breaker: proxy,
+      requestId: 'view-2',
+    });
+    expect(again).toMatchObject({ outcome: 'already_reset', rows: 0, reply: 'posted' });
+    expect(again.ephemeral?.text).toBe(
+      'Nothing to reset: these breakers were already reset by <@UOPS> at 09:00 ET. Nothing was changed.',
+    );
+    expect(env.chat.replies(alertTs).map((r) => r.text)).toEqual([
+      ':electric_plug: Proxy breaker decodo → nba.com set to HALF_OPEN by <@UOPS>',
+      ':electric_plug: Proxy breaker decodo → nba.com was already reset (not OPEN) by <@UOPS> at 09:00 ET; the reset by <@UOPS> changed nothing',
+    ]);
+    const trail = await audit.listByIncident(env.store, incidentId);
+    expect(trail.map((e) => [e.outcome, e.details.rows])).toEqual([
+      ['ok', 1],
+      ['ignored', 0],
+    ]);
+  });
+
   it('a non-operator is refused: nothing executed, nothing posted, the refusal audited', async () => {
     const { incidentId, alertTs } = await postedIncident(env.store, env.chat, env.clock.now());
     const result = await resetBreaker(deps(), {

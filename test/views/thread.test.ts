@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/store/audit.js';
 import {
+  alreadyResetEphemeral,
   attemptOutcomeReply,
   auditReply,
   autoHealReply,
   backfillProgressReply,
   backfillSummaryReply,
+  breakerAlreadyResetReply,
   breakerResetReply,
   downstreamReply,
   exhaustedReply,
@@ -148,6 +150,47 @@ describe('thread replies', () => {
       }),
     );
     expect(proxy.text).toContain('decodo → bettingpros set to HALF_OPEN by shotclock (policy p)');
+    const counted = breakerResetReply({
+      breaker: 'proxy',
+      provider: 'd',
+      target: 't',
+      by: { user: 'U1' },
+      reason: 'r',
+      rows: 1,
+    });
+    expect(allText(counted)).toContain('reason: r · 1 breaker row changed');
+  });
+
+  it('a reset that changed nothing says the breakers were already reset, by whom and when if known', () => {
+    const previous = { by: { policy: 'breaker-data-arrived' }, at: new Date(now.getTime() - HOUR) };
+    const view = valid(
+      breakerAlreadyResetReply(
+        {
+          breaker: 'entity',
+          processor: 'pdc',
+          entities: ['a', 'b'],
+          by: { user: 'U1' },
+          reason: 'old alert',
+          previous,
+        },
+        ctx,
+      ),
+    );
+    expect(view.text).toBe(
+      ':electric_plug: Entity breakers of pdc (2 entities: a, b) were already reset by shotclock (policy breaker-data-arrived) at 08:12 ET; the reset by <@U1> changed nothing',
+    );
+    const unknown = valid(
+      breakerAlreadyResetReply(
+        { breaker: 'proxy', provider: 'decodo', target: 'nba.com', by: { user: 'U1' }, reason: 'r' },
+        ctx,
+      ),
+    );
+    expect(unknown.text).toBe(
+      ':electric_plug: Proxy breaker decodo → nba.com was already reset (not OPEN); the reset by <@U1> changed nothing',
+    );
+    expect(valid(alreadyResetEphemeral(undefined, ctx)).text).toBe(
+      'Nothing to reset: these breakers were already reset. Nothing was changed.',
+    );
   });
 
   it('resolved, downstream and auto-heal notes', () => {
