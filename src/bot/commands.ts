@@ -1,6 +1,7 @@
 // The four slash commands. Slack gives a command 3 s: ack comes first, then parsing, the query and the
 // answer through response_url (ephemeral), so a slow warehouse never shows the user a timeout.
 import type { App, RespondFn } from '@slack/bolt';
+import { PIPELINE_SCRAPERS } from '../jobs/scrapers.js';
 import { etDate } from '../jobs/time.js';
 import type { Services } from '../services.js';
 import {
@@ -35,7 +36,7 @@ export async function answerCommand(
     case 'error':
       return commandErrorView(command, request.message);
     case 'scrape-status':
-      return scrapeStatusView(await deps.data.scraperStatus(now), ctx, request.scraper);
+      return scrapeStatusView(await deps.data.scraperStatus(now), ctx, request.scraper, PIPELINE_SCRAPERS);
     case 'pipeline-health':
       return pipelineHealthView(await deps.data.pipelineHealth(request.date, now));
     case 'breakers':

@@ -1,20 +1,10 @@
 // The pipeline's moving parts as the simulator models them: scrapers, workflows, processors, prediction
 // systems, proxies. Names are the pipeline team's (docs/pipeline.md), so checks and recovery see real names.
 import { PHASE3_CRITICAL, PHASE3_OPTIONAL } from '../jobs/phase3.js';
+import { PIPELINE_SCRAPERS } from '../jobs/scrapers.js';
 
-export const SCRAPERS = [
-  'bdl_box_scores',
-  'bdl_games',
-  'bdl_player_box_scores',
-  'nbac_gamebook',
-  'nbac_schedule',
-  'nbac_injury_report',
-  'nbac_referee_assignments',
-  'bp_events',
-  'bp_player_props',
-  'odds_api_lines',
-  'bdb_pbp',
-] as const;
+/** The pipeline's scrapers (src/jobs/scrapers.ts), which the simulator runs. */
+export const SCRAPERS = PIPELINE_SCRAPERS;
 export type ScraperName = (typeof SCRAPERS)[number];
 
 /** Scrapers that work on a finished game date (collected after the games, the night after). */

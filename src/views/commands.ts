@@ -158,25 +158,33 @@ export function sortScrapers(rows: readonly ScraperStatusRow[]): ScraperStatusRo
   );
 }
 
-/** `/scrape-status [scraper]`: all scrapers worst first, or one in detail (unknown name → error view). */
+/**
+ * `/scrape-status [scraper]`: all scrapers worst first, or one in detail. `known` are the scrapers the bot
+ * knows besides the window's rows (the pipeline's list): one of them without a row has no runs or gap days in
+ * the window, which is said as such; a name neither knows is an error view listing both.
+ */
 export function scrapeStatusView(
   rows: readonly ScraperStatusRow[],
   ctx: ViewContext,
   scraper?: string,
+  known: readonly string[] = [],
 ): MessageView {
   if (scraper !== undefined) {
     const row = rows.find((r) => r.scraper === scraper);
-    if (!row) {
-      const known = summarizeList(
-        rows.map((r) => `\`${escapeMrkdwn(r.scraper)}\``),
-        1500,
-      );
-      return commandErrorView(
-        '/scrape-status',
-        `No scraper named \`${escapeMrkdwn(scraper)}\`. Known: ${known}`,
-      );
+    if (row) return scraperDetail(row, ctx);
+    if (known.includes(scraper)) {
+      const text = `\`${escapeMrkdwn(scraper)}\` is a scraper of the pipeline with no runs or gap days in the window /scrape-status reads.`;
+      return { text, blocks: [section(text)] };
     }
-    return scraperDetail(row, ctx);
+    const names = [...new Set([...rows.map((r) => r.scraper), ...known])].sort();
+    const list = summarizeList(
+      names.map((n) => `\`${escapeMrkdwn(n)}\``),
+      1500,
+    );
+    return commandErrorView(
+      '/scrape-status',
+      `No scraper named \`${escapeMrkdwn(scraper)}\`. Known: ${list}`,
+    );
   }
   if (rows.length === 0) {
     return {

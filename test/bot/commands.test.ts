@@ -81,6 +81,19 @@ describe('slash commands', () => {
     expect(queried).toBe(0);
   });
 
+  it('/scrape-status NAME: a pipeline scraper without runs in the window is known, not "no scraper named"', async () => {
+    h = await startHarness((deps) => [commandsSurface(deps)], fakeData({ scraperStatus: async () => [] }));
+    const known = await run(h, '/scrape-status', 'bdl_box_scores');
+    expect(known).toContain(
+      '`bdl_box_scores` is a scraper of the pipeline with no runs or gap days in the window',
+    );
+    expect(known).not.toContain('No scraper named');
+    const unknown = await run(h, '/scrape-status', 'bdl_box_scorez');
+    expect(unknown).toContain('No scraper named `bdl_box_scorez`');
+    expect(unknown).toContain('`bdl_box_scores`');
+    expect(unknown).not.toContain('Known: –');
+  });
+
   it('answer a failing query with what failed, and log it', async () => {
     h = await startHarness(
       (deps) => [commandsSurface(deps)],

@@ -107,6 +107,16 @@ describe('/scrape-status', () => {
     expect(allText(unknown)).toContain('`nbac_schedule`');
   });
 
+  it('a known scraper without a row in the window says so; unknown names list the known ones', () => {
+    const known = ['bdl_box_scores', 'bdb_pbp'];
+    const quiet = valid(scrapeStatusView(rows, ctx, 'bdb_pbp', known));
+    expect(quiet.text).toBe(
+      '`bdb_pbp` is a scraper of the pipeline with no runs or gap days in the window /scrape-status reads.',
+    );
+    const unknown = valid(scrapeStatusView([], ctx, 'nope', known));
+    expect(allText(unknown)).toContain('Known: `bdb_pbp`, `bdl_box_scores`');
+  });
+
   it('stays within limits with 2000 scrapers, saying how many were left out', () => {
     const many = Array.from({ length: 2000 }, (_, i) =>
       scraper(`scraper_${i}`, {
