@@ -199,19 +199,20 @@ describe('offeredAction', () => {
     { kind: 'reset_breaker', breaker: 'entity', processor: 'player_daily_cache', entities: many },
     { kind: 'reset_breaker', breaker: 'proxy', provider: 'decodo', target: 'nba.com' },
   ];
-  const valueOf = (action: Action) => {
+  const buttonValueOf = (action: Action) => {
     const parsed = parseActionValue(encodeActionValue(payloadOfAction(incidentId, action)).value);
     if (!parsed.ok) throw new Error(parsed.error.message);
     return parsed.value;
   };
 
   it('finds the finding action every button of the alert stands for, a cut entity list included', () => {
-    for (const action of actions) expect(offeredAction(incidentId, actions, valueOf(action))).toBe(action);
+    for (const action of actions)
+      expect(offeredAction(incidentId, actions, buttonValueOf(action))).toBe(action);
   });
 
   it('finds nothing for a value the incident does not offer', () => {
-    const retry = valueOf(actions[0] as Action);
-    const reset = valueOf(actions[2] as Action);
+    const retry = buttonValueOf(actions[0] as Action);
+    const reset = buttonValueOf(actions[2] as Action);
     if (retry.a !== 'retry' || reset.a !== 'reset_breaker') throw new Error('kinds');
     const forged = [
       { ...retry, date: '2026-01-18' },
