@@ -144,7 +144,13 @@ async function apply(
       const { postedNow } = await postOnce(
         deps,
         replyIntent(incident.id, `escalated:${incident.severity}`),
-        { ...reply, channel: message.channel, threadTs: await threadOf(deps.store, incident, message) },
+        {
+          ...reply,
+          channel: message.channel,
+          threadTs: await threadOf(deps.store, incident, message),
+          // Escalated to critical while its alert sits in a root's thread: say so in the channel too.
+          ...(incident.severity === 'critical' && incident.root_incident_id ? { broadcast: true } : {}),
+        },
         deps.stopSignal,
       );
       if (postedNow) summary.posted++;
@@ -201,8 +207,14 @@ async function ensureMessage(
     incident.severity === 'critical' && deps.routing.criticalMention
       ? `${deps.routing.criticalMention} `
       : '';
+  // A critical alert threaded under its root is broadcast to the channel too: never visible only in a thread.
   const outgoing: OutgoingMessage = root?.message
-    ? { ...rendered, channel: root.message.channel, threadTs: root.message.ts }
+    ? {
+        ...rendered,
+        channel: root.message.channel,
+        threadTs: root.message.ts,
+        ...(incident.severity === 'critical' ? { text: `${mention}${rendered.text}`, broadcast: true } : {}),
+      }
     : {
         ...rendered,
         text: `${mention}${rendered.text}`,

@@ -25,13 +25,20 @@ function toPayload(message: OutgoingMessage): DocData {
     // Blocks are kept as JSON text: Firestore forbids arrays of arrays, which Block Kit can contain.
     blocks_json: message.blocks ? JSON.stringify(message.blocks) : null,
     thread_ts: message.threadTs ?? null,
+    broadcast: message.broadcast === true,
   };
 }
 
 function fromPayload(payload: Readonly<Record<string, unknown>>): OutgoingMessage {
   const blocks = typeof payload.blocks_json === 'string' ? JSON.parse(payload.blocks_json) : undefined;
   const threadTs = typeof payload.thread_ts === 'string' ? payload.thread_ts : undefined;
-  return { channel: String(payload.channel), text: String(payload.text), blocks, threadTs };
+  return {
+    channel: String(payload.channel),
+    text: String(payload.text),
+    blocks,
+    threadTs,
+    ...(payload.broadcast === true ? { broadcast: true } : {}),
+  };
 }
 
 /**
@@ -105,8 +112,9 @@ export interface Finished {
  * intents once `signal` is aborted (the rest stay for the next run).
  */
 export async function finishUnfinished(deps: Messenger, signal?: AbortSignal): Promise<Finished> {
-  const staleBefore = new Date(deps.clock.now().getTime() - UNFINISHED_AFTER_MS);
-  const unfinished = await ledger.listUnfinished(deps.store, staleBefore);
+  const now = deps.clock.now();
+  const staleBefore = new Date(now.getTime() - UNFINISHED_AFTER_MS);
+  const unfinished = await ledger.listUnfinished(deps.store, staleBefore, now);
   const finished: Finished = { done: [], failed: [] };
   for (const candidate of unfinished) {
     if (signal?.aborted) break;

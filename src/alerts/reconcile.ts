@@ -58,8 +58,18 @@ export function reconcile(input: ReconcileInput): Decision[] {
   const ranCleanly = (check: string) => input.checksRan.includes(check) && !failedChecks.has(check);
 
   const newFindings = input.findings.filter((f) => !openByKey.has(f.key));
-  // Roots may be open incidents or findings opened now; a finding already open keeps its placement.
-  const roots = assignRoots(newFindings, [...input.open.map((i) => i.finding), ...input.findings]);
+  const resolving = input.open.filter(
+    (incident) => !foundKeys.has(incident.key) && ranCleanly(checkOf(incident)),
+  );
+  const resolvingIds = new Set(resolving.map((i) => i.id));
+  // Roots are what is open after this run: this run's findings (as seen now) and the open incidents this
+  // run neither saw nor resolves (their check did not run). A resolved or recovered alert carries nothing
+  // new (docs/pipeline.md#how-problems-cascade); a finding already open keeps its placement.
+  const stillOpen = input.open.filter((i) => !foundKeys.has(i.key) && !resolvingIds.has(i.id));
+  const roots = assignRoots(newFindings, [
+    ...input.findings,
+    ...stillOpen.map((i) => ({ ...i.finding, severity: i.severity })),
+  ]);
 
   const opens: Decision[] = newFindings.map((finding) => ({
     kind: 'open',
@@ -84,10 +94,11 @@ export function reconcile(input: ReconcileInput): Decision[] {
     ];
   });
 
-  const resolves: Decision[] = input.open
-    .filter((incident) => !foundKeys.has(incident.key))
-    .filter((incident) => ranCleanly(checkOf(incident)))
-    .map((incident) => ({ kind: 'resolve', incidentId: incident.id, key: incident.key }));
+  const resolves: Decision[] = resolving.map((incident) => ({
+    kind: 'resolve',
+    incidentId: incident.id,
+    key: incident.key,
+  }));
 
   return [...opens, ...updates, ...resolves];
 }

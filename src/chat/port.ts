@@ -8,6 +8,11 @@ export interface OutgoingMessage {
   readonly blocks?: readonly unknown[];
   /** Post as a reply in this message's thread. */
   readonly threadTs?: string;
+  /**
+   * A reply shown in the channel too (Slack's `reply_broadcast`, "Also send to channel"): a critical alert
+   * is never visible only inside a thread (docs/pipeline.md#how-problems-cascade). Ignored without threadTs.
+   */
+  readonly broadcast?: boolean;
 }
 
 export interface PostedMessage {

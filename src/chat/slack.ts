@@ -55,6 +55,12 @@ export class SlackChat implements ChatPort {
       if (signal?.aborted) throw new PostNotSentError(intentId);
     };
     await this.pace(message.channel, signal);
+    // A reply, shown in the channel too when broadcast (a critical alert threaded under its root).
+    const threading = !message.threadTs
+      ? {}
+      : message.broadcast
+        ? { thread_ts: message.threadTs, reply_broadcast: true }
+        : { thread_ts: message.threadTs };
     const result = await this.rateLimited(
       'chat.postMessage',
       () => {
@@ -64,7 +70,7 @@ export class SlackChat implements ChatPort {
           text: message.text,
           // biome-ignore lint/suspicious/noExplicitAny: Block Kit arrays are built and validated by src/views.
           blocks: message.blocks as any,
-          ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+          ...threading,
           metadata: { event_type: INTENT_EVENT_TYPE, event_payload: { intent_id: intentId } },
           unfurl_links: false,
         });

@@ -57,11 +57,20 @@ function body(ctx: RenderContext, m: { text: string; blocks?: unknown[] }): stri
     : `<div class="text">${mrkdwn(m.text, ctx)}</div>`;
 }
 
-function messageHtml(ctx: RenderContext, m: SandboxMessage, summary?: ThreadSummary): string {
+function messageHtml(
+  ctx: RenderContext,
+  m: SandboxMessage,
+  summary?: ThreadSummary,
+  inThread = false,
+): string {
   const thread =
     summary && summary.replyCount > 0
       ? `<a href="#" class="replies" data-thread="${escapeHtml(m.ts)}">${summary.replyCount} ${summary.replyCount === 1 ? 'reply' : 'replies'}</a>`
-      : '';
+      : m.broadcast && m.threadTs
+        ? inThread
+          ? '<div class="edited">also sent to the channel</div>'
+          : `<a href="#" class="replies" data-thread="${escapeHtml(m.threadTs)}">replied to a thread</a>`
+        : '';
   const edited = m.edited ? ' <span class="edited">(edited)</span>' : '';
   return `<div class="msg" id="m${escapeHtml(m.ts.replace('.', ''))}" data-target="ts:${escapeHtml(m.ts)}">
 <div class="meta"><span class="who">${author(ctx.ws, m.user)}</span> <span class="time">${time(m.ts)} UTC</span>${edited}</div>
@@ -92,7 +101,7 @@ function threadHtml(ctx: RenderContext, channel: string, ts: string, user: strin
   const [parent, ...rest] = thread;
   const ephemerals = ephemeralsFor(ctx.ws, user, channel).filter((e) => e.threadTs === parent?.ts);
   const items = [
-    ...rest.map((m) => ({ ts: m.ts, html: messageHtml(ctx, m) })),
+    ...rest.map((m) => ({ ts: m.ts, html: messageHtml(ctx, m, undefined, true) })),
     ...ephemerals.map((e) => ({ ts: e.ts, html: ephemeralHtml(ctx, e) })),
   ].sort((a, b) => Number(a.ts) - Number(b.ts));
   return `<div class="pane-head">Thread <a href="#" class="close-thread" data-close-thread="1">×</a></div>

@@ -31,6 +31,8 @@ export interface SandboxMessage {
   readonly channel: string;
   readonly ts: string;
   readonly threadTs?: string;
+  /** A reply also sent to the channel (`reply_broadcast`): listed in the channel's history too. */
+  readonly broadcast?: boolean;
   readonly user: string;
   readonly botId?: string;
   text: string;
@@ -228,6 +230,7 @@ export interface NewMessage {
   readonly text: string;
   readonly blocks?: unknown[];
   readonly threadTs?: string;
+  readonly broadcast?: boolean;
   readonly metadata?: Json;
 }
 
@@ -274,6 +277,8 @@ export function deleteMessage(ws: Workspace, channel: string, ts: string): boole
 }
 
 const isTopLevel = (m: SandboxMessage) => m.threadTs === undefined || m.threadTs === m.ts;
+/** What the channel shows: top-level messages and replies broadcast to it ("Also send to channel"). */
+const inChannel = (m: SandboxMessage) => isTopLevel(m) || m.broadcast === true;
 
 export interface ThreadSummary {
   readonly replyCount: number;
@@ -304,9 +309,9 @@ export function threadSummaries(ws: Workspace, channel: string): Map<string, Thr
   return out;
 }
 
-/** Top-level messages, newest first (conversations.history's order). */
+/** Top-level messages and broadcast replies, newest first (conversations.history's order). */
 export function history(ws: Workspace, channel: string): SandboxMessage[] {
-  return (ws.messages.get(channel) ?? []).filter(isTopLevel).reverse();
+  return (ws.messages.get(channel) ?? []).filter(inChannel).reverse();
 }
 
 /** A thread's parent and replies, oldest first; empty when `ts` is not a message of the channel. */

@@ -50,6 +50,7 @@ export function messageJson(ws: Workspace, m: SandboxMessage, withMetadata: bool
     m.threadTs === undefined || m.threadTs === m.ts ? threadSummary(ws, m.channel, m.ts) : undefined;
   return {
     type: 'message',
+    ...(m.broadcast ? { subtype: 'thread_broadcast' } : {}),
     ts: m.ts,
     user: m.user,
     ...(m.botId ? { bot_id: m.botId, app_id: ws.bot.appId } : {}),
@@ -203,6 +204,8 @@ export const METHODS: Readonly<Record<string, Method>> = {
       botId: ctx.ws.bot.botId,
       ...content,
       ...(threadTs ? { threadTs } : {}),
+      // "Also send to channel": the reply shows in the channel too (subtype thread_broadcast).
+      ...(threadTs && bool(args.reply_broadcast) ? { broadcast: true } : {}),
       ...(metadata && typeof metadata === 'object' ? { metadata: metadata as Json } : {}),
     });
     return { ok: true, channel: channel.id, ts: message.ts, message: messageJson(ctx.ws, message, false) };

@@ -109,6 +109,35 @@ describe('deliverRun', () => {
     ]);
   });
 
+  it('a critical alert threaded under its root is broadcast to the channel too, and so is an escalation', async () => {
+    await deliverRun(deps, {
+      findings: [
+        finding('source_discrepancy', '2026-01-19', 'critical'),
+        finding('prediction_volume', '2026-01-19', 'critical'),
+        finding('grading_coverage', '2026-01-19', 'warning'),
+      ],
+      checksRan: [],
+    });
+    const [root] = chat.topLevel();
+    expect(root?.text).toBe('<!subteam^S1> open:source_discrepancy:2026-01-19:seen 1');
+    const threaded = chat.replies(root?.ts ?? '');
+    expect(threaded.map((m) => [m.text, m.broadcast ?? false])).toEqual([
+      ['<!subteam^S1> open:prediction_volume:2026-01-19:seen 1', true],
+      ['open:grading_coverage:2026-01-19:seen 1', false],
+    ]);
+    // The warning escalates to critical while it sits in the thread: the reply says so in the channel.
+    await deliverRun(deps, {
+      findings: [
+        finding('source_discrepancy', '2026-01-19', 'critical'),
+        finding('prediction_volume', '2026-01-19', 'critical'),
+        finding('grading_coverage', '2026-01-19', 'critical'),
+      ],
+      checksRan: [],
+    });
+    const escalated = chat.replies(root?.ts ?? '').at(-1);
+    expect([escalated?.text, escalated?.broadcast]).toEqual(['escalated:grading_coverage:2026-01-19', true]);
+  });
+
   it('routes critical incidents to the critical channel with the mention', async () => {
     await deliverRun(deps, {
       findings: [finding('prediction_volume', '2026-01-19', 'critical')],

@@ -105,8 +105,11 @@ describe('reconcile', () => {
   it('threads downstream findings of the same date under the root cause, roots first', () => {
     const date = '2026-01-19';
     const volume = finding('prediction_volume', date, 'error', date);
-    const breakers = finding('circuit_breakers', 'player_daily_cache', 'warning');
-    const completeness = finding('boxscore_completeness', date, 'critical', date);
+    const breakers = {
+      ...finding('circuit_breakers', 'player_daily_cache', 'warning'),
+      facts: { analysis_dates: [date] },
+    };
+    const completeness = finding('boxscore_completeness', date, 'error', date);
     const discrepancy = finding('source_discrepancy', `bdl_box_scores:${date}`, 'error', date);
     const unrelated = finding('grading_accuracy', `catboost_v8:${date}`, 'error', date);
     const decisions = reconcile({
@@ -128,6 +131,46 @@ describe('reconcile', () => {
         [completeness.key, discrepancy.key],
       ]),
     );
+  });
+
+  // The demo morning of 2026-01-20: per-team box-score findings (keyed by team, no subject date) were
+  // threaded under "BDL box scores missing 1 of 7 games on 2026-01-14", which recovered in that same run.
+  it('does not thread a team finding under a resolving, older-dated or less severe root', () => {
+    const bdl14 = finding('source_discrepancy', 'bdl_box_scores:2026-01-14', 'error', '2026-01-14');
+    const team = (t: string): Finding => ({
+      ...finding('boxscore_completeness', t, 'critical'),
+      subject: { team: t },
+      facts: { team: t, missing_dates: ['2026-01-19'], latest_final_date: '2026-01-19' },
+    });
+    const teams = ['CLE', 'MIL', 'PHI', 'UTA', 'WAS'].map(team);
+    // 01-14's discrepancy is gone from a clean run: it resolves now and carries nothing.
+    const decisions = reconcile({
+      ...base,
+      findings: teams,
+      checksRan: ['source_discrepancy', 'boxscore_completeness'],
+      open: [open(bdl14, 'inc-bdl14')],
+    });
+    expect(decisions.filter((d) => d.kind === 'open').map((d) => d.kind === 'open' && d.rootKey)).toEqual(
+      teams.map(() => undefined),
+    );
+    expect(decisions).toContainEqual({ kind: 'resolve', incidentId: 'inc-bdl14', key: bdl14.key });
+    // Still open (its check did not run), but about 01-14: not the same occasion.
+    expect(assignRoots(teams, [bdl14]).size).toBe(0);
+    // About 01-19 and open, but an error: a critical alert is not hidden under a lesser one.
+    const bdl19 = finding('source_discrepancy', 'bdl_box_scores:2026-01-19', 'error', '2026-01-19');
+    expect(assignRoots(teams, [bdl19]).size).toBe(0);
+    // An error-level team finding about 01-19 alone is carried by it.
+    const erring = { ...team('LAL'), severity: 'error' as const };
+    expect(assignRoots([erring], [bdl19]).get(erring.key)).toBe(bdl19.key);
+    // One that also misses 01-17 is not explained by 01-19's discrepancy alone.
+    const wider = { ...erring, facts: { missing_dates: ['2026-01-17', '2026-01-19'] } };
+    expect(assignRoots([wider], [bdl19]).size).toBe(0);
+  });
+
+  it('does not thread a finding that names no date', () => {
+    const discrepancy = finding('source_discrepancy', 'bdl_box_scores:2026-01-19', 'error', '2026-01-19');
+    const breakers = finding('circuit_breakers', 'player_daily_cache', 'warning');
+    expect(assignRoots([breakers], [discrepancy]).size).toBe(0);
   });
 
   it('threads a new downstream finding under an already open root', () => {

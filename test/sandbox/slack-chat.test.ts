@@ -53,4 +53,26 @@ describe('SlackChat against the sandbox', () => {
     expect(found?.ts).toBe(sandbox.state.messages.get('C02GENERAL')?.[0]?.ts);
     expect(await chat.findByIntent('C02GENERAL', 'never-posted', since)).toBeUndefined();
   });
+
+  it('a broadcast reply is in its thread and in the channel too; a plain reply only in its thread', async () => {
+    const chat = new SlackChat(client, { minPostIntervalMs: 0 });
+    const root = await chat.post({ channel: 'C02GENERAL', text: 'root' }, 'b-root');
+    await chat.post({ channel: 'C02GENERAL', text: 'plain reply', threadTs: root.ts }, 'b-plain');
+    const loud = await chat.post(
+      { channel: 'C02GENERAL', text: 'critical reply', threadTs: root.ts, broadcast: true },
+      'b-loud',
+    );
+    const history = await client.conversations.history({
+      channel: 'C02GENERAL',
+      oldest: root.ts,
+      inclusive: true,
+    });
+    expect(history.messages?.map((m) => [m.text, m.subtype])).toEqual([
+      ['critical reply', 'thread_broadcast'],
+      ['root', undefined],
+    ]);
+    const thread = await client.conversations.replies({ channel: 'C02GENERAL', ts: root.ts });
+    expect(thread.messages?.map((m) => m.text)).toEqual(['root', 'plain reply', 'critical reply']);
+    expect(await chat.findByIntent('C02GENERAL', 'b-loud', new Date(0), root.ts)).toEqual(loud);
+  });
 });
