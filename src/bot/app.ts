@@ -125,15 +125,42 @@ function guardedReceiver(
   return receiver;
 }
 
+/**
+ * What a slow or stalled client may hold. Slack and Cloud Tasks send small bodies at once, so a request
+ * whose headers take 10 s or whose body takes 30 s is not theirs; without limits, a few hundred stalled
+ * uploads hold a connection and its buffers each (Node's own defaults are 60 s and 5 min, uncapped).
+ */
+export interface ConnectionLimits {
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  /** Connections beyond this are closed as they are accepted. */
+  readonly maxConnections: number;
+}
+
+export const CONNECTION_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConnections: 512,
+};
+
+function limitConnections(server: Server, limits: ConnectionLimits): void {
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.maxConnections = limits.maxConnections;
+}
+
 /** Start listening; returns the HTTP server (its address tells the bound port when port is 0). */
 export async function startBoltApp(
   app: App,
-  options: Pick<BoltOptions, 'port' | 'host' | 'transport' | 'processBeforeResponse' | 'traceProject'>,
+  options: Pick<BoltOptions, 'port' | 'host' | 'transport' | 'processBeforeResponse' | 'traceProject'> & {
+    readonly limits?: Partial<ConnectionLimits>;
+  },
 ) {
   const started = await app.start(
     options.transport === 'socket' ? {} : { port: options.port, host: options.host },
   );
   const server = started as unknown as Server | undefined;
+  if (server) limitConnections(server, { ...CONNECTION_LIMITS, ...options.limits });
   if (server && options.transport !== 'socket') traceRequests(server, options.traceProject);
   // With processBeforeResponse the response waits for the listener itself: its work must not wait for
   // quiet (it would wait for its own request). In Socket Mode, Slack's requests do not come over HTTP.

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import type { App } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBoltApp, startBoltApp } from '../../src/bot/app.js';
@@ -14,7 +14,7 @@ describe('Bolt app (HTTP transport)', () => {
   let app: App | undefined;
   afterEach(async () => app?.stop());
 
-  async function start(probeOk: boolean) {
+  async function start(probeOk: boolean, limits?: { maxConnections: number }) {
     const seen: string[] = [];
     const logs: string[] = [];
     app = createBoltApp({
@@ -46,9 +46,15 @@ describe('Bolt app (HTTP transport)', () => {
           }),
       ],
     });
-    const server = (await startBoltApp(app, { port: 0, host: '127.0.0.1', transport: 'http' })) as Server;
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return { base, seen, logs };
+    const server = (await startBoltApp(app, {
+      port: 0,
+      host: '127.0.0.1',
+      transport: 'http',
+      ...(limits ? { limits } : {}),
+    })) as Server;
+    const port = (server.address() as AddressInfo).port;
+    const base = `http://127.0.0.1:${port}`;
+    return { base, seen, logs, server, port };
   }
 
   it('accepts a correctly signed slash command and rejects forged or stale ones with 401', async () => {
@@ -76,5 +82,26 @@ describe('Bolt app (HTTP transport)', () => {
     expect(logs.join('\n')).toContain('route /boom failed');
     const bad = await fetch(`${base}/bad`, { method: 'POST' });
     expect([bad.status, await bad.json()]).toEqual([400, { ok: false, error: 'scraper is required' }]);
+  });
+
+  it('caps connections: stalled uploads beyond the cap are closed as they arrive, the rest time out', async () => {
+    const { base, server, port } = await start(true, { maxConnections: 3 });
+    // Without a cap each of these would hold a connection open until Node's 5-minute request timeout.
+    const stalled: Socket[] = [];
+    const closed: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      socket.on('close', () => closed.push(i));
+      socket.write('POST /slack/events HTTP/1.1\r\nHost: bot\r\nContent-Length: 100000\r\n\r\n{"partial":');
+      stalled.push(socket);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(closed.sort()).toEqual([3, 4, 5]);
+    expect([server.headersTimeout, server.requestTimeout]).toEqual([10_000, 30_000]);
+    for (const socket of stalled) socket.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 });
