@@ -8,6 +8,7 @@ const titles: Record<string, string> = {
   server: 'Server',
   embedded: 'Embedded default (demo, tests, single VM)',
   recovery: 'Recovery',
+  retention: 'Retention (Firestore TTL policies in the cloud; the embedded store is pruned)',
   thresholds: 'Check thresholds (defaults are the pipeline team values)',
   schedules: 'Schedules (cron, America/New_York)',
 };

@@ -13,6 +13,7 @@ export type VarGroup =
   | 'embedded'
   | 'alerts'
   | 'recovery'
+  | 'retention'
   | 'thresholds'
   | 'schedules';
 
@@ -353,6 +354,20 @@ export const VARS = {
       'HH:MM-HH:MM (ET) in which no automatic action starts; what is still wrong is healed by the first check run after it.',
     example: '01:00-05:00',
     schema: quietHoursSchema.optional(),
+  },
+  // Retention (README, "Deploying to Cloud Run": Firestore's TTL policies; the embedded store is pruned).
+  AUDIT_RETENTION_DAYS: {
+    group: 'retention',
+    description: 'Days audit entries (who did what, on which incident) are kept before they are deleted.',
+    example: '90',
+    schema: int(2).default(90),
+  },
+  RETENTION_DAYS: {
+    group: 'retention',
+    description:
+      "Days message-ledger entries, slot leases and finished local task rows are kept; at least a day longer than the retry schedule (RETRY_BACKOFF_HOURS' total), since the ledger is what stops a retried post from landing twice.",
+    example: '14',
+    schema: int(2).default(14),
   },
   // Thresholds (defaults and where each comes from: docs/pipeline.md#thresholds).
   GAP_ALERT_THRESHOLD: {

@@ -65,6 +65,8 @@ export interface Config {
     localTasksSecret: string | undefined;
   };
   readonly recovery: { backoffHours: readonly number[]; backfillMaxDays: number; scraperTimeoutMs: number };
+  /** How long bookkeeping is kept (src/store/retention.ts): audit entries; ledger, leases and task rows. */
+  readonly retention: { auditMs: number; recordsMs: number };
   /** Auto-heal policies (README, "Auto-heal") and the ET window in which none acts. */
   readonly autoHeal: { policies: readonly AutoHealPolicy[]; quietHours: QuietHours | null };
   readonly thresholds: Thresholds;
@@ -148,6 +150,13 @@ export function readConfig(env: Env): Config {
         `Google Cloud is configured but Slack is not; set ${missingFor('slack', env).join(', ')}`,
       );
   }
+  if (parsed.success) {
+    const floor = minRetentionDays(parsed.data.RETRY_BACKOFF_HOURS ?? DEFAULT_BACKOFF_HOURS);
+    if (parsed.data.RETENTION_DAYS < floor)
+      problems.push(
+        `RETENTION_DAYS: must be at least ${floor} with this retry schedule (its total plus a day): the message ledger must outlive every post a retry may still make`,
+      );
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
 
   const v = parsed.data;
@@ -219,10 +228,11 @@ export function readConfig(env: Env): Config {
       localTasksSecret: v.LOCAL_TASKS_SECRET,
     },
     recovery: {
-      backoffHours: v.RETRY_BACKOFF_HOURS ?? [4, 12, 24],
+      backoffHours: v.RETRY_BACKOFF_HOURS ?? DEFAULT_BACKOFF_HOURS,
       backfillMaxDays: v.BACKFILL_MAX_DAYS,
       scraperTimeoutMs: v.SCRAPER_TIMEOUT_MS,
     },
+    retention: { auditMs: v.AUDIT_RETENTION_DAYS * DAY_MS, recordsMs: v.RETENTION_DAYS * DAY_MS },
     autoHeal: {
       policies: v.AUTOHEAL_POLICIES ?? DEFAULT_POLICIES,
       quietHours: v.AUTOHEAL_QUIET_HOURS ?? null,
@@ -244,6 +254,15 @@ export function readConfig(env: Env): Config {
     },
     secrets: VAR_LIST.filter((s) => s.secret && present(env, s.name)).map((s) => String(env[s.name]).trim()),
   };
+}
+
+/** The pipeline team's retry schedule (docs/pipeline.md#retry-schedule). */
+const DEFAULT_BACKOFF_HOURS = [4, 12, 24];
+const DAY_MS = 24 * 3_600_000;
+
+/** The shortest RETENTION_DAYS for a retry schedule: its whole span plus a day, in whole days. */
+export function minRetentionDays(backoffHours: readonly number[]): number {
+  return Math.max(2, Math.ceil((backoffHours.reduce((a, b) => a + b, 0) + 24) / 24));
 }
 
 // The group checks above guarantee these are set; this only narrows the type.

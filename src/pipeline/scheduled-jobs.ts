@@ -1,11 +1,13 @@
 // Every scheduled job as the scheduler takes it: the checking jobs and the digest on their configured ET
-// crons, the retry sweeper every 15 minutes, the self-health watchdog; and the line each run logs.
+// crons, the retry sweeper every 15 minutes (which also prunes expired records), the self-health watchdog;
+// and the line each run logs.
 import { JOB_NAMES, jobCron } from '../jobs/registry.js';
 import type { Job } from '../jobs/scheduler.js';
 import { sweepRetries } from '../recovery/sweeper.js';
 import type { Services } from '../services.js';
 import { type CheckJobResult, runCheckJob } from './check-job.js';
 import { runDigest } from './digest-job.js';
+import { type PruneSummary, prunedCount, pruneRetained } from './prune.js';
 import { isQuietSelfHealth, type SelfHealthWatch, selfHealthJob } from './self-health-job.js';
 
 export interface ScheduleOptions {
@@ -22,9 +24,19 @@ export function scheduledJobs(services: Services, options: ScheduleOptions): Job
     run: (slot: Date) =>
       name === 'digest' ? runDigest(services, slot) : runCheck(services, name, slot, options),
   }));
-  jobs.push({ name: 'retry-sweeper', cron: ['*/15 * * * *'], run: () => sweepRetries(services) });
+  jobs.push({ name: 'retry-sweeper', cron: ['*/15 * * * *'], run: () => sweepAndPrune(services) });
   jobs.push(selfHealthJob(services, options.watch));
   return jobs;
+}
+
+/** The sweeper's run: re-enqueue lost retries, then prune expired records (a failed prune is only logged). */
+async function sweepAndPrune(services: Services) {
+  const swept = await sweepRetries(services);
+  const pruned = await pruneRetained(services).catch((error: unknown) => {
+    services.log.warn('pruning expired records failed', { error });
+    return undefined;
+  });
+  return { ...swept, pruned };
 }
 
 /** Run one job now, outside its schedule (the demo's first pass, tests). */
@@ -67,8 +79,9 @@ export function describeResult(job: string, result: unknown): string {
     return `job ${job}: digest for ${r.date} ${r.posted ? 'posted' : 'already posted'}`;
   }
   if (result && typeof result === 'object' && 'overdue' in result) {
-    const r = result as { overdue: unknown[]; interrupted: unknown[] };
-    return `job ${job}: re-enqueued ${r.overdue.length} overdue and ${r.interrupted.length} interrupted retries`;
+    const r = result as { overdue: unknown[]; interrupted: unknown[]; pruned?: PruneSummary };
+    const pruned = prunedCount(r.pruned);
+    return `job ${job}: re-enqueued ${r.overdue.length} overdue and ${r.interrupted.length} interrupted retries${pruned > 0 ? `; pruned ${pruned} expired records` : ''}`;
   }
   return `job ${job} done`;
 }
@@ -78,13 +91,14 @@ export function isQuietRun(result: unknown): boolean {
   return isIdleSweep(result) || isQuietSelfHealth(result);
 }
 
-/** A sweep that found nothing to re-enqueue. */
+/** A sweep that found nothing to re-enqueue or prune. */
 function isIdleSweep(result: unknown): boolean {
-  const r = result as { overdue?: unknown[]; interrupted?: unknown[] } | undefined;
+  const r = result as { overdue?: unknown[]; interrupted?: unknown[]; pruned?: PruneSummary } | undefined;
   return (
     Array.isArray(r?.overdue) &&
     r.overdue.length === 0 &&
     Array.isArray(r.interrupted) &&
-    r.interrupted.length === 0
+    r.interrupted.length === 0 &&
+    prunedCount(r.pruned) === 0
   );
 }

@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import { createIncidentMessages } from '../pipeline/incident-messages.js';
 import { createWarehouseVerifier } from '../recovery/warehouse-verifier.js';
 import type { Services } from '../services.js';
+import { withRetention } from '../store/retention.js';
 import type { TaskQueue } from '../tasks/port.js';
 import { zonedFormatter } from '../views/format.js';
 import type { Adapters, ManagedTaskQueue } from './adapters.js';
@@ -50,7 +51,9 @@ export function buildServices(input: {
   readonly createData: (services: Pick<Services, 'warehouse' | 'store' | 'config'>) => DashboardData;
 }): Wiring {
   const { config, adapters, log } = input;
-  const { store, warehouse, clock } = adapters;
+  const { warehouse, clock } = adapters;
+  // Every document the bot writes to a retained collection carries its expiry (Firestore TTL, the prune).
+  const store = withRetention(adapters.store, config.retention);
   const slackClient = new Late<App['client']>('Slack app');
   const lateTasks = new Late<ManagedTaskQueue>('task queue');
   const client = new Proxy({} as App['client'], { get: (_t, prop) => Reflect.get(slackClient.get(), prop) });
@@ -63,6 +66,7 @@ export function buildServices(input: {
   );
   const tasks: TaskQueue = {
     enqueue: (task) => lateTasks.get().enqueue(task),
+    prune: async (before) => (await lateTasks.peek()?.prune?.(before)) ?? 0,
     close: async () => lateTasks.peek()?.close(),
   };
   const routing: Routing = {

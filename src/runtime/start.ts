@@ -88,7 +88,7 @@ export async function startShotclock(
   wiring.tasks.set(tasks);
   tasks.start?.();
 
-  const leases = createSlotLeases(adapters.store, adapters.instanceId, clock);
+  const leases = createSlotLeases(services.store, adapters.instanceId, clock);
   const hooks: SchedulerHooks = {
     // Each run's lines (gate, the job deep down, its result) carry the job, the slot and the run's own id.
     around: (job, slot, work) =>

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { docObjectSchema, parseDoc } from './doc-schema.js';
+import { isExpired } from './expiry.js';
 import {
   type DocData,
   type DocumentStore,
@@ -14,7 +15,9 @@ export const MESSAGE_LEDGER = 'message_ledger';
 /**
  * Crash-safe Slack posting: decide → `claim` the intent → call Slack → `recordPosted`. chat.postMessage has no
  * idempotency key, so the claim is the only thing that stops a second instance (or a restart) from posting the
- * same message again; a claim left without a ts is finished by the next run (`listUnfinished`).
+ * same message again; a claim left without a ts is finished by the next run (`listUnfinished`). An entry
+ * is kept RETENTION_DAYS after its post (`expire_at`, src/store/retention.ts), long past any retry of
+ * its intent; until deleted, an expired entry still stops a second post.
  */
 export const claimSchema = z.object({
   intent_id: z.string(),
@@ -143,16 +146,24 @@ const isFinishable = (claim: Claim, staleBefore: Date): boolean =>
   (claim.released_at !== null || lastTakenAt(claim).getTime() < staleBefore.getTime());
 
 /**
- * Unfinished claims a run may finish now, oldest first: released ones, and ones last taken before
+ * Unfinished claims a run may finish at `now`, oldest first: released ones, and ones last taken before
  * `staleBefore` (a crash between claim and record; pass a cut-off far enough in the past that another
- * instance's post in flight is left alone).
+ * instance's post in flight is left alone). A claim past its retention (`expire_at`) is too old to post.
  */
-export async function listUnfinished(store: DocumentStore, staleBefore: Date, limit = 100): Promise<Claim[]> {
+export async function listUnfinished(
+  store: DocumentStore,
+  staleBefore: Date,
+  now: Date,
+  limit = 100,
+): Promise<Claim[]> {
   // Unfinished claims are few (a post in flight, or one a failure left), so the choice is made here.
   const docs = await store.query(MESSAGE_LEDGER, {
     where: [['status', '==', 'claimed']],
     orderBy: [{ field: 'claimed_at' }],
     limit,
   });
-  return docs.map((d) => fromDoc(d.data, d.id)).filter((c) => isFinishable(c, staleBefore));
+  return docs
+    .filter((d) => !isExpired(d.data, now))
+    .map((d) => fromDoc(d.data, d.id))
+    .filter((c) => isFinishable(c, staleBefore));
 }

@@ -40,6 +40,9 @@ const CLAIM_SQL = `UPDATE shotclock.tasks SET status = 'delivering', attempts = 
   RETURNING route, body::VARCHAR AS body, epoch_ms(schedule_time) AS schedule_ms, attempts, responses, last_status`;
 const FINISH_SQL = `UPDATE shotclock.tasks SET status = $status, responses = responses + $responded,
   last_status = $lastStatus, last_error = $error, finished_at = $now::TIMESTAMPTZ WHERE name = $name`;
+// Finished rows are kept a while (RETENTION_DAYS), then go: a name enqueued again after that is simply new.
+const PRUNE_SQL = `DELETE FROM shotclock.tasks WHERE status IN ('done', 'failed') AND finished_at < $before::TIMESTAMPTZ
+  RETURNING name`;
 const RETRY_SQL = `UPDATE shotclock.tasks SET status = 'pending', responses = responses + $responded,
   last_status = $lastStatus, last_error = $error, next_attempt_at = $next::TIMESTAMPTZ WHERE name = $name`;
 
@@ -78,6 +81,7 @@ export interface LocalTaskQueue extends TaskQueue {
   stop(): Promise<void>;
   /** Deliver everything due at clock.now(), including retries that become due meanwhile; for tests. */
   drain(): Promise<void>;
+  prune(before: Date): Promise<number>;
 }
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
@@ -253,6 +257,7 @@ export async function createLocalTaskQueue(options: LocalTaskQueueOptions): Prom
 
   return {
     enqueue,
+    prune: (before) => db(async () => (await rows(PRUNE_SQL, { before: before.toISOString() })).length),
     start() {
       if (running || closed) return;
       running = true;

@@ -25,6 +25,11 @@ export type EnqueueResult = 'created' | 'exists';
 
 export interface TaskQueue {
   enqueue(task: TaskRequest): Promise<EnqueueResult>;
+  /**
+   * Delete tasks that finished (delivered or failed for good) before `before`; returns how many. Only the
+   * local queue keeps them: Cloud Tasks forgets a finished task by itself.
+   */
+  prune?(before: Date): Promise<number>;
   close(): Promise<void>;
 }
 

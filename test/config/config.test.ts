@@ -112,6 +112,26 @@ describe('readConfig', () => {
     expect(config.schedules.gaps).toEqual(['0 */2 * * *']);
   });
 
+  it('keeps audit entries 90 days and the other bookkeeping 14 by default; both configurable', () => {
+    const DAY = 24 * 3_600_000;
+    expect(readConfig({}).retention).toEqual({ auditMs: 90 * DAY, recordsMs: 14 * DAY });
+    expect(readConfig({ AUDIT_RETENTION_DAYS: '365', RETENTION_DAYS: '7' }).retention).toEqual({
+      auditMs: 365 * DAY,
+      recordsMs: 7 * DAY,
+    });
+  });
+
+  it('refuses a RETENTION_DAYS shorter than the retry schedule plus a day (the ledger must outlive retries)', () => {
+    expect(readConfig({ RETENTION_DAYS: '3' }).retention.recordsMs).toBe(3 * 24 * 3_600_000); // 40 h + 1 day
+    expect(problemsOf({ RETENTION_DAYS: '2' })).toEqual([
+      expect.stringMatching(/^RETENTION_DAYS: .*at least 3/),
+    ]);
+    expect(problemsOf({ RETENTION_DAYS: '7', RETRY_BACKOFF_HOURS: '24,72,168' })).toEqual([
+      expect.stringMatching(/^RETENTION_DAYS: must be at least 12 /),
+    ]);
+    expect(problemsOf({ AUDIT_RETENTION_DAYS: '1' }).join()).toMatch(/AUDIT_RETENTION_DAYS/);
+  });
+
   it('.env.example lists every variable, and only those', () => {
     const listed = [...readFileSync('.env.example', 'utf8').matchAll(/^# ([A-Z0-9_]+)=/gm)].map((m) => m[1]);
     expect(listed.sort()).toEqual(VAR_LIST.map((v) => v.name).sort());

@@ -3,6 +3,8 @@ import * as audit from '../../src/store/audit.js';
 import * as incidents from '../../src/store/incidents.js';
 import * as leases from '../../src/store/leases.js';
 import * as ledger from '../../src/store/message-ledger.js';
+import { docId } from '../../src/store/port.js';
+import { pruneExpired, withRetention } from '../../src/store/retention.js';
 import * as retryQueue from '../../src/store/retry-queue.js';
 import type { StoreRef } from './contract.js';
 import { finding, HOUR, plus, retryInput, t0 } from './fixtures.js';
@@ -84,7 +86,7 @@ export function registerRepositoryContract(ref: StoreRef): void {
 
       await ledger.claim(ref.store, 'reply:inc#1:resolved', { channel: 'C1' }, plus(2000));
       await ledger.claim(ref.store, 'post:inc#2', { channel: 'C2' }, plus(HOUR));
-      const unfinished = await ledger.listUnfinished(ref.store, plus(60_000));
+      const unfinished = await ledger.listUnfinished(ref.store, plus(60_000), plus(3 * HOUR));
       expect(unfinished.map((c) => c.intent_id)).toEqual(['post:inc#1', 'reply:inc#1:resolved']);
 
       const posted = await ledger.recordPosted(
@@ -101,15 +103,17 @@ export function registerRepositoryContract(ref: StoreRef): void {
         plus(4000),
       );
       expect(repeat.ts).toBe('1.1');
-      const after = await ledger.listUnfinished(ref.store, plus(2 * HOUR));
+      const after = await ledger.listUnfinished(ref.store, plus(2 * HOUR), plus(3 * HOUR));
       expect(after.map((c) => c.intent_id)).toEqual(['reply:inc#1:resolved', 'post:inc#2']);
     });
 
     it('a released claim is finishable at once; exactly one of two takers gets it, and it is stale again later', async () => {
       await ledger.claim(ref.store, 'post:inc#3', { channel: 'C1' }, t0);
-      expect(await ledger.listUnfinished(ref.store, t0)).toEqual([]);
+      expect(await ledger.listUnfinished(ref.store, t0, plus(3 * HOUR))).toEqual([]);
       expect(await ledger.release(ref.store, 'post:inc#3', plus(1000))).toBe(true);
-      expect((await ledger.listUnfinished(ref.store, t0)).map((c) => c.released_at)).toEqual([plus(1000)]);
+      expect((await ledger.listUnfinished(ref.store, t0, plus(3 * HOUR))).map((c) => c.released_at)).toEqual([
+        plus(1000),
+      ]);
       const takers = await Promise.all([
         ledger.takeOver(ref.store, 'post:inc#3', plus(2000), t0),
         ledger.takeOver(ref.store, 'post:inc#3', plus(2000), t0),
@@ -117,10 +121,10 @@ export function registerRepositoryContract(ref: StoreRef): void {
       expect(takers.filter(Boolean)).toHaveLength(1);
       expect(takers.find(Boolean)).toMatchObject({ released_at: null, taken_at: plus(2000), claimed_at: t0 });
       // The taker is now posting it: not finishable until its own window passes.
-      expect(await ledger.listUnfinished(ref.store, plus(2000))).toEqual([]);
-      expect((await ledger.listUnfinished(ref.store, plus(2001))).map((c) => c.intent_id)).toEqual([
-        'post:inc#3',
-      ]);
+      expect(await ledger.listUnfinished(ref.store, plus(2000), plus(3 * HOUR))).toEqual([]);
+      expect(
+        (await ledger.listUnfinished(ref.store, plus(2001), plus(3 * HOUR))).map((c) => c.intent_id),
+      ).toEqual(['post:inc#3']);
       await ledger.recordPosted(ref.store, 'post:inc#3', { channel: 'C1', ts: '3.3' }, plus(3000));
       expect(await ledger.release(ref.store, 'post:inc#3', plus(4000))).toBe(false);
       expect(await ledger.takeOver(ref.store, 'post:inc#3', plus(HOUR), plus(HOUR))).toBeUndefined();
@@ -329,6 +333,82 @@ export function registerRepositoryContract(ref: StoreRef): void {
       expect(await leases.anyAfter(ref.store, slot('gaps', '2026-01-19T13:00:00.000Z'), 'job:gaps:')).toBe(
         true,
       );
+    });
+  });
+
+  describe('retention', () => {
+    const DAY = 24 * HOUR;
+    const entry = (at: Date): audit.AuditEntry => ({
+      who: 'U1',
+      action: 'ack',
+      target: null,
+      incident_id: 'inc#1',
+      at,
+      outcome: 'ok',
+      details: {},
+    });
+    const expireAt = async (collection: string, id: string) =>
+      (await ref.store.get(collection, id))?.expire_at;
+
+    it('stamps expire_at on audit entries, ledger entries and slot leases as they are written', async () => {
+      const store = withRetention(ref.store, { auditMs: 90 * DAY, recordsMs: 14 * DAY });
+      const appended = await audit.append(store, entry(t0));
+      expect(await expireAt(audit.AUDIT_LOG, appended.id)).toEqual(plus(90 * DAY));
+
+      await ledger.claim(store, 'post:inc#1', { channel: 'C1' }, t0);
+      const ledgerId = docId('post:inc#1');
+      expect(await expireAt(ledger.MESSAGE_LEDGER, ledgerId)).toEqual(plus(14 * DAY));
+      await ledger.release(store, 'post:inc#1', plus(HOUR)); // no new time to count from: unchanged
+      expect(await expireAt(ledger.MESSAGE_LEDGER, ledgerId)).toEqual(plus(14 * DAY));
+      await ledger.recordPosted(store, 'post:inc#1', { channel: 'C1', ts: '1.1' }, plus(2 * HOUR));
+      expect(await expireAt(ledger.MESSAGE_LEDGER, ledgerId)).toEqual(plus(14 * DAY + 2 * HOUR));
+
+      const name = 'job:gaps:2026-01-19T12:00:00.000Z';
+      await leases.acquire(store, { name, holder: 'i-1', ttlMs: HOUR, now: t0 });
+      expect(await expireAt(leases.LEASES, docId(name))).toEqual(plus(14 * DAY + HOUR));
+      await leases.finish(store, name, 'i-1', plus(HOUR / 2));
+      expect(await expireAt(leases.LEASES, docId(name))).toEqual(plus(14 * DAY + HOUR / 2));
+
+      // Incidents and the retry queue are kept: nothing stamped.
+      const { incident } = await incidents.open(store, { finding: finding(), now: t0 });
+      expect(await expireAt(incidents.INCIDENTS, incident.id)).toBeUndefined();
+    });
+
+    it('prunes exactly what has expired, batch by batch; a reader skips an expired claim before it goes', async () => {
+      const store = withRetention(ref.store, { auditMs: 2 * DAY, recordsMs: DAY });
+      for (let i = 0; i < 5; i++) await audit.append(store, entry(plus(i)));
+      const kept = await audit.append(store, entry(plus(2 * DAY)));
+      await ledger.claim(store, 'post:old#1', { channel: 'C1' }, t0);
+      await ledger.claim(store, 'post:old#2', { channel: 'C1' }, t0);
+      await ledger.recordPosted(store, 'post:old#2', { channel: 'C1', ts: '2.2' }, t0);
+      await ledger.claim(store, 'post:new#1', { channel: 'C1' }, plus(2 * DAY));
+      await leases.acquire(store, { name: 'job:a:1', holder: 'i-1', ttlMs: HOUR, now: t0 });
+      await leases.acquire(store, { name: 'job:a:2', holder: 'i-1', ttlMs: HOUR, now: plus(2 * DAY) });
+      const { incident } = await incidents.open(store, { finding: finding(), now: t0 });
+
+      const now = plus(2 * DAY + HOUR);
+      // TTL has not caught up: the expired, never-posted claim is still there but too old to finish.
+      expect((await ledger.listUnfinished(store, plus(DAY), now)).map((c) => c.intent_id)).toEqual([]);
+      expect((await ledger.listUnfinished(store, plus(DAY), plus(HOUR))).map((c) => c.intent_id)).toEqual([
+        'post:old#1',
+      ]);
+
+      expect(await pruneExpired(store, now, 2)).toEqual({
+        [audit.AUDIT_LOG]: 5,
+        [ledger.MESSAGE_LEDGER]: 2,
+        [leases.LEASES]: 1,
+      });
+      expect((await ref.store.query(audit.AUDIT_LOG, {})).map((d) => d.id)).toEqual([kept.id]);
+      expect((await ref.store.query(ledger.MESSAGE_LEDGER, {})).map((d) => d.data.intent_id)).toEqual([
+        'post:new#1',
+      ]);
+      expect((await ref.store.query(leases.LEASES, {})).map((d) => d.data.name)).toEqual(['job:a:2']);
+      expect(await incidents.get(store, incident.id)).toBeDefined();
+      expect(await pruneExpired(store, now)).toEqual({
+        [audit.AUDIT_LOG]: 0,
+        [ledger.MESSAGE_LEDGER]: 0,
+        [leases.LEASES]: 0,
+      });
     });
   });
 }

@@ -66,7 +66,7 @@ describe('firestore.indexes.json', () => {
     // Every repository function that queries; the source count below catches one added without a line here.
     await incidents.listOpen(store);
     await incidents.listResolvedSince(store, now);
-    await ledger.listUnfinished(store, now);
+    await ledger.listUnfinished(store, now, now);
     await retryQueue.listDue(store, now);
     await retryQueue.listByStatus(store, ['pending', 'retrying']);
     await audit.listByIncident(store, 'inc#1');

@@ -21,6 +21,28 @@ describe('local task queue', () => {
     await f.cleanup();
   });
 
+  it('prunes tasks that finished before the cut-off, and nothing pending; a pruned name is new again', async () => {
+    const { queue } = await f.open();
+    const now = () => f.clock.now();
+    await queue.enqueue({ name: 'old', route: '/tasks/retry', body: {}, scheduleTime: now() });
+    await queue.drain();
+    f.clock.advance(15 * 24 * HOUR);
+    await queue.enqueue({ name: 'recent', route: '/tasks/retry', body: {}, scheduleTime: now() });
+    await queue.drain();
+    const later = new Date(now().getTime() + HOUR);
+    await queue.enqueue({ name: 'waiting', route: '/tasks/retry', body: {}, scheduleTime: later });
+    expect(await queue.prune(new Date(now().getTime() - 14 * 24 * HOUR))).toBe(1);
+    expect((await f.rows()).map((r) => [r.name, r.status])).toEqual([
+      ['recent', 'done'],
+      ['waiting', 'pending'],
+    ]);
+    f.clock.advance(1);
+    expect(await queue.prune(now())).toBe(1); // 'recent' finished before now
+    expect(await queue.enqueue({ name: 'old', route: '/tasks/retry', body: {}, scheduleTime: now() })).toBe(
+      'created',
+    );
+  });
+
   it('delivers at the schedule time of the injected clock, not before, and only once', async () => {
     const { queue } = await f.open();
     const at = new Date(f.clock.now().getTime() + 4 * HOUR);
