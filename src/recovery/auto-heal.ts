@@ -22,7 +22,6 @@ import {
 } from './policies.js';
 import { requestRetry } from './request-retry.js';
 import { resetBreaker } from './reset-breaker.js';
-import { replyInThread } from './thread.js';
 
 /** The audit action of one automatic action: its id claims (policy, subject, day, ordinal) once. */
 export const AUTOHEAL_AUDIT_ACTION = 'autoheal';
@@ -240,17 +239,15 @@ async function perform(
       requestedBy: by,
       reason: plan.finding.title,
       requestId: claimId,
-    });
-    if (result.outcome === 'started')
-      await replyInThread(
-        deps,
-        incidentId,
-        `${claimId}:reply`,
-        autoHealReply({
+      // Written before the tasks are enqueued: they may finish (and say so) before startBackfill returns.
+      announce: {
+        intentId: `${claimId}:reply`,
+        view: autoHealReply({
           policy: plan.policy.name,
           what: `Backfill of ${action.scraper} ${action.from} → ${action.until} started`,
         }),
-      );
+      },
+    });
     return result.outcome;
   }
   const result = await resetBreaker(deps, {

@@ -25,6 +25,11 @@ export interface BackfillRequest {
   readonly reason?: string;
   /** Unique per submission (e.g. the modal's view id): a resubmission finds the same run and adds nothing. */
   readonly requestId: string;
+  /**
+   * A thread reply announcing a new run (auto-heal's "Backfill … started by shotclock"): posted before its
+   * tasks are enqueued, so it precedes whatever they report.
+   */
+  readonly announce?: { readonly intentId: string; readonly view: MessageView };
 }
 
 export interface BackfillStarted {
@@ -113,6 +118,21 @@ export async function startBackfill(
     updated_at: now,
     finished_at: null,
   });
+  // The thread reads in causal order: what was decided is written before the work it announces is enqueued
+  // (a queue may run a task, and post its summary, before enqueue returns). The run exists: a failed reply
+  // does not make the backfill look unstarted (a post Slack failed is released and posted by the next
+  // delivery run; later dates edit the progress line).
+  const logFailed = (intent: string) => (error: unknown) =>
+    deps.log.warn('thread reply failed; the next delivery run posts it', {
+      incidentId: run.incident_id,
+      intent,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  if (created && request.announce)
+    await replyInThread(deps, run.incident_id, request.announce.intentId, request.announce.view).catch(
+      logFailed(request.announce.intentId),
+    );
+  await showProgress(deps, run).catch(logFailed(progressIntent(run.request_id)));
   // Enqueued after the run committed, and again on a resubmission: names make repeats 'exists', and a crash
   // between the run and its tasks heals.
   let tasksCreated = 0;
@@ -127,15 +147,6 @@ export async function startBackfill(
     if (outcome === 'created') tasksCreated++;
   }
   await record(created ? 'ok' : 'ignored', { dates: dates.length });
-  // The run and its tasks exist: a failed progress reply does not make the backfill look unstarted (a post
-  // Slack failed is released and posted by the next delivery run; later dates edit it).
-  await showProgress(deps, run).catch((error: unknown) =>
-    deps.log.warn('thread reply failed; the next delivery run posts it', {
-      incidentId: run.incident_id,
-      intent: progressIntent(run.request_id),
-      error: error instanceof Error ? error.message : String(error),
-    }),
-  );
   deps.log.info('backfill started', { request: run.request_id, dates: dates.length, tasksCreated, created });
   const range = `${request.scraper} ${request.from} → ${request.until}`;
   return {

@@ -83,6 +83,28 @@ export async function requestRetry(deps: RetryServices, request: RetryRequest): 
   const running = item.status === 'retrying';
   const attempt = running ? item.retry_attempts : item.retry_attempts + 1;
   const at = item.next_retry_at ?? now;
+  // A new item's "scheduled" reply is written before its task is enqueued: the thread reads in causal order
+  // even when the attempt is due at once and the queue runs it before enqueue returns. The item exists: a
+  // failed reply does not make the retry look unscheduled, and a task lost after it is enqueued again by
+  // the sweeper.
+  const reply = joined
+    ? 'none'
+    : (
+        await replyAfterStored(
+          deps,
+          item.incident_id,
+          retryIntent(item, attempt, 'scheduled'),
+          retryScheduledReply({
+            subject: { name: item.scraper_name, date: item.target_date },
+            attempt,
+            maxRetries: item.max_retries,
+            at,
+            by: request.requestedBy,
+            now,
+            fmt: deps.fmt,
+          }),
+        )
+      ).result;
   // Enqueued after the item's transaction committed: never inside it (it may run twice).
   const task = running ? 'none' : await deps.tasks.enqueue(retryTask(item, attempt, at));
 
@@ -128,22 +150,6 @@ export async function requestRetry(deps: RetryServices, request: RetryRequest): 
     };
   }
 
-  const view = retryScheduledReply({
-    subject: { name: item.scraper_name, date: item.target_date },
-    attempt,
-    maxRetries: item.max_retries,
-    at,
-    by: request.requestedBy,
-    now,
-    fmt: deps.fmt,
-  });
-  // The item and its task exist: a failed reply does not make the retry look unscheduled.
-  const { result: reply } = await replyAfterStored(
-    deps,
-    item.incident_id,
-    retryIntent(item, attempt, 'scheduled'),
-    view,
-  );
   deps.log.info('retry scheduled', { item: item.doc_id, attempt, at: at.toISOString(), task, reply });
   return {
     outcome: 'scheduled',

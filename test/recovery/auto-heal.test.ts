@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliverRun } from '../../src/alerts/deliver.js';
 import type { Finding } from '../../src/jobs/finding.js';
 import { type AutoHealServices, runAutoHeal } from '../../src/recovery/auto-heal.js';
+import { handleBackfillTask, parseBackfillTaskBody } from '../../src/recovery/backfill.js';
 import {
   handleRetryTask,
   parseRetryTaskBody,
@@ -272,6 +273,69 @@ describe('auto-heal policies on a check run', () => {
     // While that backfill runs, the next run waits for it.
     env.clock.set(new Date('2026-01-20T11:00:00Z'));
     expect((await checkRun([finding])).skipped.map((s) => s.reason)).toEqual(['in_progress']);
+  });
+
+  // The demo's thread read "… finished: 1/3 dates recovered" above "Backfill … started": the local queue ran
+  // the tasks before auto-heal wrote its reply. A queue that runs each task the moment it is enqueued:
+  it('announces an action in the thread before its work can finish, even on a queue that runs it at once', async () => {
+    const service = new ScriptedScraper(env.warehouse, [9]);
+    const eager = env.tasks;
+    const enqueue = eager.enqueue.bind(eager);
+    eager.enqueue = async (task) => {
+      const outcome = await enqueue(task);
+      if (task.route === BACKFILL_ROUTE) {
+        const body = parseBackfillTaskBody(task.body);
+        if (body) await handleBackfillTask(taskDeps(service), body);
+      } else {
+        const body = parseRetryTaskBody(task.body);
+        if (body) await handleRetryTask(taskDeps(service), { ...body, taskName: task.name });
+      }
+      return outcome;
+    };
+    const boxscores: Finding = {
+      check: 'boxscore_completeness',
+      key: 'boxscore_completeness:LAL',
+      severity: 'error',
+      title: 'LAL box scores cover 50% of 6 final games',
+      subject: { team: 'LAL' },
+      facts: { missing_dates: ['2026-01-17', '2026-01-18'] },
+      actions: [
+        { kind: 'backfill', scraper: 'bdl_player_box_scores', from: '2026-01-17', until: '2026-01-18' },
+      ],
+    };
+    env.warehouse.expected.set('bdl_player_box_scores|2026-01-17', 9);
+    env.warehouse.expected.set('bdl_player_box_scores|2026-01-18', 9);
+    const zero = DEFAULT_POLICIES;
+    await deliverRun(
+      {
+        store: env.store,
+        chat: env.chat,
+        clock: env.clock,
+        incidentMessages: messages(zero),
+        routing: { defaultChannel: 'C_ALERTS' },
+        log: testLogger(),
+        stopSignal: new AbortController().signal,
+      },
+      { findings: [boxscores, gapFinding()], checksRan: ['boxscore_completeness', 'source_discrepancy'] },
+    );
+    const backfillAlert = (await alertOf(boxscores.key)).ts;
+    const retryAlert = (await alertOf(gapFinding().key)).ts;
+    const deps = healDeps(zero);
+    // Retries due at once (no backoff), so the first attempt runs inside the enqueue too.
+    const report = await runAutoHeal(
+      { ...deps, config: { ...deps.config, recovery: { ...deps.config.recovery, backoffHours: [0, 0, 0] } } },
+      [boxscores, gapFinding()],
+    );
+    expect(report.done.map((d) => [d.action, d.outcome])).toEqual([
+      ['retry', 'scheduled'],
+      ['backfill', 'started'],
+    ]);
+    const backfill = env.chat.replies(backfillAlert).map((m) => m.text);
+    expect(backfill[0]).toMatch(/^:robot_face: Backfill of bdl_player_box_scores .* started by shotclock/);
+    expect(backfill.findIndex((t) => /finished/i.test(t))).toBeGreaterThan(0);
+    const retry = env.chat.replies(retryAlert).map((m) => m.text);
+    expect(retry[0]).toMatch(/^:repeat: Retry 1\/3 .* scheduled/);
+    expect(retry.at(-1)).toMatch(/Recovered after 1 attempt/);
   });
 
   it('two instances running the same slot take each action once', async () => {
