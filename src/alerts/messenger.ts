@@ -7,8 +7,8 @@ import type { DocData } from '../store/port.js';
 type Messenger = Pick<Services, 'store' | 'chat' | 'clock'>;
 
 /**
- * A claim older than this (in the clock's time) without a ts is treated as a crash between claim and
- * record, not a post in flight.
+ * A claim older than this (in the clock's time) without a ts, and not released by its claimant, is treated
+ * as a crash between claim and record, not a post in flight. A released claim is finished at once.
  */
 export const UNFINISHED_AFTER_MS = 10 * 60_000;
 
