@@ -1,6 +1,6 @@
 // The core of POST /tasks/retry: one attempt of one retry-queue item, exactly once per attempt however often
 // Cloud Tasks delivers it. Order: claim (Store) → call the service → verify in the warehouse → record (Store)
-// → enqueue the next attempt → reply in the thread → update the alert (resolved / exhausted). Everything
+// → reply in the thread → enqueue the next attempt → update the alert (resolved / exhausted). Everything
 // after the record is idempotent, so a redelivery after a crash finishes it without re-scraping.
 import { z } from 'zod';
 import type { ConfigOf, Services } from '../services.js';
@@ -261,24 +261,29 @@ async function followUp(
 ): Promise<ReplyResult> {
   const entry = attemptOf(item, attempt);
   const latest = item.retry_attempts === attempt;
-  if (latest && item.status === 'pending' && item.next_retry_at) {
-    await deps.tasks.enqueue(retryTask(item, attempt + 1, item.next_retry_at));
-  }
   const outcome =
     latest && (item.status === 'recovered' || item.status === 'exhausted') ? item.status : entry.result;
   const intent = retryIntent(item, attempt, outcome ?? 'unknown');
-  // A redelivery whose reply is already out skips composing it (which would query the warehouse again).
-  const reply: ReplyResult =
-    (await ledger.get(deps.store, intent))?.status === 'posted'
-      ? 'already_posted'
-      : (
-          await replyInThread(
-            deps,
-            item.incident_id,
-            intent,
-            await outcomeView(deps, item, entry, verification),
-          )
-        ).result;
+  let reply: ReplyResult;
+  try {
+    // A redelivery whose reply is already out skips composing it (which would query the warehouse again).
+    reply =
+      (await ledger.get(deps.store, intent))?.status === 'posted'
+        ? 'already_posted'
+        : (
+            await replyInThread(
+              deps,
+              item.incident_id,
+              intent,
+              await outcomeView(deps, item, entry, verification),
+            )
+          ).result;
+  } finally {
+    // After the reply that announces it ("… retry 2/3 at …"), so the thread reads in causal order; enqueued
+    // even when that reply fails (and a task lost anyway is enqueued again by the sweeper).
+    if (latest && item.status === 'pending' && item.next_retry_at)
+      await deps.tasks.enqueue(retryTask(item, attempt + 1, item.next_retry_at));
+  }
   if (latest && item.incident_id) {
     if (item.status === 'recovered') await deps.incidentMessages.resolveRecovered(item.incident_id);
     if (item.status === 'exhausted') await deps.incidentMessages.refresh(item.incident_id);
