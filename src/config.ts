@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { GROUP_REQUIRED, VAR_LIST, type VARS, type VarName } from './config-vars.js';
 import type { Schedules } from './jobs/registry.js';
 import { DEFAULT_THRESHOLDS, type Thresholds, thresholdsSchema } from './jobs/thresholds.js';
+import { days24h } from './jobs/time.js';
 import { type AutoHealPolicy, DEFAULT_POLICIES, type QuietHours } from './recovery/policies.js';
 
 /**
@@ -232,7 +233,7 @@ export function readConfig(env: Env): Config {
       backfillMaxDays: v.BACKFILL_MAX_DAYS,
       scraperTimeoutMs: v.SCRAPER_TIMEOUT_MS,
     },
-    retention: { auditMs: v.AUDIT_RETENTION_DAYS * DAY_MS, recordsMs: v.RETENTION_DAYS * DAY_MS },
+    retention: { auditMs: days24h(v.AUDIT_RETENTION_DAYS), recordsMs: days24h(v.RETENTION_DAYS) },
     autoHeal: {
       policies: v.AUTOHEAL_POLICIES ?? DEFAULT_POLICIES,
       quietHours: v.AUTOHEAL_QUIET_HOURS ?? null,
@@ -258,7 +259,6 @@ export function readConfig(env: Env): Config {
 
 /** The pipeline team's retry schedule (docs/pipeline.md#retry-schedule). */
 const DEFAULT_BACKOFF_HOURS = [4, 12, 24];
-const DAY_MS = 24 * 3_600_000;
 
 /** The shortest RETENTION_DAYS for a retry schedule: its whole span plus a day, in whole days. */
 export function minRetentionDays(backoffHours: readonly number[]): number {
