@@ -422,6 +422,8 @@ function scraperOutage(inc: IncidentOf<'scraper_outage'>, id: string, d: Derive)
 /** What the scorecard knows of an alert: its finding's check, subject and facts, and when it was first seen. */
 export interface AlertFacts {
   readonly check: string;
+  /** Its dedup key: a fan-out group's is `<check>:group:<cause>`, its subjects listed in its facts. */
+  readonly key?: string;
   readonly subject: Readonly<Record<string, string | undefined>>;
   readonly facts: Readonly<Record<string, unknown>>;
   readonly firstSeen: Date;
@@ -445,20 +447,39 @@ export function alertDates(alert: Pick<AlertFacts, 'subject' | 'facts'>): string
 const EARLY_MS = hours(1);
 
 /**
- * The signal of `incident` that `alert` is, if any: same check, the signal's subject fields equal, and the
- * same dates when both name dates (else first seen while the incident is observable), not after matchUntil.
+ * Whether the alert concerns subject field `name` = `value`: its subject says so, or, for an alert grouping
+ * many subjects (fan-out: one alert for seven teams, its subject without `team`), the list its facts carry
+ * under the plural (`teams`) names it.
+ */
+function concerns(alert: AlertFacts, name: string, value: string): boolean {
+  const own = alert.subject[name];
+  if (own !== undefined) return own === value;
+  // Only a group alert (key `<check>:group:<cause>`) lists its subjects: another finding's list (the
+  // workflows whose failures lack a message) is not an alert about each of them.
+  if (!alert.key?.startsWith(`${alert.check}:group:`)) return false;
+  const listed = alert.facts[`${name}s`];
+  return Array.isArray(listed) && listed.some((x) => String(x) === value);
+}
+
+/**
+ * The signal of `incident` that `alert` is, if any: same check, the signal's subject fields equal (or listed,
+ * for a grouped alert), and the same dates when both name dates (else first seen while the incident is
+ * observable), not after matchUntil. A required signal wins over a downstream one when the alert is both
+ * (a grouped alert can list a team that must fire and one that may).
  */
 export function matchSignal(incident: TruthIncident, alert: AlertFacts): TruthSignal | undefined {
   const seen = alert.firstSeen.getTime();
   if (seen > Date.parse(incident.matchUntil)) return undefined;
   const dates = alertDates(alert);
+  let downstream: TruthSignal | undefined;
   for (const signal of incident.signals) {
     if (signal.check !== alert.check) continue;
-    if (!Object.entries(signal.subject).every(([k, v]) => alert.subject[k] === v)) continue;
+    if (!Object.entries(signal.subject).every(([k, v]) => concerns(alert, k, v))) continue;
     if (signal.dates && dates.length > 0) {
       if (!dates.some((x) => signal.dates?.includes(x))) continue;
     } else if (seen < Date.parse(incident.observableAt) - EARLY_MS) continue;
-    return signal;
+    if (signal.required) return signal;
+    downstream ??= signal;
   }
-  return undefined;
+  return downstream;
 }

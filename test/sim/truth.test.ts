@@ -92,4 +92,32 @@ describe('scenario truth', () => {
       }),
     ).toBeUndefined();
   });
+
+  it('matches a grouped alert by the subjects its facts list, a required one first', () => {
+    const gap = byId('missing_team_boxscores#9');
+    const group = {
+      check: 'boxscore_completeness',
+      key: 'boxscore_completeness:group:missing:2026-01-16',
+      subject: {},
+      facts: { teams: ['LAC', 'WAS'], missing_dates: ['2026-01-16'] },
+      firstSeen: new Date(gap.observableAt),
+    };
+    // WAS must fire, LAC may: the group is WAS's required signal, whichever the scenario lists first.
+    expect(matchSignal(gap, group)).toMatchObject({ subject: { team: 'WAS' }, required: true });
+    expect(matchSignal(gap, { ...group, facts: { ...group.facts, teams: ['LAC'] } })?.required).toBe(false);
+    expect(matchSignal(gap, { ...group, facts: { ...group.facts, teams: ['BOS'] } })).toBeUndefined();
+    // A list in another finding's facts is not a list of the subjects it alerts on.
+    expect(matchSignal(gap, { ...group, key: 'boxscore_completeness:summary' })).toBeUndefined();
+    const storm = byId('workflow_storm#');
+    const required = storm.signals.filter((s) => s.required && s.subject.workflow);
+    expect(required.length).toBeGreaterThan(0);
+    const unlabelled = {
+      check: 'workflow_failures',
+      key: 'workflow_failures:missing_error_message',
+      subject: {},
+      facts: { workflows: required.map((s) => s.subject.workflow) },
+      firstSeen: new Date(storm.observableAt),
+    };
+    expect(matchSignal({ ...storm, signals: required }, unlabelled)).toBeUndefined();
+  });
 });
