@@ -4,6 +4,7 @@ import { openDuckDbWarehouse } from '../warehouse/duckdb.js';
 import { registerCheckCommand } from './check.js';
 import { registerLoadCommand } from './load.js';
 import { createProgram, exitOnBrokenPipe } from './program.js';
+import { registerReplayCommand } from './replay.js';
 import { registerSimCommand } from './sim.js';
 import { registerStartCommand } from './start.js';
 
@@ -36,7 +37,12 @@ registerCheckCommand(program, {
   // check only reads: a mistyped --db must not create an empty warehouse that reads as healthy.
   openWarehouse: (db) => openDuckDbWarehouse({ path: db ?? config().embedded.dbPath, create: false }),
 });
-registerSimCommand(program, { ...io, openSink: openEmbeddedWarehouse });
+registerSimCommand(program, {
+  ...io,
+  openSink: openEmbeddedWarehouse,
+  warehousePath: (db) => db ?? config().embedded.dbPath,
+});
 registerLoadCommand(program, { ...io, openWarehouse: openEmbeddedWarehouse });
+registerReplayCommand(program, io);
 
 await program.parseAsync(process.argv);

@@ -1,7 +1,7 @@
 // The work of `shotclock sim` (see ./sim.ts for the command and its options). Loaded only when the
 // command runs: the simulator, its scenario parser and the progress bar stay out of every other command's
 // process, `start` included.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { isIsoDate } from '../jobs/time.js';
@@ -18,6 +18,7 @@ import {
 } from '../sim/scenario.js';
 import { loadSchedule } from '../sim/schedule.js';
 import { DEFAULT_SEED } from '../sim/seed.js';
+import { scenarioTruth } from '../sim/truth.js';
 import type { RowSink } from '../warehouse/port.js';
 import type { Output } from './check.js';
 import { dataError, usageError } from './exit.js';
@@ -97,6 +98,14 @@ export interface SimCommandDeps {
   readonly stderr: Output & { isTTY?: boolean };
   /** Monotonic ms for the elapsed time printed at the end. */
   readonly elapsed?: () => number;
+  /** The warehouse file `openSink(dbPath)` opens: the scenario's truth is written beside it. */
+  readonly warehousePath?: (dbPath?: string) => string;
+}
+
+/** Where the truth of a simulated warehouse goes: `data/x.duckdb` → `data/x.truth.json`; none in memory. */
+export function truthPathFor(dbPath: string): string | undefined {
+  if (dbPath === ':memory:' || dbPath === '') return undefined;
+  return `${dbPath.replace(/\.duckdb$/, '')}.truth.json`;
 }
 
 export async function runSimCommand(deps: SimCommandDeps, opts: SimOptions, cmd: Command): Promise<void> {
@@ -138,6 +147,20 @@ export async function runSimCommand(deps: SimCommandDeps, opts: SimOptions, cmd:
     );
     bar?.stop();
     deps.stdout.write(formatCounts(counts));
+    const truthFile = deps.warehousePath && truthPathFor(deps.warehousePath(opts.db));
+    if (truthFile) {
+      // The scenario's incidents concerning these dates, as the replay's scorecard judges alerts by them.
+      const incidents = scenarioTruth({ scenario, seed, from, until });
+      try {
+        writeFileSync(
+          truthFile,
+          `${JSON.stringify({ scenario: scenario.name, seed, from, until, incidents }, null, 2)}\n`,
+        );
+      } catch (err) {
+        dataError(cmd, `cannot write the truth file ${truthFile}: ${(err as Error).message}`);
+      }
+      deps.stdout.write(`truth: ${incidents.length} incidents in ${truthFile}\n`);
+    }
     deps.stdout.write(`done in ${((elapsed() - started) / 1000).toFixed(1)} s\n`);
   } finally {
     bar?.stop();

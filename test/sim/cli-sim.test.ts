@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { registerSimCommand } from '../../src/cli/sim.js';
-import { parseSimArgs } from '../../src/cli/sim-run.js';
+import { parseSimArgs, truthPathFor } from '../../src/cli/sim-run.js';
 import { openDuckDbWarehouse } from '../../src/warehouse/duckdb.js';
 import { defineQuery } from '../../src/warehouse/port.js';
 
@@ -18,6 +18,7 @@ async function run(argv: string[], db = join(dir, `${Math.random().toString(36).
   const program = new Command().exitOverride();
   registerSimCommand(program, {
     openSink: async (path) => openDuckDbWarehouse({ path: path ?? db }),
+    warehousePath: (path) => path ?? db,
     stdout: { write: (s: string) => (out += s) },
     stderr: { write: (s: string) => (err += s) },
   });
@@ -88,5 +89,18 @@ describe('shotclock sim', () => {
     } finally {
       await wh.close();
     }
+    // The scenario's truth for the dates, beside the warehouse file.
+    const truthFile = truthPathFor(r.db) as string;
+    expect(truthFile).toBe(r.db.replace(/\.duckdb$/, '.truth.json'));
+    expect(r.out).toContain(`in ${truthFile}`);
+    const truth = JSON.parse(readFileSync(truthFile, 'utf8'));
+    expect(truth).toMatchObject({ scenario: 'default', seed: 3, from: '2026-01-17', until: '2026-01-19' });
+    expect(truth.incidents.map((t: { id: string }) => t.id)).toContain('bdl_shortfall#2:2026-01-19');
+  });
+
+  it('puts the truth beside a warehouse file, none for an in-memory one', () => {
+    expect(truthPathFor('data/shotclock.duckdb')).toBe('data/shotclock.truth.json');
+    expect(truthPathFor('/tmp/wh.db')).toBe('/tmp/wh.db.truth.json');
+    expect(truthPathFor(':memory:')).toBeUndefined();
   });
 });
