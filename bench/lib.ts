@@ -18,6 +18,8 @@ export interface BenchResult {
   readonly below?: number;
   /** A condition the case needs besides its target (e.g. no Store call before an ack): false fails it. */
   readonly holds?: boolean;
+  /** A target `holds` judges, in words for the table (e.g. '>= 95 %'). */
+  readonly goal?: string;
   readonly notes?: readonly string[];
   readonly details?: Readonly<Record<string, unknown>>;
 }
@@ -91,7 +93,11 @@ export function formatTable(outcomes: readonly CaseOutcome[]): string {
       `${fmt(o.measured, 2)} ${o.unit}`,
       `${fmt(o.baseline, 2)} ${o.unit}`,
       `${fmt(o.ratio, 2)}x`,
-      o.target !== undefined ? `<= ${o.target}x` : o.below !== undefined ? `< ${o.below} ${o.unit}` : 'info',
+      o.target !== undefined
+        ? `<= ${o.target}x`
+        : o.below !== undefined
+          ? `< ${o.below} ${o.unit}`
+          : (o.goal ?? 'info'),
       pass === undefined ? '-' : pass ? 'PASS' : 'FAIL',
     ];
   });

@@ -10,6 +10,7 @@ import { benchCheckSuite } from './check-suite.js';
 import { benchFootprint } from './footprint.js';
 import { type CaseOutcome, formatTable, isSkipped, log, passes } from './lib.js';
 import { benchRetryThroughput, FULL_ITEMS } from './retry-throughput.js';
+import { benchSeasonReplay } from './season-replay.js';
 
 /** `npm run bench -- --full`: the full target counts where the default run scales down (slow, minutes). */
 const FULL = process.argv.includes('--full');
@@ -18,6 +19,7 @@ type Case = { readonly name: string; run(): Promise<CaseOutcome[]> };
 
 /** In order of value to users, which is the order of the README's table. */
 const CASES: readonly Case[] = [
+  { name: 'season replay', run: benchSeasonReplay },
   { name: 'check suite', run: benchCheckSuite },
   { name: 'alert storm', run: benchAlertStorm },
   {
@@ -32,7 +34,14 @@ const CASES: readonly Case[] = [
  * The order they run in: retry throughput first, so the RSS it samples starts from a fresh process rather
  * than from the garbage of the check suite's four simulated seasons.
  */
-const RUN_ORDER = ['retry throughput', 'check suite', 'alert storm', 'ack latency', 'footprint'];
+const RUN_ORDER = [
+  'retry throughput',
+  'check suite',
+  'season replay',
+  'alert storm',
+  'ack latency',
+  'footprint',
+];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
