@@ -157,11 +157,17 @@ async function apply(
     }
     return;
   }
-  const { incident, resolved } = await incidents.resolve(deps.store, decision.incidentId, now);
+  const { incident: closed, resolved } = await incidents.resolve(deps.store, decision.incidentId, now);
   if (!resolved) return;
   summary.resolved++;
+  // Grouped into one alert with the other subjects of its cause: its message says where it went, and no
+  // "Resolved" reply claims it was fixed.
+  const incident = decision.groupedInto
+    ? await incidents.update(deps.store, closed.id, { grouped_into: decision.groupedInto })
+    : closed;
   if (!incident.message) return;
   await deps.chat.update({ ...incident.message, ...(await deps.incidentMessages.alert(incident, now)) });
+  if (decision.groupedInto) return;
   const reply = await deps.incidentMessages.reply('resolved', incident, now);
   if (!reply) return;
   const { postedNow } = await postOnce(

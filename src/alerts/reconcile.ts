@@ -1,4 +1,5 @@
 import { type Finding, SEVERITIES, type Severity } from '../jobs/finding.js';
+import { groupCarrying, groupFanOut } from './fan-out.js';
 import { assignRoots } from './root-cause.js';
 
 /** What reconciliation needs to know of an open incident (the store holds more). */
@@ -35,7 +36,13 @@ export type Decision =
       readonly escalated: boolean;
       readonly notify: boolean;
     }
-  | { readonly kind: 'resolve'; readonly incidentId: string; readonly key: string };
+  | {
+      readonly kind: 'resolve';
+      readonly incidentId: string;
+      readonly key: string;
+      /** Not fixed: its subject is now listed in this group alert (src/alerts/fan-out.ts). */
+      readonly groupedInto?: string;
+    };
 
 const rank = (s: Severity) => SEVERITIES.length - SEVERITIES.indexOf(s);
 
@@ -49,7 +56,9 @@ export function isSnoozed(incident: Pick<OpenIncidentSnapshot, 'snoozedUntil'>, 
  * in this run (a check that could not run says nothing about whether its problems are fixed).
  * Opens come roots-first so a child can be threaded under a root opened in the same run.
  */
-export function reconcile(input: ReconcileInput): Decision[] {
+export function reconcile(raw: ReconcileInput): Decision[] {
+  // One alert per shared cause: a check's per-subject findings become group findings first.
+  const input = { ...raw, findings: groupFanOut(raw.findings) };
   const openByKey = new Map(input.open.map((i) => [i.key, i]));
   const foundKeys = new Set(input.findings.map((f) => f.key));
   const failedChecks = new Set(
@@ -94,11 +103,17 @@ export function reconcile(input: ReconcileInput): Decision[] {
     ];
   });
 
-  const resolves: Decision[] = resolving.map((incident) => ({
-    kind: 'resolve',
-    incidentId: incident.id,
-    key: incident.key,
-  }));
+  // An incident whose subject a group alert now lists is not fixed: it is resolved as grouped into it (the
+  // first run after grouping began migrates incidents opened per subject this way).
+  const resolves: Decision[] = resolving.map((incident) => {
+    const groupedInto = groupCarrying(incident.finding, input.findings);
+    return {
+      kind: 'resolve',
+      incidentId: incident.id,
+      key: incident.key,
+      ...(groupedInto ? { groupedInto } : {}),
+    };
+  });
 
   return [...opens, ...updates, ...resolves];
 }

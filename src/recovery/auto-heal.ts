@@ -2,6 +2,7 @@
 // what the policies need to know (actions taken today, pauses, what is still running), decide (policies.ts),
 // and do each action through the same paths a click takes, as done "by shotclock (policy NAME)".
 import { randomUUID } from 'node:crypto';
+import { groupFanOut } from '../alerts/fan-out.js';
 import type { Finding } from '../jobs/finding.js';
 import { etDate, hours } from '../jobs/time.js';
 import type { ConfigOf, Services } from '../services.js';
@@ -135,9 +136,11 @@ export async function loadAutoHealState(deps: AutoHealServices, findings: readon
  */
 export async function runAutoHeal(
   deps: AutoHealServices,
-  findings: readonly Finding[],
+  runFindings: readonly Finding[],
 ): Promise<AutoHealReport> {
   if (deps.config.autoHeal.policies.length === 0) return { done: [], skipped: [], left: 0 };
+  // The findings as delivery grouped them (one alert per shared cause): one action per alert, on its incident.
+  const findings = groupFanOut(runFindings);
   const now = deps.clock.now();
   const { state, incidentIds } = await loadAutoHealState(deps, findings, now);
   const decision = decideAutoHeal(

@@ -35,12 +35,20 @@ export const incidentSchema = z.object({
   snooze_until: z.date().nullable(),
   auto_heal_paused: z.boolean(),
   message: z.object({ channel: z.string(), ts: z.string() }).nullable(),
+  /**
+   * Resolved because its subject is now one of several in a grouped alert (src/alerts/fan-out.ts): that
+   * alert's dedup key. Absent on incidents stored before grouping existed.
+   */
+  grouped_into: z.string().nullable().optional(),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 
 /** The fields a caller may change with `update`; lifecycle fields change only through open/recordSeen/resolve. */
 export type IncidentPatch = Partial<
-  Pick<Incident, 'root_incident_id' | 'ack' | 'snooze_until' | 'auto_heal_paused' | 'message'>
+  Pick<
+    Incident,
+    'root_incident_id' | 'ack' | 'snooze_until' | 'auto_heal_paused' | 'message' | 'grouped_into'
+  >
 >;
 
 const keyLockSchema = z.object({

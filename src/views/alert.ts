@@ -38,7 +38,15 @@ import {
 import { SNOOZE_DURATIONS, SNOOZES } from './snooze.js';
 import type { MessageView, RetryQueueRow, ViewContext } from './types.js';
 
-export type AlertState = 'open' | 'acknowledged' | 'snoozed' | 'resolved' | 'recovered' | 'exhausted';
+export type AlertState =
+  | 'open'
+  | 'acknowledged'
+  | 'snoozed'
+  | 'resolved'
+  | 'recovered'
+  | 'exhausted'
+  /** Closed because its subject is now listed in a grouped alert (not fixed). */
+  | 'grouped';
 
 export interface AlertInput extends ViewContext {
   readonly incident: Incident;
@@ -62,7 +70,10 @@ const FACT_VALUE_CHARS = 300;
 const MAX_RECOVERY_BUTTONS = 15;
 
 export function alertState(incident: Incident, now: Date, retry?: RetryQueueRow): AlertState {
-  if (incident.status === 'resolved') return retry?.status === 'recovered' ? 'recovered' : 'resolved';
+  if (incident.status === 'resolved') {
+    if (incident.grouped_into) return 'grouped';
+    return retry?.status === 'recovered' ? 'recovered' : 'resolved';
+  }
   if (retry?.status === 'exhausted') return 'exhausted';
   if (incident.snooze_until && incident.snooze_until > now) return 'snoozed';
   if (incident.ack) return 'acknowledged';
@@ -74,7 +85,7 @@ export function buildAlert(input: AlertInput): MessageView {
   const state = alertState(incident, now, retry);
   const finding = incident.finding;
   const title = finding.title;
-  const closed = state === 'resolved' || state === 'recovered';
+  const closed = isClosed(state);
 
   const blocks: KnownBlock[] = [header(`${headerPrefix(input, state)} · ${title}`)];
   blocks.push(section(stateLines(input, state).join('\n')));
@@ -104,6 +115,8 @@ function headerPrefix(input: AlertInput, state: AlertState): string {
       return '✅ Resolved';
     case 'recovered':
       return '✅ Recovered';
+    case 'grouped':
+      return '↪️ Grouped';
     case 'exhausted':
       return `🆘 ${severityLabel(input.incident.severity)} · Retries exhausted`;
     default:
@@ -125,6 +138,11 @@ function stateLines(input: AlertInput, state: AlertState): string[] {
       lines.push(
         // Timed like the thread's recovery reply: from the retry's start to its recovery.
         `:white_check_mark: *Recovered after ${plural(retry?.retry_attempts ?? 0, 'attempt')} (${retry?.recovered_at ? formatDuration(retry.recovered_at.getTime() - retry.created_at.getTime()) : openFor})*${counts ? `: ${counts}` : ''}`,
+      );
+      break;
+    case 'grouped':
+      lines.push(
+        `:arrow_right_hook: *Grouped* (${when(incident.resolved_at ?? now)}): not fixed, now listed in one alert with the other subjects of the same cause, \`${escapeMrkdwn(truncate(incident.grouped_into ?? '', 200))}\``,
       );
       break;
     case 'exhausted':
@@ -155,7 +173,7 @@ function stateLines(input: AlertInput, state: AlertState): string[] {
   return lines;
 }
 
-const isClosed = (s: AlertState) => s === 'resolved' || s === 'recovered';
+const isClosed = (s: AlertState) => s === 'resolved' || s === 'recovered' || s === 'grouped';
 
 /** `6/9 games` from the latest attempt with a count; undefined when no attempt counted anything. */
 export function retryCounts(retry: RetryQueueRow, unit = 'records'): string | undefined {
@@ -319,6 +337,8 @@ function fallbackText(input: AlertInput, state: AlertState): string {
       return `Resolved after ${duration}: ${title}`;
     case 'recovered':
       return `Recovered after ${duration}: ${title}`;
+    case 'grouped':
+      return `Grouped into one alert with the same cause: ${title}`;
     case 'exhausted':
       return `Retries exhausted, needs a person: ${title}`;
     default:

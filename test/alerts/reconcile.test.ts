@@ -150,9 +150,9 @@ describe('reconcile', () => {
       checksRan: ['source_discrepancy', 'boxscore_completeness'],
       open: [open(bdl14, 'inc-bdl14')],
     });
-    expect(decisions.filter((d) => d.kind === 'open').map((d) => d.kind === 'open' && d.rootKey)).toEqual(
-      teams.map(() => undefined),
-    );
+    const opens = decisions.filter((d) => d.kind === 'open');
+    expect(opens.length).toBeGreaterThan(0);
+    expect(opens.every((d) => d.kind === 'open' && d.rootKey === undefined)).toBe(true);
     expect(decisions).toContainEqual({ kind: 'resolve', incidentId: 'inc-bdl14', key: bdl14.key });
     // Still open (its check did not run), but about 01-14: not the same occasion.
     expect(assignRoots(teams, [bdl14]).size).toBe(0);

@@ -2,6 +2,7 @@
 // click → the retry/backfill/reset paths → thread replies "by shotclock (policy NAME)" → recovery resolves.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliverRun } from '../../src/alerts/deliver.js';
+import { groupFanOut } from '../../src/alerts/fan-out.js';
 import type { Finding } from '../../src/jobs/finding.js';
 import { type AutoHealServices, runAutoHeal } from '../../src/recovery/auto-heal.js';
 import { handleBackfillTask, parseBackfillTaskBody } from '../../src/recovery/backfill.js';
@@ -103,6 +104,9 @@ async function deliverRetry(service: ScriptedScraper) {
   if (!body) throw new Error('bad task body');
   return handleRetryTask(taskDeps(service), { ...body, taskName: task.name });
 }
+
+/** The key of the alert a finding is delivered as (a grouped check's finding is one of its group). */
+const alertKey = (f: Finding) => groupFanOut([f])[0]?.key ?? f.key;
 
 async function alertOf(key: string) {
   const incident = (await incidents.findOpenByKey(env.store, key)) ?? undefined;
@@ -266,7 +270,8 @@ describe('auto-heal policies on a check run', () => {
       '2026-01-17',
       '2026-01-18',
     ]);
-    const { ts } = await alertOf(finding.key);
+    // Box-score findings are one alert per shared cause (the missing dates), keyed by it.
+    const { ts } = await alertOf(alertKey(finding));
     expect(env.chat.replies(ts).map((m) => m.text)).toContain(
       ':robot_face: Backfill of bdl_player_box_scores 2026-01-17 → 2026-01-18 started by shotclock (policy backfill-boxscores)',
     );
@@ -318,7 +323,7 @@ describe('auto-heal policies on a check run', () => {
       },
       { findings: [boxscores, gapFinding()], checksRan: ['boxscore_completeness', 'source_discrepancy'] },
     );
-    const backfillAlert = (await alertOf(boxscores.key)).ts;
+    const backfillAlert = (await alertOf(alertKey(boxscores))).ts;
     const retryAlert = (await alertOf(gapFinding().key)).ts;
     const deps = healDeps(zero);
     // Retries due at once (no backoff), so the first attempt runs inside the enqueue too.
