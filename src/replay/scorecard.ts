@@ -4,7 +4,7 @@
 // thread. Per alert that concerns no truth incident: a false positive. Then the totals.
 import type { Severity } from '../jobs/finding.js';
 import { addDays, dateRange, etClock, etDate, etInstant } from '../jobs/time.js';
-import { matchSignal, type TruthIncident } from '../sim/truth.js';
+import { matchSignal, openBefore, type TruthIncident } from '../sim/truth.js';
 import type { RecordedPost } from './chat.js';
 import type { ReplayAlert, ReplayRun } from './run.js';
 
@@ -19,6 +19,11 @@ export interface IncidentScore {
   readonly observableAt: string;
   readonly firstAlertAt: string | null;
   readonly delayMinutes: number | null;
+  /**
+   * Shown only by an alert already open before it became observable (same check and subject, kept open by
+   * it): detected, with no delay of its own (left out of the delay percentiles).
+   */
+  readonly alreadyOpen: boolean;
   readonly severity: Severity | null;
   readonly alerts: readonly string[];
   readonly topLevel: number;
@@ -137,10 +142,9 @@ export function score(run: ReplayRun): Scorecard {
   const incidents: IncidentScore[] = active.map((t) => {
     const matched = detecting.get(t.id) ?? [];
     const mine = matched.map((m) => m.alert);
-    const first = mine.reduce<ReplayAlert | undefined>(
-      (f, a) => (!f || a.firstSeen < f.firstSeen ? a : f),
-      undefined,
-    );
+    const first = mine
+      .filter((a) => !openBefore(t, a))
+      .reduce<ReplayAlert | undefined>((f, a) => (!f || a.firstSeen < f.firstSeen ? a : f), undefined);
     const missing = t.signals
       .filter((s) => s.required)
       .filter((s) => !mine.some((a) => matchSignal({ ...t, signals: [s] }, a)))
@@ -163,6 +167,7 @@ export function score(run: ReplayRun): Scorecard {
       delayMinutes: first
         ? Math.max(0, Math.round((first.firstSeen.getTime() - Date.parse(t.observableAt)) / 60_000))
         : null,
+      alreadyOpen: !first && mine.length > 0,
       severity,
       alerts: [...new Set(mine.map((a) => a.id))],
       topLevel: posts.filter(shown).length,
@@ -275,7 +280,7 @@ export function formatScorecard(card: Scorecard): string {
           : 'yes'
         : 'MISSED',
     i.firstAlertAt ? `${etDate(new Date(i.firstAlertAt))} ${etClock(new Date(i.firstAlertAt))}` : '—',
-    dur(i.delayMinutes),
+    i.alreadyOpen ? 'open before' : dur(i.delayMinutes),
     i.severity ?? '—',
     String(i.topLevel),
     String(i.replies),

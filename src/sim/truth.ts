@@ -427,6 +427,8 @@ export interface AlertFacts {
   readonly subject: Readonly<Record<string, string | undefined>>;
   readonly facts: Readonly<Record<string, unknown>>;
   readonly firstSeen: Date;
+  /** When it resolved (null: still open); unknown when absent. */
+  readonly resolvedAt?: Date | null;
 }
 
 const DATE_FACTS = ['date', 'missing_dates', 'analysis_dates', 'gap_dates'] as const;
@@ -444,7 +446,20 @@ export function alertDates(alert: Pick<AlertFacts, 'subject' | 'facts'>): string
 }
 
 /** Slack before observability a dateless alert may have (a check may see a row minutes before truth says). */
-const EARLY_MS = hours(1);
+export const EARLY_MS = hours(1);
+
+/**
+ * Whether the alert was already open, from before `incident` became observable: a dateless alert of the
+ * same check and subject kept open by it (a second workflow storm the day after the first) shows it too.
+ */
+export function openBefore(incident: TruthIncident, alert: AlertFacts): boolean {
+  const observable = Date.parse(incident.observableAt);
+  return (
+    alert.firstSeen.getTime() < observable - EARLY_MS &&
+    alert.resolvedAt !== undefined &&
+    (alert.resolvedAt === null || alert.resolvedAt.getTime() >= observable)
+  );
+}
 
 /**
  * Whether the alert concerns subject field `name` = `value`: its subject says so, or, for an alert grouping
@@ -464,7 +479,7 @@ function concerns(alert: AlertFacts, name: string, value: string): boolean {
 /**
  * The signal of `incident` that `alert` is, if any: same check, the signal's subject fields equal (or listed,
  * for a grouped alert), and the same dates when both name dates (else first seen while the incident is
- * observable), not after matchUntil. A required signal wins over a downstream one when the alert is both
+ * observable, or still open when it became so), not after matchUntil. A required signal wins over a downstream one when the alert is both
  * (a grouped alert can list a team that must fire and one that may).
  */
 export function matchSignal(incident: TruthIncident, alert: AlertFacts): TruthSignal | undefined {
@@ -477,7 +492,7 @@ export function matchSignal(incident: TruthIncident, alert: AlertFacts): TruthSi
     if (!Object.entries(signal.subject).every(([k, v]) => concerns(alert, k, v))) continue;
     if (signal.dates && dates.length > 0) {
       if (!dates.some((x) => signal.dates?.includes(x))) continue;
-    } else if (seen < Date.parse(incident.observableAt) - EARLY_MS) continue;
+    } else if (seen < Date.parse(incident.observableAt) - EARLY_MS && !openBefore(incident, alert)) continue;
     if (signal.required) return signal;
     downstream ??= signal;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { etInstant } from '../../src/jobs/time.js';
 import { loadScenario } from '../../src/sim/scenario.js';
-import { matchSignal, scenarioTruth, type TruthIncident } from '../../src/sim/truth.js';
+import { matchSignal, openBefore, scenarioTruth, type TruthIncident } from '../../src/sim/truth.js';
 
 const truth = scenarioTruth({ scenario: loadScenario() });
 const byId = (prefix: string): TruthIncident => {
@@ -91,6 +91,24 @@ describe('scenario truth', () => {
         firstSeen: new Date(gap.observableAt),
       }),
     ).toBeUndefined();
+  });
+
+  it('counts a dateless alert kept open by a second incident of the same check and subject', () => {
+    // The second storm (one failed schedule_dependency run on 2026-01-01) falls inside the first's alert.
+    const second = byId('workflow_storm#4');
+    const alert = {
+      check: 'workflow_failures',
+      key: 'workflow_failures:schedule_dependency',
+      subject: { workflow: 'schedule_dependency' },
+      facts: {},
+      firstSeen: etInstant('2025-12-31', '09:00'),
+    };
+    expect(matchSignal(second, { ...alert, resolvedAt: null })?.required).toBe(true);
+    expect(matchSignal(second, { ...alert, resolvedAt: etInstant('2026-01-02', '14:15') })).toBeDefined();
+    expect(openBefore(second, { ...alert, resolvedAt: null })).toBe(true);
+    // Resolved before the second storm showed, or when it is not known whether it was still open: no.
+    expect(matchSignal(second, { ...alert, resolvedAt: etInstant('2026-01-01', '09:00') })).toBeUndefined();
+    expect(matchSignal(second, alert)).toBeUndefined();
   });
 
   it('matches a grouped alert by the subjects its facts list, a required one first', () => {
