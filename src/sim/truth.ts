@@ -451,10 +451,12 @@ export const EARLY_MS = hours(1);
 /**
  * Whether the alert was already open, from before `incident` became observable: a dateless alert of the
  * same check and subject kept open by it (a second workflow storm the day after the first) shows it too.
+ * An alert naming dates is matched by them instead, and one raised early for them is simply early.
  */
 export function openBefore(incident: TruthIncident, alert: AlertFacts): boolean {
   const observable = Date.parse(incident.observableAt);
   return (
+    alertDates(alert).length === 0 &&
     alert.firstSeen.getTime() < observable - EARLY_MS &&
     alert.resolvedAt !== undefined &&
     (alert.resolvedAt === null || alert.resolvedAt.getTime() >= observable)

@@ -109,6 +109,17 @@ describe('scenario truth', () => {
     // Resolved before the second storm showed, or when it is not known whether it was still open: no.
     expect(matchSignal(second, { ...alert, resolvedAt: etInstant('2026-01-01', '09:00') })).toBeUndefined();
     expect(matchSignal(second, alert)).toBeUndefined();
+    // An alert naming the incident's dates is matched by them: one raised early is early, not already open.
+    const thin = byId('thin_slate#');
+    const volume = {
+      check: 'prediction_volume',
+      subject: { date: thin.dates[0] as string },
+      facts: {},
+      firstSeen: new Date(Date.parse(thin.observableAt) - 3 * 3_600_000),
+      resolvedAt: null,
+    };
+    expect(matchSignal(thin, volume)?.required).toBe(true);
+    expect(openBefore(thin, volume)).toBe(false);
   });
 
   it('matches a grouped alert by the subjects its facts list, a required one first', () => {
