@@ -89,23 +89,7 @@ export async function startShotclock(
   tasks.start?.();
 
   const leases = createSlotLeases(services.store, adapters.instanceId, clock);
-  const hooks: SchedulerHooks = {
-    // Each run's lines (gate, the job deep down, its result) carry the job, the slot and the run's own id.
-    around: (job, slot, work) =>
-      withLogContext({ ...newRunLogContext(config.gcp?.projectId), job, slot: slot.toISOString() }, work),
-    gate: leases.gate,
-    onResult: (job, slot, result, error) => {
-      const fields = { job, slot: slot.toISOString() };
-      if (error) log.error(`job ${job} failed`, { ...fields, error });
-      else if (isQuietRun(result)) log.debug(describeResult(job, result), fields);
-      else log.info(describeResult(job, result), fields);
-      // A run the stop cut short hands its slot back: whoever runs next does what it left.
-      const done = !error && isInterrupted(result) ? leases.handBack(job, slot) : leases.finished(job, slot);
-      void done.catch((e: unknown) => log.warn('lease finish failed', { job, error: e }));
-    },
-    resumable: () => leases.resumable(),
-    onResumeError: (error) => log.warn('listing handed-back slots failed', { error }),
-  };
+  const hooks = runHooks(leases, log, config.gcp?.projectId);
   const options = {
     afterCheckRun: home.refresh,
     watch: { slack: () => wiring.chat.health(), watchingSince: startedAt },
@@ -149,6 +133,31 @@ export async function startShotclock(
       await tasks.close();
       await adapters.close();
     },
+  };
+}
+
+/** What the scheduler does around each run: its log context, the slot's lease, the result's log line. */
+function runHooks(
+  leases: ReturnType<typeof createSlotLeases>,
+  log: Logger,
+  traceProject: string | undefined,
+): SchedulerHooks {
+  return {
+    // Each run's lines (gate, the job deep down, its result) carry the job, the slot and the run's own id.
+    around: (job, slot, work) =>
+      withLogContext({ ...newRunLogContext(traceProject), job, slot: slot.toISOString() }, work),
+    gate: leases.gate,
+    onResult: (job, slot, result, error) => {
+      const fields = { job, slot: slot.toISOString() };
+      if (error) log.error(`job ${job} failed`, { ...fields, error });
+      else if (isQuietRun(result)) log.debug(describeResult(job, result), fields);
+      else log.info(describeResult(job, result), fields);
+      // A run the stop cut short hands its slot back: whoever runs next does what it left.
+      const done = !error && isInterrupted(result) ? leases.handBack(job, slot) : leases.finished(job, slot);
+      void done.catch((e: unknown) => log.warn('lease finish failed', { job, error: e }));
+    },
+    resumable: () => leases.resumable(),
+    onResumeError: (error) => log.warn('listing handed-back slots failed', { error }),
   };
 }
 
