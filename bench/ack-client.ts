@@ -23,8 +23,15 @@ export type ClientReply =
 const sign = (ts: number, body: string) =>
   `v0=${createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
 
+/**
+ * Every request this process sends is unique (its trigger_id), as Slack's are: the bot answers a repeated
+ * signed request once (a replay) and the bench must time real acks, not replay refusals.
+ */
+let requestsMade = 0;
+
 /** The form body Slack posts for a slash command or a block_actions click. */
-function formBody(interaction: Interaction, responseUrl: string, n: number): string {
+function formBody(interaction: Interaction, responseUrl: string): string {
+  const n = ++requestsMade;
   if (interaction.kind === 'command') {
     return new URLSearchParams({
       token: 'x',
@@ -75,7 +82,7 @@ async function load(
   let sent = 0;
   const one = () =>
     new Promise<void>((resolve) => {
-      const body = formBody(interaction, responseUrl, sent);
+      const body = formBody(interaction, responseUrl);
       const ts = Math.floor(Date.now() / 1000);
       const started = performance.now();
       const req = httpRequest(
