@@ -3,19 +3,18 @@
 // nothing shifts with the host's time zone. This is the only module that names the zone, builds zoned
 // formatters or converts between wall clock and instants; everything else asks it (a test keeps it so).
 import { TZDate, tz } from '@date-fns/tz';
-import {
-  addDays as addCalendarDays,
-  differenceInCalendarDays,
-  format,
-  hoursToMilliseconds,
-  isExists,
-} from 'date-fns';
+// One subpath per function: the package's root index loads every function (~20 MB and ~80 ms at start).
+import { addDays as addCalendarDays } from 'date-fns/addDays';
 import {
   millisecondsInDay,
   millisecondsInHour,
   millisecondsInMinute,
   millisecondsInSecond,
 } from 'date-fns/constants';
+import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
+import { format } from 'date-fns/format';
+import { hoursToMilliseconds } from 'date-fns/hoursToMilliseconds';
+import { isExists } from 'date-fns/isExists';
 
 /** The IANA zone of every pipeline date, cron schedule and displayed time. */
 export const PIPELINE_TIME_ZONE = 'America/New_York';

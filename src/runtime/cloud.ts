@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { createHttpProcessorService, createHttpScraperService } from '../recovery/http-services.js';
 import { createFirestoreStore } from '../store/firestore.js';
 import { createCloudTasksQueue } from '../tasks/cloud-tasks.js';
-import { createOidcVerifier, googleKeySource } from '../tasks/verify.js';
+import { createOidcVerifier, googleKeySource } from '../tasks/oidc.js';
 import { createBigQueryWarehouse } from '../warehouse/bigquery.js';
 import type { Adapters } from './adapters.js';
 import { cloudTasksClient, emulatorFirestore, overriddenBigQuery } from './cloud-clients.js';

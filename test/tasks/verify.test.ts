@@ -1,12 +1,8 @@
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import {
-  createOidcVerifier,
-  googleKeySource,
-  staticKeySource,
-  verifyLocalTaskCaller,
-} from '../../src/tasks/verify.js';
+import { createOidcVerifier, googleKeySource, staticKeySource } from '../../src/tasks/oidc.js';
+import { verifyLocalTaskCaller } from '../../src/tasks/verify.js';
 import { type LocalFixture, localFixture, SECRET } from './local-fixture.js';
 
 const AUDIENCE = 'https://shotclock.example.run.app';
