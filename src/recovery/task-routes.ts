@@ -1,5 +1,5 @@
 // One entry for the bot's /tasks/* routes: the HTTP layer (src/bot/task-routes.ts) verifies the caller
-// (src/tasks/verify.ts), reads the JSON body and the X-CloudTasks-TaskName header, and answers with what
+// (src/tasks/verify.ts, src/tasks/oidc.ts), reads the JSON body and the X-CloudTasks-TaskName header, and answers with what
 // this returns.
 import { type BackfillTaskServices, handleBackfillTask, parseBackfillTaskBody } from './backfill.js';
 import { handleRetryTask, parseRetryTaskBody, type RetryTaskServices } from './handle-retry-task.js';
