@@ -1,6 +1,6 @@
 // One entry for the bot's /tasks/* routes: the HTTP layer (src/bot/task-routes.ts) verifies the caller
-// (src/tasks/verify.ts, src/tasks/oidc.ts), reads the JSON body and the X-CloudTasks-TaskName header, and answers with what
-// this returns.
+// (src/tasks/verify.ts, src/tasks/oidc.ts), reads the JSON body and the X-CloudTasks-TaskName header, and
+// answers with what this returns.
 import { type BackfillTaskServices, handleBackfillTask, parseBackfillTaskBody } from './backfill.js';
 import { handleRetryTask, parseRetryTaskBody, type RetryTaskServices } from './handle-retry-task.js';
 import { BACKFILL_ROUTE, RETRY_ROUTE } from './ports.js';
