@@ -201,7 +201,7 @@ describe('deliverRun', () => {
       checksRan: ['scraper_gaps'],
     };
     const delivering = deliverRun({ ...deps, stopSignal: stop.signal }, run);
-    await new Promise((r) => setTimeout(r, 50)); // the first post is on its way
+    await until(() => chat.postsStarted >= 1); // the first post is on its way
     stop.abort();
     release();
     const summary = await delivering;
@@ -220,11 +220,12 @@ describe('deliverRun', () => {
     // A chat whose post waits for its pacing turn and gives up unsent when the signal fires.
     unsent.post = (_message: OutgoingMessage, intentId: string, signal?: AbortSignal) =>
       new Promise<PostedMessage>((_resolve, reject) => {
+        unsent.postsStarted++;
         signal?.addEventListener('abort', () => reject(new PostNotSentError(intentId)), { once: true });
       });
     const run = { findings: [finding('scraper_gaps', '2026-01-19')], checksRan: ['scraper_gaps'] };
     const delivering = deliverRun({ ...deps, chat: unsent, stopSignal: stop.signal }, run);
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => unsent.postsStarted >= 1);
     stop.abort();
     expect(await delivering).toMatchObject({ opened: 1, posted: 0, deferred: 1, errors: [] });
     const [claim] = (await store.query(MESSAGE_LEDGER, {})).map((d) => claimSchema.parse(d.data));
@@ -242,7 +243,7 @@ describe('deliverRun', () => {
     });
     const run = { findings: [finding('scraper_gaps', '2026-01-19')], checksRan: ['scraper_gaps'] };
     const slow = deliverRun(deps, run);
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => chat.postsStarted >= 1);
     clock.advance(60 * 60_000); // long past the unfinished window, as on the demo's accelerated clock
     await deliverRun(deps, run);
     release();
@@ -250,3 +251,12 @@ describe('deliverRun', () => {
     expect(chat.messages).toHaveLength(1);
   });
 });
+
+/** Wait until `done` holds (a step of concurrent work has happened), polling; fails after 5 s. */
+async function until(done: () => boolean): Promise<void> {
+  const start = Date.now();
+  while (!done()) {
+    if (Date.now() - start > 5000) throw new Error('timed out waiting for the condition');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -14,8 +14,11 @@ export class FakeChat implements ChatPort {
   nextPostFault: 'before' | 'lost' | undefined;
   /** When set, posts wait for this promise before landing (a slow, paced or rate-limited post). */
   holdPosts: Promise<void> | undefined;
+  /** Calls to post so far, landed or not (a test waits for a post to be in flight by it). */
+  postsStarted = 0;
 
   async post(message: OutgoingMessage, intentId: string): Promise<PostedMessage> {
+    this.postsStarted++;
     const fault = this.nextPostFault;
     this.nextPostFault = undefined;
     if (fault === 'before') throw new Error('slack: internal_error');
