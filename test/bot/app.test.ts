@@ -97,11 +97,24 @@ describe('Bolt app (HTTP transport)', () => {
       stalled.push(socket);
       await new Promise((r) => setTimeout(r, 20));
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => closed.length >= 3);
+    await new Promise((r) => setTimeout(r, 50)); // none of the first three follows
     expect(closed.sort()).toEqual([3, 4, 5]);
     expect([server.headersTimeout, server.requestTimeout]).toEqual([10_000, 30_000]);
     for (const socket of stalled) socket.destroy();
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(async () => (await connections(server)) === 0);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   });
 });
+
+/** Poll until `done` holds; fails after 3 s. */
+async function waitFor(done: () => boolean | Promise<boolean>): Promise<void> {
+  const start = Date.now();
+  while (!(await done())) {
+    if (Date.now() - start > 3000) throw new Error('timed out waiting for the condition');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const connections = (server: Server) =>
+  new Promise<number>((resolve, reject) => server.getConnections((e, n) => (e ? reject(e) : resolve(n))));
