@@ -38,11 +38,12 @@ export interface Answer {
   readonly blocks?: readonly unknown[];
 }
 
+/** `incident` is the one the click's value names, as findOffered read it (handlers need not read it again). */
 export type Handler<K extends ActionKind> = (
   deps: Services,
   click: Click,
   value: Extract<ActionValue, { a: K }>,
-  io: { client: webApi.WebClient },
+  io: { client: webApi.WebClient; incident: incidents.Incident },
 ) => Promise<Answer | undefined>;
 
 export type ModalSubmission = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -257,14 +258,14 @@ export async function changeIncident(
   deps: Services,
   click: Click,
   kind: 'ack' | 'snooze' | 'pause_autoheal',
-  incidentId: string,
+  incident: incidents.Incident,
   change: (incident: incidents.Incident) => incidents.IncidentPatch | undefined,
   details: audit.AuditEntry['details'],
   done: string,
 ): Promise<Answer> {
-  const incident = await incidents.get(deps.store, incidentId);
-  const base = { action: kind, target: incidentId, incident_id: incident ? incidentId : null, details };
-  if (incident?.status !== 'open') {
+  const incidentId = incident.id;
+  const base = { action: kind, target: incidentId, incident_id: incidentId, details };
+  if (incident.status !== 'open') {
     await auditClick(deps, click, { ...base, outcome: 'ignored' }, false);
     return { text: 'This incident is no longer open. Nothing was changed.' };
   }

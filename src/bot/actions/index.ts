@@ -8,6 +8,7 @@
 import type { App, BlockAction, RespondFn, ViewSubmitAction, webApi } from '@slack/bolt';
 import type { Services } from '../../services.js';
 import * as audit from '../../store/audit.js';
+import type { Incident } from '../../store/incidents.js';
 import {
   ACTION_ID_PATTERNS,
   ACTION_KINDS,
@@ -60,7 +61,7 @@ function dispatch<K extends ActionKind>(
   kind: K,
   click: Click,
   value: ActionValue,
-  io: { client: webApi.WebClient },
+  io: { client: webApi.WebClient; incident: Incident },
 ) {
   return (HANDLERS[kind] as Handler<K>)(deps, click, value as Extract<ActionValue, { a: K }>, io);
 }
@@ -130,7 +131,7 @@ async function onClick(
   try {
     const offered = await findOffered(deps, parsed.value);
     answer = offered.ok
-      ? await dispatch(deps, kind, click, parsed.value, { client })
+      ? await dispatch(deps, kind, click, parsed.value, { client, incident: offered.incident })
       : await refuseNotOffered(
           deps,
           { user: click.user, auditId: clickAuditId(click), step: 'click' },

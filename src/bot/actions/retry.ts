@@ -1,6 +1,5 @@
 // Retry: a retry-queue item for the scraper or processor and date, its first attempt scheduled by the backoff.
 import { requestRetry } from '../../recovery/request-retry.js';
-import * as incidents from '../../store/incidents.js';
 import { type Handler, refresh } from './click.js';
 
 /** A number the finding gives as the records that mean "recovered", when it names one. */
@@ -12,8 +11,7 @@ function expectedOf(facts: Readonly<Record<string, unknown>>): number | null {
   return null;
 }
 
-export const onRetry: Handler<'retry'> = async (deps, click, value) => {
-  const incident = await incidents.get(deps.store, value.incidentId);
+export const onRetry: Handler<'retry'> = async (deps, click, value, { incident }) => {
   const name = value.scraper ?? value.processor ?? '';
   const result = await requestRetry(deps, {
     incidentId: value.incidentId,
@@ -21,8 +19,8 @@ export const onRetry: Handler<'retry'> = async (deps, click, value) => {
     name,
     date: value.date,
     requestedBy: { user: click.user },
-    reason: incident?.finding.title ?? `Retry of ${name} ${value.date} from Slack`,
-    expected: incident ? expectedOf(incident.finding.facts) : null,
+    reason: incident.finding.title,
+    expected: expectedOf(incident.finding.facts),
     auditId: `click:${click.user}:${click.actionTs}:${click.actionId}`,
   });
   await refresh(deps, value.incidentId);
