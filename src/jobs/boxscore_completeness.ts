@@ -3,7 +3,18 @@ import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { boxscoresDueThrough, EXHIBITION_SEASON_TYPES } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
-import { addDays } from './time.js';
+import {
+  count,
+  counted,
+  list,
+  listFact,
+  numFact,
+  type Presentation,
+  percent,
+  strFact,
+  text,
+} from './presentation.js';
+import { addDays, dayLabel } from './time.js';
 
 const NAME = 'boxscore_completeness';
 /** The scraper that fills nba_raw.bdl_player_boxscores (the one the pipeline's own backfill runs). */
@@ -81,6 +92,54 @@ export function evaluateBoxscoreCompleteness(
   return findings;
 }
 
+/** One team's coverage, or a group of teams missing the same night (src/alerts/fan-out.ts's facts). */
+const presentation: Presentation = {
+  summary: (f) => {
+    const min = numFact(f, 'minimum_pct');
+    const latest = dayLabel(strFact(f, 'latest_final_date') ?? '?');
+    const teams = listFact(f, 'teams');
+    if (teams) {
+      const newest = dayLabel((listFact(f, 'missing_dates') ?? []).at(-1) ?? '?');
+      return f.facts.latest_missing === true
+        ? `${counted(teams.length, 'team')} have no box score for ${latest}, the night their next predictions are built on: ${teams.join(', ')}.`
+        : `${counted(teams.length, 'team')} are under ${min} % box-score coverage, each last missing ${newest}: ${teams.join(', ')}.`;
+    }
+    const team = strFact(f, 'team') ?? '?';
+    const covered = `${numFact(f, 'with_boxscores')} of ${counted(numFact(f, 'final_games'), 'final game')}`;
+    return f.facts.latest_missing === true
+      ? `${team} has no box score for ${latest}, and box scores for only ${covered} in the window (minimum ${min} %).`
+      : `${team} has box scores for only ${covered} in the window (${numFact(f, 'coverage_pct')} %, minimum ${min} %).`;
+  },
+  fields: (f) => {
+    const teams = listFact(f, 'teams');
+    const missingDates = list('Missing dates', listFact(f, 'missing_dates')?.map(dayLabel));
+    if (teams) {
+      return [
+        list('Teams', teams),
+        list('Coverage', listFact(f, 'coverage')),
+        missingDates,
+        count('Missing games', listFact(f, 'missing_game_ids')?.length, undefined, 'games'),
+        percent('Minimum', numFact(f, 'minimum_pct')),
+      ];
+    }
+    return [
+      percent(
+        'Coverage',
+        numFact(f, 'coverage_pct'),
+        numFact(f, 'with_boxscores'),
+        numFact(f, 'final_games'),
+      ),
+      percent('Minimum', numFact(f, 'minimum_pct')),
+      missingDates,
+      count('Missing games', numFact(f, 'without_boxscores'), undefined, 'games'),
+      text(
+        'Latest night',
+        `${dayLabel(strFact(f, 'latest_final_date') ?? '?')}: ${f.facts.latest_missing === true ? 'missing' : 'covered'}`,
+      ),
+    ];
+  },
+};
+
 export const boxscoreCompletenessCheck = defineCheck({
   name: NAME,
   description:
@@ -94,4 +153,5 @@ export const boxscoreCompletenessCheck = defineCheck({
     exhibition_season_types: [...EXHIBITION_SEASON_TYPES],
   }),
   evaluate: evaluateBoxscoreCompleteness,
+  presentation,
 });

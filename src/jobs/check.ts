@@ -1,5 +1,6 @@
 import type { QueryDef, SqlFile, SqlParams } from '../warehouse/port.js';
 import { boundTitle, type Finding } from './finding.js';
+import type { Presentation } from './presentation.js';
 import type { Thresholds } from './thresholds.js';
 
 /** What every check is evaluated against: the pipeline date (ET), the current time and the thresholds. */
@@ -21,6 +22,12 @@ export interface Check<Row = unknown, F extends SqlFile = SqlFile> {
   readonly query: QueryDef<Row, F>;
   params(ctx: CheckContext): SqlParams[F];
   evaluate(rows: readonly Row[], ctx: CheckContext): Finding[];
+  /**
+   * How its findings read in an alert: a sentence and at most five key fields (src/jobs/presentation.ts).
+   * Every registered check declares one (test/views/alert-presentation.test.ts); without one an alert shows
+   * the title and the first facts.
+   */
+  readonly presentation?: Presentation;
 }
 
 /**

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { type Action, type Finding, findingKey } from './finding.js';
+import { count, counted, list, listFact, numFact, type Presentation, strFact, time } from './presentation.js';
 import { addDays } from './time.js';
 
 const NAME = 'circuit_breakers';
@@ -78,6 +79,20 @@ export function evaluateCircuitBreakers(rows: readonly CircuitBreakersRow[], ctx
     .map(([processor, active]) => processorFinding(processor, active));
 }
 
+const presentation: Presentation = {
+  summary: (f) => {
+    const candidates = numFact(f, 'auto_reset_candidates') ?? 0;
+    return `${counted(numFact(f, 'active_breakers'), 'entity', 'entities')} of ${strFact(f, 'processor')} are locked out by circuit breakers and get no predictions until they lift${candidates > 0 ? `; ${counted(candidates, 'has', 'have')} their data again and can be reset now` : ''}.`;
+  },
+  fields: (f) => [
+    count('Locked out', numFact(f, 'active_breakers'), undefined, 'entities'),
+    count('Data back for', numFact(f, 'auto_reset_candidates'), numFact(f, 'active_breakers'), 'entities'),
+    time('First unlock', strFact(f, 'first_unlock_at')),
+    time('All unlocked', strFact(f, 'locked_until')),
+    list('Skip reasons', listFact(f, 'skip_reasons')),
+  ],
+};
+
 export const circuitBreakersCheck = defineCheck({
   name: NAME,
   description: 'Active entity circuit breakers per processor, with the entities whose data has since arrived',
@@ -88,4 +103,5 @@ export const circuitBreakersCheck = defineCheck({
     now: ctx.now,
   }),
   evaluate: evaluateCircuitBreakers,
+  presentation,
 });

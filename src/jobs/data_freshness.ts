@@ -3,8 +3,9 @@ import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { type Finding, findingKey, type Severity } from './finding.js';
 import { PHASE3_CRITICAL } from './phase3.js';
+import { amount, date, numFact, type Presentation, strFact, text, time } from './presentation.js';
 import { round } from './stats.js';
-import { addDays, inHours } from './time.js';
+import { addDays, dayLabel, inHours } from './time.js';
 
 const NAME = 'data_freshness';
 
@@ -65,6 +66,30 @@ export function evaluateDataFreshness(rows: readonly DataFreshnessRow[], ctx: Ch
   ];
 }
 
+const LAST_SUCCESS = /_last_success$/;
+
+/** The gap from the stalest critical phase 3 run to the first prediction; each processor's last success. */
+const presentation: Presentation = {
+  summary: (f) => {
+    const h = numFact(f, 'hours_after_phase3');
+    const gap = h === undefined ? `more than ${PHASE3_LOOKBACK_DAYS} days` : `${h} h`;
+    return `${dayLabel(strFact(f, 'date') ?? '?')}'s predictions were made ${gap} after the last phase 3 run they read (a warning above ${numFact(f, 'warn_hours')} h, an error above ${numFact(f, 'error_hours')} h).`;
+  },
+  fields: (f) => [
+    time('First prediction', strFact(f, 'first_prediction_at')),
+    amount('After phase 3', numFact(f, 'hours_after_phase3'), 'h'),
+    date('Game date', strFact(f, 'date')),
+    ...Object.entries(f.facts)
+      .filter(([name]) => LAST_SUCCESS.test(name))
+      .slice(0, 2)
+      .map(([name, value]) => {
+        const label = `${name.replace(LAST_SUCCESS, '')} last success`;
+        const at = typeof value === 'string' ? /^\S+(?= \(data )/.exec(value)?.[0] : undefined;
+        return at ? time(label, at) : text(label, String(value));
+      }),
+  ],
+};
+
 export const dataFreshnessCheck = defineCheck({
   name: NAME,
   description: 'Predictions made long after the last phase 3 run they read (stale context)',
@@ -76,4 +101,5 @@ export const dataFreshnessCheck = defineCheck({
     critical_processors: [...PHASE3_CRITICAL],
   }),
   evaluate: evaluateDataFreshness,
+  presentation,
 });

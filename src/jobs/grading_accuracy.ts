@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { type Finding, findingKey, type Severity } from './finding.js';
+import { amount, numFact, type Presentation, percent, strFact, text } from './presentation.js';
 import { round, wilsonInterval } from './stats.js';
-import { addDays } from './time.js';
+import { addDays, dayLabel } from './time.js';
 
 const NAME = 'grading_accuracy';
 
@@ -102,6 +103,32 @@ export function evaluateGradingAccuracy(rows: readonly GradingAccuracyRow[], ctx
   });
 }
 
+/** The day's hit rate with its counts, against the system's own baseline and the floor. */
+const presentation: Presentation = {
+  summary: (f) => {
+    const delta = numFact(f, 'delta_pts');
+    const baseline = numFact(f, 'baseline_pct');
+    const days = numFact(f, 'baseline_days');
+    const versus =
+      baseline === undefined || delta === undefined
+        ? `with no ${days}-day baseline to compare against`
+        : `${Math.abs(delta)} points ${delta < 0 ? 'below' : 'above'} its ${days}-day average of ${baseline} %`;
+    return `${strFact(f, 'system')} hit ${numFact(f, 'accuracy_pct')} % of ${numFact(f, 'graded')} graded picks on ${dayLabel(strFact(f, 'date') ?? '?')}, ${versus} (${strFact(f, 'verdict')}).`;
+  },
+  fields: (f) => [
+    percent('Hit rate', numFact(f, 'accuracy_pct'), numFact(f, 'correct'), numFact(f, 'graded')),
+    percent(
+      `${numFact(f, 'baseline_days')}-day baseline`,
+      numFact(f, 'baseline_pct'),
+      undefined,
+      numFact(f, 'baseline_graded'),
+    ),
+    amount('Change', numFact(f, 'delta_pts'), 'pts'),
+    text('95 % interval', `${numFact(f, 'ci95_low_pct')}–${numFact(f, 'ci95_high_pct')} %`),
+    text('Systems alerting that day', strFact(f, 'systems_alerting_on_date')),
+  ],
+};
+
 export const gradingAccuracyCheck = defineCheck({
   name: NAME,
   // Baseline length and floor are thresholds (gradingBaselineDays, 14 days; gradingFloorPct, 30 %).
@@ -113,4 +140,5 @@ export const gradingAccuracyCheck = defineCheck({
     now: ctx.now,
   }),
   evaluate: evaluateGradingAccuracy,
+  presentation,
 });

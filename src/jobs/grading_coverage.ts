@@ -3,8 +3,9 @@ import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { EXHIBITION_SEASON_TYPES, postGameDue } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
+import { count, date, list, listFact, numFact, type Presentation, percent, strFact } from './presentation.js';
 import { round } from './stats.js';
-import { addDays } from './time.js';
+import { addDays, dayLabel } from './time.js';
 
 const NAME = 'grading_coverage';
 
@@ -69,6 +70,18 @@ export function evaluateGradingCoverage(rows: readonly GradingCoverageRow[], ctx
   return findings;
 }
 
+const presentation: Presentation = {
+  summary: (f) =>
+    `Only ${numFact(f, 'coverage_pct')} % of ${dayLabel(strFact(f, 'date') ?? '?')}'s ${numFact(f, 'predictions')} active predictions are graded (minimum ${numFact(f, 'minimum_pct')} %): grading writes were lost, and a regrade restores them.`,
+  fields: (f) => [
+    percent('Graded', numFact(f, 'coverage_pct'), numFact(f, 'graded'), numFact(f, 'predictions')),
+    percent('Minimum', numFact(f, 'minimum_pct')),
+    list('Systems under the minimum', listFact(f, 'systems_under_minimum')),
+    count('Games', numFact(f, 'games'), undefined, 'games'),
+    date('Game date', strFact(f, 'date')),
+  ],
+};
+
 export const gradingCoverageCheck = defineCheck({
   name: NAME,
   description: 'Graded share of active predictions for dates whose games are final',
@@ -80,4 +93,5 @@ export const gradingCoverageCheck = defineCheck({
     exhibition_season_types: [...EXHIBITION_SEASON_TYPES],
   }),
   evaluate: evaluateGradingCoverage,
+  presentation,
 });

@@ -4,7 +4,20 @@ import { type CheckContext, defineCheck } from './check.js';
 import { CONTEXTS_DUE_ET, dueOn, EXHIBITION_SEASON_TYPES, postGameDue } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
 import { phase3Params } from './phase3.js';
-import { addDays } from './time.js';
+import {
+  amount,
+  count,
+  counted,
+  date,
+  list,
+  listFact,
+  numFact,
+  type Presentation,
+  strFact,
+  text,
+  time,
+} from './presentation.js';
+import { addDays, dayLabel } from './time.js';
 
 const NAME = 'phase3_completion';
 
@@ -112,6 +125,44 @@ export function evaluatePhase3Completion(rows: readonly Phase3CompletionRow[], c
   return findings;
 }
 
+/** A processor without a successful run for the date (a retry's success is its final state), or phase 4 not started. */
+const presentation: Presentation = {
+  summary: (f) => {
+    const day = dayLabel(strFact(f, 'date') ?? '?');
+    if (strFact(f, 'processor') === undefined) {
+      return `Phase 4 has not started for ${day}, ${numFact(f, 'minutes_waiting')} min after phase 3 completed (it starts within ${numFact(f, 'grace_minutes')} min).`;
+    }
+    const processor = strFact(f, 'processor');
+    const status = strFact(f, 'last_status');
+    if (status === 'success') return `Phase 3 processor ${processor} has run successfully for ${day}.`;
+    const waits =
+      f.facts.blocks_phase4 === true
+        ? 'phase 4 and the morning predictions wait for it'
+        : 'it is optional: only historical analytics wait for it';
+    return `Phase 3 processor ${processor} has no successful run for ${day} after ${counted(numFact(f, 'attempts'), 'attempt')}${status ? ` (last run ${status})` : ''}; ${waits}.`;
+  },
+  fields: (f) =>
+    strFact(f, 'processor') === undefined
+      ? [
+          date('Game date', strFact(f, 'date')),
+          time('Phase 3 completed', strFact(f, 'phase3_completed_at')),
+          amount('Waiting', numFact(f, 'minutes_waiting'), 'min'),
+          amount('Grace', numFact(f, 'grace_minutes'), 'min'),
+          list('Critical processors', listFact(f, 'critical_processors')),
+        ]
+      : [
+          text('Processor', `${strFact(f, 'processor')} (${strFact(f, 'tier') ?? '?'})`),
+          date('Game date', strFact(f, 'date')),
+          count('Attempts', numFact(f, 'attempts'), undefined, 'runs'),
+          count('Last run records', numFact(f, 'last_records'), numFact(f, 'expected_records'), 'records'),
+          text('Last error', strFact(f, 'last_error')) ?? time('Last run', strFact(f, 'last_started_at')),
+        ],
+  recovered: (f, { received }) =>
+    strFact(f, 'processor') === undefined
+      ? f
+      : { ...f, facts: { ...f.facts, last_status: 'success', last_records: received, last_error: null } },
+};
+
 export const phase3CompletionCheck = defineCheck({
   name: NAME,
   description: 'Phase 3 processors without a successful run for the date; phase 4 not started after phase 3',
@@ -124,4 +175,5 @@ export const phase3CompletionCheck = defineCheck({
     ...phase3Params(),
   }),
   evaluate: evaluatePhase3Completion,
+  presentation,
 });

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { type Finding, findingKey } from './finding.js';
+import { count, counted, date, list, listFact, numFact, type Presentation, strFact } from './presentation.js';
+import { dayLabel } from './time.js';
 
 const NAME = 'prediction_duplicates';
 
@@ -66,10 +68,23 @@ export function evaluatePredictionDuplicates(
   ];
 }
 
+const presentation: Presentation = {
+  summary: (f) =>
+    `${counted(numFact(f, 'duplicate_keys'), 'prediction key')} for ${dayLabel(strFact(f, 'date') ?? '?')} have more than one active row (up to ${numFact(f, 'max_copies')} copies): the frontend hides them, but anything that sums rows counts them twice.`,
+  fields: (f) => [
+    count('Duplicate keys', numFact(f, 'duplicate_keys'), undefined, 'keys'),
+    count('Extra rows', numFact(f, 'extra_rows'), undefined, 'rows'),
+    count('Most copies', numFact(f, 'max_copies'), undefined, 'copies'),
+    list('Systems', listFact(f, 'systems')),
+    date('Game date', strFact(f, 'date')),
+  ],
+};
+
 export const predictionDuplicatesCheck = defineCheck({
   name: NAME,
   description: 'Prediction keys (system, player, game, prop, line) with more than one active row',
   query: defineQuery(`checks/${NAME}.sql`, row),
   params: (ctx) => ({ report_date: ctx.date, now: ctx.now }),
   evaluate: evaluatePredictionDuplicates,
+  presentation,
 });

@@ -3,6 +3,8 @@ import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { dueOn, EXHIBITION_SEASON_TYPES, PREDICTIONS_DUE_ET } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
+import { amount, count, counted, date, numFact, type Presentation, strFact } from './presentation.js';
+import { dayLabel } from './time.js';
 
 const NAME = 'prediction_volume';
 
@@ -51,6 +53,24 @@ export function evaluatePredictionVolume(rows: readonly PredictionVolumeRow[], c
   ];
 }
 
+const presentation: Presentation = {
+  summary: (f) => {
+    const day = dayLabel(strFact(f, 'date') ?? '?');
+    const games = counted(numFact(f, 'games'), 'game');
+    const n = numFact(f, 'predictions');
+    return n === 0
+      ? `No active predictions exist for ${day}'s ${games}; they are due every game morning.`
+      : `Only ${counted(n, 'active prediction')} exist for ${day}'s ${games}: at least ${numFact(f, 'minimum')} are needed, ${numFact(f, 'expected')}+ is usual.`;
+  },
+  fields: (f) => [
+    count('Active predictions', numFact(f, 'predictions'), undefined, 'predictions'),
+    amount('Minimum / usual', numFact(f, 'minimum'), `/ ${numFact(f, 'expected')}+`),
+    count('Games', numFact(f, 'games'), undefined, 'games'),
+    count('Systems', numFact(f, 'systems'), undefined, 'systems'),
+    date('Game date', strFact(f, 'date')),
+  ],
+};
+
 export const predictionVolumeCheck = defineCheck({
   name: NAME,
   description: 'Active predictions for a date with games: none is critical, under the minimum an error',
@@ -61,4 +81,5 @@ export const predictionVolumeCheck = defineCheck({
     exhibition_season_types: [...EXHIBITION_SEASON_TYPES],
   }),
   evaluate: evaluatePredictionVolume,
+  presentation,
 });

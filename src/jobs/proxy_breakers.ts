@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { type Finding, findingKey, type Severity } from './finding.js';
+import { amount, count, numFact, type Presentation, strFact, text, time } from './presentation.js';
 import { hours } from './time.js';
 
 const NAME = 'proxy_breakers';
@@ -84,6 +85,34 @@ export function evaluateProxyBreakers(rows: readonly ProxyBreakersRow[], ctx: Ch
   return findings;
 }
 
+/** One provider → target pair: blocked (OPEN), on trial (HALF_OPEN), or the last provider blocked. */
+const presentation: Presentation = {
+  summary: (f) => {
+    const provider = strFact(f, 'provider');
+    const target = strFact(f, 'target');
+    const known = numFact(f, 'providers_known') ?? 0;
+    const open = numFact(f, 'providers_open_for_target') ?? 0;
+    if (strFact(f, 'state') === 'HALF_OPEN') {
+      return `${provider} is on trial for ${target} (HALF_OPEN): its next requests decide whether it serves again.`;
+    }
+    return open >= known
+      ? `Every proxy provider is blocked by ${target} (${open} of ${known} OPEN): its scrapers fail until one recovers.`
+      : `${provider} is blocked by ${target} (OPEN); ${known - open} of ${known} providers still reach it.`;
+  },
+  fields: (f) => [
+    text('State', strFact(f, 'state')),
+    count(
+      'Providers open',
+      numFact(f, 'providers_open_for_target'),
+      numFact(f, 'providers_known'),
+      'providers',
+    ),
+    time('Opened', strFact(f, 'opened_at')),
+    amount('Failures', numFact(f, 'failure_count') ?? undefined, 'in a row'),
+    time('Last success', strFact(f, 'last_success_at')),
+  ],
+};
+
 export const proxyBreakersCheck = defineCheck({
   name: NAME,
   description:
@@ -91,4 +120,5 @@ export const proxyBreakersCheck = defineCheck({
   query: defineQuery(`checks/${NAME}.sql`, row),
   params: (ctx) => ({ health_since: new Date(ctx.now.getTime() - HEALTH_WINDOW_MS), now: ctx.now }),
   evaluate: evaluateProxyBreakers,
+  presentation,
 });

@@ -3,8 +3,21 @@ import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { EXHIBITION_SEASON_TYPES } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
+import {
+  amount,
+  count,
+  counted,
+  date,
+  list,
+  listFact,
+  numFact,
+  type Presentation,
+  strFact,
+  text,
+  time,
+} from './presentation.js';
 import type { Thresholds } from './thresholds.js';
-import { hours, lookbackStart, wholeHours } from './time.js';
+import { dayLabel, hours, lookbackStart, wholeHours } from './time.js';
 
 const NAME = 'scraper_gaps';
 
@@ -139,6 +152,35 @@ export function evaluateScraperGaps(rows: readonly ScraperGapsRow[], ctx: CheckC
   return [...scrapers, ...overdue];
 }
 
+/** The two shapes: a scraper's gap days in the lookback, or one late file past its source's grace. */
+const presentation: Presentation = {
+  summary: (f) => {
+    const scraper = strFact(f, 'scraper') ?? '?';
+    const overdue = numFact(f, 'hours_since_games_over');
+    if (overdue !== undefined) {
+      return `${scraper} still has no data for ${dayLabel(strFact(f, 'date') ?? '?')} ${overdue} h after the games ended, past its ${numFact(f, 'grace_hours') ?? '?'} h grace.`;
+    }
+    const dates = (listFact(f, 'gap_dates') ?? []).map(dayLabel);
+    return `${scraper} failed without a backfill on ${counted(numFact(f, 'gap_days'), 'day')} (${dates.join(', ')}); ${numFact(f, 'threshold') ?? '?'} such days raise this alert.`;
+  },
+  fields: (f) =>
+    numFact(f, 'hours_since_games_over') !== undefined
+      ? [
+          date('Game date', strFact(f, 'date')),
+          amount('Missing for', numFact(f, 'hours_since_games_over'), 'h after the games'),
+          amount('Grace', numFact(f, 'grace_hours'), 'h'),
+          time('Last failure', strFact(f, 'last_failed_at')),
+          text('Last error', strFact(f, 'last_error')),
+        ]
+      : [
+          count('Gap days', numFact(f, 'gap_days'), undefined, 'days'),
+          list('Dates', listFact(f, 'gap_dates')?.map(dayLabel)),
+          time('Last failure', strFact(f, 'last_failed_at')),
+          text('Latest error', listFact(f, 'recent_errors')?.[0]),
+          count('Attempts', numFact(f, 'attempts'), undefined, 'runs'),
+        ],
+};
+
 export const scraperGapsCheck = defineCheck({
   name: NAME,
   description:
@@ -151,4 +193,5 @@ export const scraperGapsCheck = defineCheck({
     exhibition_season_types: [...EXHIBITION_SEASON_TYPES],
   }),
   evaluate: evaluateScraperGaps,
+  presentation,
 });

@@ -3,7 +3,8 @@ import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { EXHIBITION_SEASON_TYPES } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
-import { addDays, hours } from './time.js';
+import { count, counted, date, listFact, numFact, type Presentation, strFact } from './presentation.js';
+import { addDays, dayLabel, hours } from './time.js';
 
 const NAME = 'source_discrepancy';
 /** The balldontlie box score scraper the retry queue knows (item ids like `bdl_box_scores_2026-01-19`). */
@@ -63,6 +64,44 @@ export function evaluateSourceDiscrepancy(
   return findings;
 }
 
+/** BDL's games against NBA.com's for the date; a recovered retry's count of BDL games is the final one. */
+const presentation: Presentation = {
+  summary: (f) => {
+    const nbac = numFact(f, 'nbac_games');
+    const have = (nbac ?? 0) - (numFact(f, 'missing_games') ?? 0);
+    const missing = listFact(f, 'missing_matchups') ?? [];
+    const day = dayLabel(strFact(f, 'date') ?? '?');
+    return `BDL has box scores for ${have} of ${counted(nbac, 'game')} NBA.com lists on ${day}${missing.length ? `; missing ${missing.join(', ')}` : ''}.`;
+  },
+  fields: (f) => {
+    const nbac = numFact(f, 'nbac_games');
+    const missing = numFact(f, 'missing_games');
+    return [
+      count('BDL has', nbac === undefined ? undefined : nbac - (missing ?? 0), nbac, 'games'),
+      count('Missing', missing, undefined, 'games'),
+      { label: 'Missing games', value: { kind: 'list', items: listFact(f, 'missing_matchups') ?? [] } },
+      date('Game date', strFact(f, 'date')),
+      count('Partly in BDL', numFact(f, 'partial_games'), undefined, 'games'),
+    ];
+  },
+  recovered: (f, { received, expected }) => {
+    if (received === null) return f;
+    const nbac = expected ?? numFact(f, 'nbac_games') ?? received;
+    const missing = Math.max(0, nbac - received);
+    const whole = missing === 0;
+    return {
+      ...f,
+      facts: {
+        ...f.facts,
+        nbac_games: nbac,
+        bdl_games: received,
+        missing_games: missing,
+        ...(whole && { missing_game_ids: [], missing_matchups: [], partial_games: 0 }),
+      },
+    };
+  },
+};
+
 export const sourceDiscrepancyCheck = defineCheck({
   name: NAME,
   description: "Dates on which balldontlie lacks final games NBA.com's gamebook has",
@@ -74,4 +113,5 @@ export const sourceDiscrepancyCheck = defineCheck({
     exhibition_season_types: [...EXHIBITION_SEASON_TYPES],
   }),
   evaluate: evaluateSourceDiscrepancy,
+  presentation,
 });

@@ -56,6 +56,11 @@ export function addDays(date: string, days: number): string {
   return isoDate(addCalendarDays(calendarDay(date), days));
 }
 
+/** `Mon Jan 19` for `2026-01-19`: a pipeline date as people read it (anything else as given). */
+export function dayLabel(date: string): string {
+  return isIsoDate(date) ? format(calendarDay(date), 'EEE MMM d') : date;
+}
+
 /** The first of the last `days` dates ending with `date` itself: the last 7 days of D start at D − 6. */
 export function lookbackStart(date: string, days: number): string {
   return addDays(date, -(days - 1));

@@ -2,6 +2,18 @@ import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { type Finding, findingKey } from './finding.js';
+import {
+  amount,
+  count,
+  list,
+  listFact,
+  numFact,
+  type Presentation,
+  percent,
+  strFact,
+  text,
+  time,
+} from './presentation.js';
 import { hoursBefore } from './time.js';
 
 const NAME = 'workflow_failures';
@@ -82,6 +94,40 @@ export function evaluateWorkflowFailures(rows: readonly WorkflowFailuresRow[], c
   return [...sorted.flatMap((r) => rateFinding(r, ctx)), ...missingMessageFinding(sorted)];
 }
 
+/** A workflow's failure rate, or the executor's failures that carry no error message. */
+const presentation: Presentation = {
+  summary: (f) => {
+    const hours = numFact(f, 'window_hours') ?? WINDOW_HOURS;
+    if (strFact(f, 'workflow') === undefined) {
+      return `${numFact(f, 'failures_without_message')} of ${numFact(f, 'failures')} workflow failures in the last ${hours} h carry no error message, so nobody can tell why they failed.`;
+    }
+    return `Workflow ${strFact(f, 'workflow')} failed ${numFact(f, 'failures')} of its ${numFact(f, 'executions')} runs in the last ${hours} h (${numFact(f, 'failure_rate_pct')} %; a warning above ${numFact(f, 'warn_above_pct')} %, an error above ${numFact(f, 'error_above_pct')} %).`;
+  },
+  fields: (f) =>
+    strFact(f, 'workflow') === undefined
+      ? [
+          count(
+            'Without a message',
+            numFact(f, 'failures_without_message'),
+            numFact(f, 'failures'),
+            'failures',
+          ),
+          percent('With a message', numFact(f, 'message_coverage_pct')),
+          list('Workflows', listFact(f, 'workflows')),
+          amount('Window', numFact(f, 'window_hours'), 'h'),
+        ]
+      : [
+          percent('Failed', numFact(f, 'failure_rate_pct'), numFact(f, 'failures'), numFact(f, 'executions')),
+          text(
+            'Warning / error above',
+            `${numFact(f, 'warn_above_pct')} % / ${numFact(f, 'error_above_pct')} %`,
+          ),
+          time('Last failure', strFact(f, 'last_failed_at')),
+          text('Last error', strFact(f, 'last_error')),
+          amount('Window', numFact(f, 'window_hours'), 'h'),
+        ],
+};
+
 export const workflowFailuresCheck = defineCheck({
   name: NAME,
   description:
@@ -89,4 +135,5 @@ export const workflowFailuresCheck = defineCheck({
   query: defineQuery(`checks/${NAME}.sql`, row),
   params: (ctx) => ({ window_start: hoursBefore(ctx.now, WINDOW_HOURS), now: ctx.now }),
   evaluate: evaluateWorkflowFailures,
+  presentation,
 });
