@@ -277,6 +277,13 @@ export const VARS = {
     description: 'json (Cloud Logging) or pretty (terminal); default json in the cloud, pretty in the demo.',
     schema: z.enum(['json', 'pretty']).optional(),
   },
+  DASHBOARD_CACHE_SECONDS: {
+    group: 'server',
+    description:
+      'How long App Home and the slash commands share one reading of the warehouse (0: none). BigQuery bills each query by bytes scanned; 90 s keeps Home within about a minute and a half of the warehouse while 20 people opening it ~10 times a day cost a fraction of the scheduled checks (README, "Warehouse cost"). A command given an explicit date, and Home\'s refresh after a job run, always read afresh.',
+    example: '90',
+    schema: int(0).max(3600).default(90),
+  },
   // Embedded default (demo, tests, single VM).
   SHOTCLOCK_DB_PATH: {
     group: 'embedded',

@@ -49,6 +49,8 @@ export interface Config {
     host: string;
     logLevel: 'debug' | 'info' | 'warn' | 'error';
     logFormat: 'json' | 'pretty';
+    /** How long App Home and the slash commands share one reading of the warehouse (src/dashboard/snapshot.ts). */
+    dashboardCacheMs: number;
   };
   readonly slack: SlackConfig | undefined;
   readonly gcp: GcpConfig | undefined;
@@ -212,6 +214,7 @@ export function readConfig(env: Env): Config {
       host: v.HOST,
       logLevel: v.LOG_LEVEL,
       logFormat: v.LOG_FORMAT ?? (mode === 'demo' ? 'pretty' : 'json'),
+      dashboardCacheMs: v.DASHBOARD_CACHE_SECONDS * 1000,
     },
     slack,
     gcp,

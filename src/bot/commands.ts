@@ -1,6 +1,7 @@
 // The four slash commands. Slack gives a command 3 s: ack comes first, then parsing, the query and the
 // answer through response_url (ephemeral), so a slow warehouse never shows the user a timeout.
 import type { App, RespondFn } from '@slack/bolt';
+import type { ReadOptions } from '../dashboard/snapshot.js';
 import { PIPELINE_SCRAPERS } from '../jobs/scrapers.js';
 import { etDate } from '../jobs/time.js';
 import type { Services } from '../services.js';
@@ -22,11 +23,15 @@ import type { Surface } from './app.js';
 
 type CommandServices = Pick<Services, 'data' | 'clock' | 'fmt' | 'log'>;
 
-/** What a parsed request shows (help and errors need no data). */
+/**
+ * What a parsed request shows (help and errors need no data). The data comes from the snapshot App Home
+ * shares (src/dashboard/snapshot.ts) unless `fresh`: a user who names a date wants that date as it is now.
+ */
 export async function answerCommand(
   deps: CommandServices,
   command: Command,
   request: CommandRequest,
+  options: ReadOptions = {},
 ): Promise<MessageView> {
   const now = deps.clock.now();
   const ctx = { now, fmt: deps.fmt };
@@ -38,7 +43,7 @@ export async function answerCommand(
     case 'scrape-status':
       return scrapeStatusView(await deps.data.scraperStatus(now), ctx, request.scraper, PIPELINE_SCRAPERS);
     case 'pipeline-health':
-      return pipelineHealthView(await deps.data.pipelineHealth(request.date, now));
+      return pipelineHealthView(await deps.data.pipelineHealth(request.date, now, options));
     case 'breakers':
       return breakersView(await deps.data.breakers(now), ctx);
     case 'retry-queue':
@@ -55,9 +60,11 @@ export function dataErrorView(command: Command, error: unknown): MessageView {
 
 async function handle(deps: CommandServices, command: Command, text: string, respond: RespondFn) {
   const request = parseCommand(command, text, etDate(deps.clock.now()));
+  // Only /pipeline-health takes a date; without one it shows yesterday, which every asker shares.
+  const explicitDate = request.kind === 'pipeline-health' && text.trim() !== '';
   let view: MessageView;
   try {
-    view = await answerCommand(deps, command, request);
+    view = await answerCommand(deps, command, request, { fresh: explicitDate });
   } catch (error) {
     deps.log.error('slash command query failed', {
       command,

@@ -1,6 +1,7 @@
-// App Home: the dashboard is published when a user opens the tab, and again by publishHome after each
-// run (the runtime calls it for users who opened Home recently).
+// App Home: the dashboard is published when a user opens the tab, and again after each check run for the
+// users who opened it in the last day: built once per refresh and published to each of them.
 import type { App, webApi } from '@slack/bolt';
+import type { ReadOptions } from '../dashboard/snapshot.js';
 import type { Services } from '../services.js';
 import { buildHome } from '../views/home.js';
 import { afterAck } from './after-ack.js';
@@ -8,15 +9,23 @@ import type { Surface } from './app.js';
 
 type HomeServices = Pick<Services, 'data' | 'clock' | 'fmt' | 'log'>;
 
+/** A user who has not opened Home for this long is no longer refreshed (until they open it again). */
+export const HOME_VIEWER_IDLE_MS = 24 * 3_600_000;
+
+/** The dashboard as of now: its warehouse parts from the shared snapshot unless `fresh`. */
+async function homeView(deps: HomeServices, options?: ReadOptions) {
+  const now = deps.clock.now();
+  const data = await deps.data.home(now, options);
+  return buildHome({ ...data, now, fmt: deps.fmt });
+}
+
 /** Build the dashboard from current data and publish it to one user's Home tab. */
 export async function publishHome(
   deps: HomeServices,
   client: Pick<webApi.WebClient, 'views'>,
   userId: string,
 ): Promise<void> {
-  const now = deps.clock.now();
-  const data = await deps.data.home(now);
-  await client.views.publish({ user_id: userId, view: buildHome({ ...data, now, fmt: deps.fmt }) });
+  await client.views.publish({ user_id: userId, view: await homeView(deps) });
 }
 
 export function homeSurface(deps: HomeServices): Surface {
@@ -33,21 +42,39 @@ export function homeSurface(deps: HomeServices): Surface {
 }
 
 /**
- * Users who opened App Home on this instance get it refreshed after each check run (bounded: the
- * dashboard is for the people on call, not the whole workspace).
+ * Users who opened App Home on this instance in the last day get it refreshed after each check run
+ * (bounded: the dashboard is for the people on call, not the whole workspace; past `max`, the one who
+ * opened it longest ago is dropped). The refresh reads afresh, once, after the run changed what Home shows
+ * (and its reading becomes the snapshot the next opens share), and every viewer gets that one view.
  */
 export function homeViewers(deps: HomeServices, client: () => Pick<webApi.WebClient, 'views'>, max = 200) {
-  const viewers = new Set<string>();
+  /** User id → when they last opened Home, oldest first. */
+  const viewers = new Map<string, number>();
   const surface: Surface = (app) => {
     app.event('app_home_opened', async ({ event }) => {
-      if (viewers.size < max) viewers.add(event.user);
+      viewers.delete(event.user);
+      viewers.set(event.user, deps.clock.now().getTime());
+      for (const user of viewers.keys()) {
+        if (viewers.size <= max) break;
+        viewers.delete(user);
+      }
     });
   };
   const refresh = async () => {
-    for (const user of viewers) {
-      await publishHome(deps, client(), user).catch((error: unknown) =>
-        deps.log.warn('home refresh failed', { user, error: String(error) }),
-      );
+    const idleSince = deps.clock.now().getTime() - HOME_VIEWER_IDLE_MS;
+    for (const [user, openedAt] of viewers) if (openedAt < idleSince) viewers.delete(user);
+    if (viewers.size === 0) return;
+    let view: Awaited<ReturnType<typeof homeView>>;
+    try {
+      view = await homeView(deps, { fresh: true });
+    } catch (error) {
+      deps.log.warn('home refresh failed', { viewers: viewers.size, error: String(error) });
+      return;
+    }
+    for (const user of viewers.keys()) {
+      await client()
+        .views.publish({ user_id: user, view })
+        .catch((error: unknown) => deps.log.warn('home refresh failed', { user, error: String(error) }));
     }
   };
   return { surface, refresh };

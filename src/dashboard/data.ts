@@ -1,6 +1,8 @@
 // DashboardData on the Warehouse and the Store: what /scrape-status, /pipeline-health, /breakers,
 // /retry-queue, App Home and the digest show. Queries take every instant as a parameter (a replay "as of"
-// a past time sees what it would have seen then); the decisions live in data-rules.ts.
+// a past time sees what it would have seen then); the decisions live in data-rules.ts. What Home and the
+// commands read from the warehouse goes through the shared snapshot (snapshot.ts); the digest, once a day,
+// reads afresh.
 import { z } from 'zod';
 import { EXHIBITION_SEASON_TYPES } from '../jobs/expectations.js';
 import { proxyBreakersCheck } from '../jobs/proxy_breakers.js';
@@ -11,7 +13,7 @@ import * as audit from '../store/audit.js';
 import * as incidents from '../store/incidents.js';
 import * as leases from '../store/leases.js';
 import { listByStatus, RETRY_STATUSES, type RetryItem, type RetryStatus } from '../store/retry-queue.js';
-import type { BreakerRow, HealedRow } from '../views/types.js';
+import type { BreakerRow, HealedRow, PipelineHealthInput } from '../views/types.js';
 import { defineQuery } from '../warehouse/port.js';
 import type { DashboardData } from './port.js';
 import {
@@ -26,6 +28,7 @@ import {
   recoveryByAttempt,
   scraperStatusRows,
 } from './rules.js';
+import { type Snapshots, UNSHARED } from './snapshot.js';
 
 /** Entity breakers looked back over: lockouts were 7 days before 2025-12-29 (as circuit_breakers). */
 const BREAKER_LOOKBACK_DAYS = 14;
@@ -100,6 +103,7 @@ export const entityBreakersQuery = defineQuery(
 
 export function createDashboardData(
   deps: Pick<Services, 'warehouse' | 'store'> & ConfigOf<'thresholds'>,
+  snapshots: Snapshots = UNSHARED,
 ): DashboardData {
   const { warehouse, store } = deps;
   const { thresholds } = deps.config;
@@ -125,7 +129,7 @@ export function createDashboardData(
       now,
     });
 
-  const scraperStatus: DashboardData['scraperStatus'] = async (now) => {
+  const readScraperStatus = async (now: Date) => {
     const today = etDate(now);
     const from = lookbackStart(today, thresholds.gapLookbackDays);
     const [activity, gapRows] = await Promise.all([
@@ -135,7 +139,7 @@ export function createDashboardData(
     return scraperStatusRows(activity, gapRows, thresholds);
   };
 
-  const breakers: DashboardData['breakers'] = async (now) => {
+  const readBreakers = async (now: Date) => {
     const today = etDate(now);
     const [entities, proxies] = await Promise.all([
       warehouse.query(entityBreakersQuery, {
@@ -168,6 +172,28 @@ export function createDashboardData(
     }
     return rows;
   };
+
+  const readPipelineHealth = async (date: string, now: Date): Promise<PipelineHealthInput> => {
+    const [games, runs, predictions] = await Promise.all([
+      coverage(date, date, now),
+      warehouse.query(runsQuery, { report_date: date, now }),
+      warehouse.query(predictionsQuery, { report_date: date, now }),
+    ]);
+    const c = dateCoverage(games, date);
+    const phases = pipelinePhases({
+      coverage: c,
+      missing: missingRows(games),
+      runs,
+      predictions: predictions[0] ?? { predictions: 0, active_rows: 0, graded: 0 },
+      thresholds,
+    });
+    return { date, phases, gamesScheduled: c.scheduled };
+  };
+
+  const scraperStatus: DashboardData['scraperStatus'] = (now, options) =>
+    snapshots.read('scraper-status', now, readScraperStatus, options);
+  const breakers: DashboardData['breakers'] = (now, options) =>
+    snapshots.read('breakers', now, readBreakers, options);
 
   const retryQueue: DashboardData['retryQueue'] = (status?: RetryStatus) =>
     listByStatus(store, status ?? RETRY_STATUSES);
@@ -230,29 +256,17 @@ export function createDashboardData(
     breakers,
     retryQueue,
 
-    async pipelineHealth(date, now) {
-      const [games, runs, predictions] = await Promise.all([
-        coverage(date, date, now),
-        warehouse.query(runsQuery, { report_date: date, now }),
-        warehouse.query(predictionsQuery, { report_date: date, now }),
-      ]);
-      const c = dateCoverage(games, date);
-      const phases = pipelinePhases({
-        coverage: c,
-        missing: missingRows(games),
-        runs,
-        predictions: predictions[0] ?? { predictions: 0, active_rows: 0, graded: 0 },
-        thresholds,
-      });
-      return { date, phases, gamesScheduled: c.scheduled };
-    },
+    pipelineHealth: (date, now, options) =>
+      snapshots.read(`pipeline-health ${date}`, now, (asOf) => readPipelineHealth(date, asOf), options),
 
-    async home(now) {
+    // Only the warehouse parts are shared: the Store parts (incidents, retries, audit) are what clicks and
+    // job runs change, and reading them costs no scanned bytes, so Home always shows them as they are.
+    async home(now, options) {
       const [openIncidents, scrapers, breakerRows, retryItems, healed, byAttempt, lastRun] =
         await Promise.all([
           incidents.listOpen(store),
-          scraperStatus(now),
-          breakers(now),
+          scraperStatus(now, options),
+          breakers(now, options),
           retryQueue(),
           healed24h(now),
           finishedRetries(now),
@@ -276,7 +290,7 @@ export function createDashboardData(
       const [games, gapRows, breakerRows, openIncidents, recoveries, byAttempt] = await Promise.all([
         coverage(windowStart, date, now),
         gaps(addDays(date, -(TREND_DAYS - 1)), date, now),
-        breakers(now),
+        readBreakers(now),
         incidents.listOpen(store),
         healed24h(now),
         finishedRetries(now),

@@ -5,6 +5,7 @@ import type { Surface } from '../bot/app.js';
 import type { HttpRoute } from '../bot/http.js';
 import type { Clock } from '../clock.js';
 import type { DashboardData } from '../dashboard/port.js';
+import type { Snapshots } from '../dashboard/snapshot.js';
 import type { ProcessorService, ScraperService } from '../recovery/ports.js';
 import type { Services } from '../services.js';
 import type { DocumentStore } from '../store/port.js';
@@ -49,6 +50,7 @@ export interface Adapters {
 
 /** The Slack surfaces and the dashboards' data (kept apart so tests can swap them). */
 export interface Ui {
-  createData(services: Pick<Services, 'warehouse' | 'store' | 'config'>): DashboardData;
+  /** `snapshots`: what the warehouse reads of Home and the commands share (the composition root's one). */
+  createData(services: Pick<Services, 'warehouse' | 'store' | 'config'>, snapshots: Snapshots): DashboardData;
   surfaces(services: Services): Surface[];
 }

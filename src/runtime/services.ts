@@ -10,6 +10,7 @@ import { SlackChat } from '../chat/slack.js';
 import { WatchedChat } from '../chat/watched.js';
 import type { Config } from '../config.js';
 import type { DashboardData } from '../dashboard/port.js';
+import { createSnapshots, type Snapshots } from '../dashboard/snapshot.js';
 import type { Logger } from '../log.js';
 import { createIncidentMessages } from '../pipeline/incident-messages.js';
 import { createWarehouseVerifier } from '../recovery/warehouse-verifier.js';
@@ -48,7 +49,10 @@ export function buildServices(input: {
   readonly adapters: Adapters;
   readonly log: Logger;
   readonly stopSignal: AbortSignal;
-  readonly createData: (services: Pick<Services, 'warehouse' | 'store' | 'config'>) => DashboardData;
+  readonly createData: (
+    services: Pick<Services, 'warehouse' | 'store' | 'config'>,
+    snapshots: Snapshots,
+  ) => DashboardData;
 }): Wiring {
   const { config, adapters, log } = input;
   const { warehouse, clock } = adapters;
@@ -89,7 +93,8 @@ export function buildServices(input: {
     scraper: adapters.scraper,
     processor: adapters.processor,
     verifier: createWarehouseVerifier(warehouse, { timeoutMs: 60_000 }),
-    data: input.createData({ warehouse, store, config }),
+    // One snapshot for the process: Home and every command share what it read (src/dashboard/snapshot.ts).
+    data: input.createData({ warehouse, store, config }, createSnapshots(config.server.dashboardCacheMs)),
     operators: createOperators(config, client),
     routing,
     incidentMessages: createIncidentMessages({ store, chat, clock, fmt, config }),

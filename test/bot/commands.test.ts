@@ -38,8 +38,9 @@ describe('slash commands', () => {
     const base = fakeData();
     const data: DashboardData = {
       ...base,
-      pipelineHealth: async (date, now) => {
-        calls.push(`health ${date}`);
+      pipelineHealth: async (date, now, options) => {
+        // An explicit date is read afresh; the default (yesterday) comes from the shared snapshot.
+        calls.push(`health ${date}${options?.fresh ? ' fresh' : ''}`);
         return base.pipelineHealth(date, now);
       },
       retryQueue: async (status) => {
@@ -55,7 +56,7 @@ describe('slash commands', () => {
     expect(await run(h, '/pipeline-health', '2026-01-18')).toContain('2026-01-18');
     expect(await run(h, '/breakers')).toContain('proxy breaker');
     expect(await run(h, '/retry-queue', 'exhausted')).toContain('0 exhausted');
-    expect(calls).toEqual(['health 2026-01-19', 'health 2026-01-18', 'queue exhausted']);
+    expect(calls).toEqual(['health 2026-01-19', 'health 2026-01-18 fresh', 'queue exhausted']);
     // Nothing was posted to the channel for everyone.
     expect(h.sandbox.state.messages.get(ALERTS) ?? []).toEqual([]);
   });
