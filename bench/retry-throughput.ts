@@ -149,7 +149,14 @@ export async function benchRetryThroughput(
           unit: 'games',
         }),
       },
-      config: { recovery: { backoffHours: [4, 12, 24], scraperTimeoutMs: 30_000, backfillMaxDays: 14 } },
+      config: {
+        recovery: {
+          backoffHours: [4, 12, 24],
+          processorBackoffMinutes: [30, 30, 30],
+          scraperTimeoutMs: 30_000,
+          backfillMaxDays: 14,
+        },
+      },
       // The service timeout plus a minute, as the runtime sets it.
       inFlightMs: 30_000 + 60_000,
       fmt: zonedFormatter(),

@@ -41,6 +41,8 @@ const csv = z.string().transform((v) =>
     .filter(Boolean),
 );
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+/** A comma-separated list of positive delays, e.g. `4,12,24`. */
+const delayList = csv.transform((items) => items.map(Number)).pipe(z.array(z.number().positive()).min(1));
 // One or more 5-field cron expressions separated by ';' (a job may run at unrelated times, e.g. 09:00 and 14:15).
 const cronList = z.string().transform((v, ctx) => {
   const exprs = v
@@ -329,12 +331,16 @@ export const VARS = {
   RETRY_BACKOFF_HOURS: {
     group: 'recovery',
     description:
-      "Delays before retry attempts 1, 2, 3; default 4 h, 12 h, 24 h (the pipeline team's schedule, docs/pipeline.md#retry-schedule).",
+      "Delays before scraper retry attempts 1, 2, 3; default 4 h, 12 h, 24 h (the pipeline team's schedule, docs/pipeline.md#retry-schedule).",
     example: '4,12,24',
-    schema: csv
-      .transform((hours) => hours.map(Number))
-      .pipe(z.array(z.number().positive()).min(1))
-      .optional(),
+    schema: delayList.optional(),
+  },
+  PROCESSOR_RETRY_BACKOFF_MINUTES: {
+    group: 'recovery',
+    description:
+      "Delays in minutes before processor retry attempts 1, 2, 3 (phase 3 run-processor); default 30, 30, 30, so the last try lands within about 90 minutes, before the day's predictions (the phase 3 incident plan, docs/pipeline.md#retry-schedule). Scrapers keep RETRY_BACKOFF_HOURS.",
+    example: '30,30,30',
+    schema: delayList.optional(),
   },
   BACKFILL_MAX_DAYS: {
     group: 'recovery',
@@ -372,7 +378,7 @@ export const VARS = {
   RETENTION_DAYS: {
     group: 'retention',
     description:
-      "Days message-ledger entries, slot leases and finished local task rows are kept; at least a day longer than the retry schedule (RETRY_BACKOFF_HOURS' total), since the ledger is what stops a retried post from landing twice.",
+      "Days message-ledger entries, slot leases and finished local task rows are kept; at least a day longer than the retry schedule (the longer of RETRY_BACKOFF_HOURS' and PROCESSOR_RETRY_BACKOFF_MINUTES' totals), since the ledger is what stops a retried post from landing twice.",
     example: '14',
     schema: int(2).default(14),
   },

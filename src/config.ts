@@ -67,7 +67,14 @@ export interface Config {
     demoSeed: number;
     localTasksSecret: string | undefined;
   };
-  readonly recovery: { backoffHours: readonly number[]; backfillMaxDays: number; scraperTimeoutMs: number };
+  readonly recovery: {
+    /** Scraper retries: hours before attempts 1, 2, 3. */
+    backoffHours: readonly number[];
+    /** Processor retries (phase 3 `run-processor`): minutes before attempts 1, 2, 3. */
+    processorBackoffMinutes: readonly number[];
+    backfillMaxDays: number;
+    scraperTimeoutMs: number;
+  };
   /** How long bookkeeping is kept (src/store/retention.ts): audit entries; ledger, leases and task rows. */
   readonly retention: { auditMs: number; recordsMs: number };
   /** Auto-heal policies (README, "Auto-heal") and the ET window in which none acts. */
@@ -154,7 +161,10 @@ export function readConfig(env: Env): Config {
       );
   }
   if (parsed.success) {
-    const floor = minRetentionDays(parsed.data.RETRY_BACKOFF_HOURS ?? DEFAULT_BACKOFF_HOURS);
+    const floor = minRetentionDays(
+      parsed.data.RETRY_BACKOFF_HOURS ?? DEFAULT_BACKOFF_HOURS,
+      parsed.data.PROCESSOR_RETRY_BACKOFF_MINUTES ?? DEFAULT_PROCESSOR_BACKOFF_MINUTES,
+    );
     if (parsed.data.RETENTION_DAYS < floor)
       problems.push(
         `RETENTION_DAYS: must be at least ${floor} with this retry schedule (its total plus a day): the message ledger must outlive every post a retry may still make`,
@@ -233,6 +243,7 @@ export function readConfig(env: Env): Config {
     },
     recovery: {
       backoffHours: v.RETRY_BACKOFF_HOURS ?? DEFAULT_BACKOFF_HOURS,
+      processorBackoffMinutes: v.PROCESSOR_RETRY_BACKOFF_MINUTES ?? DEFAULT_PROCESSOR_BACKOFF_MINUTES,
       backfillMaxDays: v.BACKFILL_MAX_DAYS,
       scraperTimeoutMs: v.SCRAPER_TIMEOUT_MS,
     },
@@ -262,10 +273,19 @@ export function readConfig(env: Env): Config {
 
 /** The pipeline team's retry schedule (docs/pipeline.md#retry-schedule). */
 const DEFAULT_BACKOFF_HOURS = [4, 12, 24];
+/** The phase 3 incident plan's processor retries: ~30 min apart, 3 tries (docs/pipeline.md#retry-schedule). */
+const DEFAULT_PROCESSOR_BACKOFF_MINUTES = [30, 30, 30];
 
-/** The shortest RETENTION_DAYS for a retry schedule: its whole span plus a day, in whole days. */
-export function minRetentionDays(backoffHours: readonly number[]): number {
-  return Math.max(2, Math.ceil((backoffHours.reduce((a, b) => a + b, 0) + 24) / 24));
+/** The shortest RETENTION_DAYS for the retry schedules: the longer one's whole span plus a day, in whole days. */
+export function minRetentionDays(
+  backoffHours: readonly number[],
+  processorBackoffMinutes: readonly number[] = [],
+): number {
+  const spanHours = Math.max(
+    backoffHours.reduce((a, b) => a + b, 0),
+    processorBackoffMinutes.reduce((a, b) => a + b, 0) / 60,
+  );
+  return Math.max(2, Math.ceil((spanHours + 24) / 24));
 }
 
 // The group checks above guarantee these are set; this only narrows the type.

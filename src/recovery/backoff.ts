@@ -1,22 +1,50 @@
 // Pure retry decisions: when the next attempt is due, and what an attempt's result means for the item.
 
-import { hours } from '../jobs/time.js';
+import type { Config } from '../config.js';
 import type { RetryItem } from '../store/retry-queue.js';
-import type { Verification } from './ports.js';
+import type { RecoveryKind, Verification } from './ports.js';
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The delays (minutes) before attempts 1, 2, 3 of a new retry of this kind (docs/pipeline.md#retry-schedule):
+ * scrapers wait the pipeline team's 4 h / 12 h / 24 h (RETRY_BACKOFF_HOURS); processors run on their own,
+ * shorter clock (PROCESSOR_RETRY_BACKOFF_MINUTES, 30 / 30 / 30), so a critical phase 3 re-run lands before
+ * the day's predictions rather than after them.
+ */
+export function backoffMinutesFor(
+  kind: RecoveryKind,
+  recovery: Pick<Config['recovery'], 'backoffHours' | 'processorBackoffMinutes'>,
+): readonly number[] {
+  return kind === 'processor' ? recovery.processorBackoffMinutes : recovery.backoffHours.map((h) => h * 60);
+}
+
+/**
+ * The schedule an item's attempts follow: the one it was created with (so a configuration change does not
+ * move attempts already promised in its thread), else, for an item written before items carried it, its
+ * kind's schedule now.
+ */
+export function itemBackoffMinutes(
+  item: Pick<RetryItem, 'kind' | 'backoff_minutes'>,
+  recovery: Pick<Config['recovery'], 'backoffHours' | 'processorBackoffMinutes'>,
+): readonly number[] {
+  return item.backoff_minutes ?? backoffMinutesFor(item.kind, recovery);
+}
 
 /**
  * Delay before attempt `attempt` (1-based), counted from the click for attempt 1 and from the previous
- * attempt's outcome after that: [4, 12, 24] → +4 h, +12 h, +24 h. Attempts beyond the list reuse its last value.
+ * attempt's outcome after that: [240, 720, 1440] → +4 h, +12 h, +24 h. Attempts beyond the list reuse its
+ * last value.
  */
-export function delayBeforeAttemptMs(attempt: number, backoffHours: readonly number[]): number {
-  if (backoffHours.length === 0) throw new Error('backoffHours must list at least one delay');
+export function delayBeforeAttemptMs(attempt: number, backoffMinutes: readonly number[]): number {
+  if (backoffMinutes.length === 0) throw new Error('backoffMinutes must list at least one delay');
   if (!Number.isInteger(attempt) || attempt < 1) throw new Error(`attempt must be ≥ 1, got ${attempt}`);
-  return hours(backoffHours[Math.min(attempt, backoffHours.length) - 1] ?? 0);
+  return (backoffMinutes[Math.min(attempt, backoffMinutes.length) - 1] ?? 0) * MINUTE_MS;
 }
 
 /** When attempt `attempt` is due, given the moment the delay starts (the click, or the previous outcome). */
-export function attemptDueAt(attempt: number, from: Date, backoffHours: readonly number[]): Date {
-  return new Date(from.getTime() + delayBeforeAttemptMs(attempt, backoffHours));
+export function attemptDueAt(attempt: number, from: Date, backoffMinutes: readonly number[]): Date {
+  return new Date(from.getTime() + delayBeforeAttemptMs(attempt, backoffMinutes));
 }
 
 export type AttemptResult = 'recovered' | 'partial' | 'failed';
@@ -43,7 +71,7 @@ export function decideAttempt(input: {
   readonly verification: Verification | null;
   readonly error: string | null;
   readonly now: Date;
-  readonly backoffHours: readonly number[];
+  readonly backoffMinutes: readonly number[];
 }): AttemptDecision {
   const { item, attempt, verification, now } = input;
   const received = verification?.received ?? null;
@@ -55,7 +83,7 @@ export function decideAttempt(input: {
     status,
     received,
     expected,
-    nextRetryAt: status === 'pending' ? attemptDueAt(attempt + 1, now, input.backoffHours) : null,
+    nextRetryAt: status === 'pending' ? attemptDueAt(attempt + 1, now, input.backoffMinutes) : null,
     error: input.error,
   };
 }

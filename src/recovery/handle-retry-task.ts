@@ -8,7 +8,7 @@ import * as ledger from '../store/message-ledger.js';
 import type { RetryAttempt, RetryItem } from '../store/retry-queue.js';
 import * as retryQueue from '../store/retry-queue.js';
 import { attemptOutcomeReply, exhaustedReply, recoveredReply } from '../views/thread.js';
-import { cycleOf, decideAttempt } from './backoff.js';
+import { cycleOf, decideAttempt, itemBackoffMinutes } from './backoff.js';
 import type { ServiceResult, Verification } from './ports.js';
 import { retryIntent, retryTask } from './request-retry.js';
 import { type ReplyResult, replyInThread } from './thread.js';
@@ -231,7 +231,7 @@ async function record(
     verification,
     error,
     now,
-    backoffHours: deps.config.recovery.backoffHours,
+    backoffMinutes: itemBackoffMinutes(item, deps.config.recovery),
   });
   const { item: recorded } = await retryQueue.recordOutcome(
     deps.store,

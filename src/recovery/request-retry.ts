@@ -5,7 +5,7 @@ import * as audit from '../store/audit.js';
 import type { RetryItem } from '../store/retry-queue.js';
 import * as retryQueue from '../store/retry-queue.js';
 import { retryScheduledReply } from '../views/thread.js';
-import { attemptDueAt, cycleOf } from './backoff.js';
+import { attemptDueAt, backoffMinutesFor, cycleOf, itemBackoffMinutes } from './backoff.js';
 import { alreadyScheduledText, type EphemeralText, scheduledText } from './messages.js';
 import { auditWho, RETRY_ROUTE, type RecoveryKind, type Requester, taskName } from './ports.js';
 import { type ReplyResult, replyAfterStored } from './thread.js';
@@ -68,6 +68,7 @@ export const retryIntent = (item: RetryItem, attempt: number, what: string) =>
  */
 export async function requestRetry(deps: RetryServices, request: RetryRequest): Promise<RetryRequested> {
   const now = deps.clock.now();
+  const backoffMinutes = backoffMinutesFor(request.kind, deps.config.recovery);
   const { item, outcome } = await retryQueue.createOrJoin(deps.store, {
     kind: request.kind,
     name: request.name,
@@ -75,7 +76,8 @@ export async function requestRetry(deps: RetryServices, request: RetryRequest): 
     reason: request.reason,
     originalError: request.originalError ?? request.reason,
     expectedRecords: request.expected,
-    nextRetryAt: attemptDueAt(1, now, deps.config.recovery.backoffHours),
+    nextRetryAt: attemptDueAt(1, now, backoffMinutes),
+    backoffMinutes,
     incidentId: request.incidentId,
     now,
   });
@@ -100,6 +102,7 @@ export async function requestRetry(deps: RetryServices, request: RetryRequest): 
             maxRetries: item.max_retries,
             at,
             by: request.requestedBy,
+            backoff: { kind: item.kind, minutes: itemBackoffMinutes(item, deps.config.recovery) },
             now,
             fmt: deps.fmt,
           }),

@@ -43,6 +43,11 @@ export const retryItemSchema = z.object({
   expected_records: z.number().int().min(0).nullable(),
   retry_attempts: z.number().int().min(0),
   max_retries: z.number().int().min(1),
+  /**
+   * shotclock's field: minutes waited before attempts 1, 2, 3 (the scraper or the processor schedule the item
+   * was created with, docs/pipeline.md#retry-schedule); absent on items written before it existed.
+   */
+  backoff_minutes: z.array(z.number().min(0)).min(1).optional(),
   next_retry_at: z.date().nullable(),
   retry_history: z.array(attemptSchema),
   status: z.enum(RETRY_STATUSES),
@@ -80,6 +85,8 @@ export interface CreateOrJoinInput {
   readonly expectedRecords: number | null;
   /** When attempt 1 is due (the backoff schedule is the caller's). */
   readonly nextRetryAt: Date;
+  /** The delays (minutes) the item's attempts wait, recorded on it for its thread and the retry queue. */
+  readonly backoffMinutes?: readonly number[];
   readonly maxRetries?: number;
   readonly incidentId?: string | null;
   readonly correlationId?: string | null;
@@ -113,6 +120,7 @@ export function createOrJoin(
       expected_records: input.expectedRecords,
       retry_attempts: 0,
       max_retries: input.maxRetries ?? DEFAULT_MAX_RETRIES,
+      ...(input.backoffMinutes ? { backoff_minutes: [...input.backoffMinutes] } : {}),
       next_retry_at: input.nextRetryAt,
       retry_history: [],
       status: 'pending',

@@ -4,6 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import { addDays, isIsoDate } from '../jobs/time.js';
 import { context, divider, fieldSections, header, packLines, section } from './blocks.js';
 import {
+  backoffText,
   escapeMrkdwn,
   formatCount,
   formatNumber,
@@ -334,11 +335,15 @@ export function retryLine(row: RetryQueueRow, ctx: ViewContext): string {
       ? ` · ${row.expected_records !== null ? formatCount(last.records_received, row.expected_records) : formatNumber(last.records_received)}`
       : '';
   const when = (d: Date) => formatWhen(ctx.fmt, d, ctx.now);
+  // Scrapers wait hours between attempts and processors minutes: an active item says which clock it is on.
+  const backoff = row.backoff_minutes
+    ? ` · ${backoffText(row.kind, row.backoff_minutes, row.max_retries)}`
+    : '';
   switch (row.status) {
     case 'pending':
-      return `${what} · attempt ${row.retry_attempts + 1}/${row.max_retries}${row.next_retry_at ? ` at ${when(row.next_retry_at)}` : ''}${counts} · ${escapeMrkdwn(truncate(row.reason, 100))}`;
+      return `${what} · attempt ${row.retry_attempts + 1}/${row.max_retries}${row.next_retry_at ? ` at ${when(row.next_retry_at)}` : ''}${counts}${backoff} · ${escapeMrkdwn(truncate(row.reason, 100))}`;
     case 'retrying':
-      return `${what} · attempt ${row.retry_attempts}/${row.max_retries} running${counts}`;
+      return `${what} · attempt ${row.retry_attempts}/${row.max_retries} running${counts}${backoff}`;
     case 'recovered':
       return `${what} · recovered at attempt ${row.retry_attempts}${row.recovered_at ? ` (${when(row.recovered_at)})` : ''}${counts}`;
     case 'exhausted':

@@ -124,3 +124,18 @@ export function sparkline(values: readonly number[]): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }
+
+/** Which retry schedule an item follows and its delays: "processor backoff 30 min / 30 min / 30 min". */
+export function backoffText(
+  kind: 'scraper' | 'processor',
+  minutes: readonly number[],
+  attempts: number,
+): string {
+  const delays = Array.from(
+    { length: Math.max(1, attempts) },
+    (_, i) => minutes[Math.min(i, minutes.length - 1)] ?? 0,
+  );
+  const one = (m: number) =>
+    m >= 60 && m % 60 === 0 ? `${formatNumber(m / 60)} h` : `${formatNumber(m)} min`;
+  return `${kind} backoff ${delays.map(one).join(' / ')}`;
+}

@@ -6,6 +6,7 @@ import type { Incident } from '../store/incidents.js';
 import { ACTION_LABELS, type ActionParseError, isActionKind } from './action-ids.js';
 import { context, section } from './blocks.js';
 import {
+  backoffText,
   escapeMrkdwn,
   formatCount,
   formatDuration,
@@ -67,12 +68,15 @@ export interface RetryScheduledInput extends ViewContext {
   readonly maxRetries: number;
   readonly at: Date;
   readonly by: Actor;
+  /** The schedule the attempts follow (scrapers' hours, processors' minutes): shown so nobody mistakes one for the other. */
+  readonly backoff?: { readonly kind: 'scraper' | 'processor'; readonly minutes: readonly number[] };
 }
 
-/** "Retry 1/3 for bdl_box_scores 2026-01-19 scheduled 04:00 ET by <@U1>" */
+/** "Retry 1/3 for bdl_box_scores 2026-01-19 scheduled 04:00 ET by <@U1>" + "scraper backoff 4 h / 12 h / 24 h" */
 export function retryScheduledReply(input: RetryScheduledInput): MessageView {
   return line(
     `:repeat: Retry ${input.attempt}/${input.maxRetries} for ${subject(input.subject)} scheduled ${formatWhen(input.fmt, input.at, input.now)} ${byActor(input.by)}`,
+    input.backoff ? backoffText(input.backoff.kind, input.backoff.minutes, input.maxRetries) : undefined,
   );
 }
 

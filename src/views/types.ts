@@ -88,6 +88,8 @@ export interface RetryQueueRow {
   readonly status: 'pending' | 'retrying' | 'recovered' | 'exhausted';
   readonly retry_attempts: number;
   readonly max_retries: number;
+  /** Minutes before attempts 1, 2, 3 (scraper or processor schedule); absent on older items. */
+  readonly backoff_minutes?: readonly number[];
   readonly next_retry_at: Date | null;
   readonly expected_records: number | null;
   readonly retry_history: readonly {

@@ -139,7 +139,12 @@ export async function startHarness(
   const config = {
     ...base,
     alerts: { ...base.alerts, operatorGroupId: 'S01ONCALL' },
-    recovery: { backoffHours: [4, 12, 24], backfillMaxDays: 7, scraperTimeoutMs: 1000 },
+    recovery: {
+      backoffHours: [4, 12, 24],
+      processorBackoffMinutes: [30, 30, 30],
+      backfillMaxDays: 7,
+      scraperTimeoutMs: 1000,
+    },
   };
   const unused = (what: string) => () => Promise.reject(new Error(`${what} is not used by the surfaces`));
   const deps: Services = {

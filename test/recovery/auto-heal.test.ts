@@ -178,9 +178,10 @@ describe('auto-heal policies on a check run', () => {
     ]);
     expect((await incidents.get(env.store, incident.id))?.status).toBe('resolved');
     expect(env.chat.replies(ts).map((m) => m.text)).toEqual([
-      ':repeat: Retry 1/3 for upcoming_player_game_context 2026-01-20 scheduled 10:00 ET by shotclock (policy retry-phase3-critical)',
-      'Attempt 1: 31/240 players, next try 22:00 ET',
-      ':white_check_mark: Recovered after 2 attempts (16 h 00 m): 250/240 players',
+      // Processors on their own clock (30 min apart), before the day's predictions, not the scrapers' 4 h / 12 h.
+      ':repeat: Retry 1/3 for upcoming_player_game_context 2026-01-20 scheduled 06:30 ET by shotclock (policy retry-phase3-critical)',
+      'Attempt 1: 31/240 players, next try 07:00 ET',
+      ':white_check_mark: Recovered after 2 attempts (1 h 00 m): 250/240 players',
     ]);
     // A warning (optional processor) is not covered by the critical-only policy.
     const optional = { ...phase3, key: 'phase3_completion:x:2026-01-20', severity: 'warning' as const };

@@ -398,17 +398,27 @@ describe('Retry for processors', () => {
       reason: 'too few players',
       expected: 240,
     });
-    await deliver(deps, env.tasks.last());
-    await deliver(deps, env.tasks.last());
+    const start = env.clock.now().getTime();
+    const first = env.tasks.last();
+    await deliver(deps, first);
+    const second = env.tasks.last();
+    await deliver(deps, second);
+    // Processors run on their own clock: 30 min apart, not the scrapers' 4 h / 12 h.
+    expect([first, second].map((t) => (t.scheduleTime.getTime() - start) / 60_000)).toEqual([30, 60]);
+    const stored = await retryQueue.get(env.store, 'upcoming_player_game_context_2026-01-19');
+    expect(stored?.backoff_minutes).toEqual([30, 30, 30]);
     expect(processor.calls).toEqual([
       { processor_name: 'upcoming_player_game_context', game_date: '2026-01-19', attempt: 1 },
       { processor_name: 'upcoming_player_game_context', game_date: '2026-01-19', attempt: 2 },
     ]);
     expect(recovered).toEqual([incidentId]);
     expect(env.chat.replies(alertTs).map((m) => m.text)).toEqual([
-      ':repeat: Retry 1/3 for upcoming_player_game_context 2026-01-19 scheduled 04:00 ET by shotclock (policy phase3-critical)',
-      'Attempt 1: 31/240 players, next try 16:00 ET',
-      ':white_check_mark: Recovered after 2 attempts (16 h 00 m): 250/240 players',
+      ':repeat: Retry 1/3 for upcoming_player_game_context 2026-01-19 scheduled 00:30 ET by shotclock (policy phase3-critical)',
+      'Attempt 1: 31/240 players, next try 01:00 ET',
+      ':white_check_mark: Recovered after 2 attempts (1 h 00 m): 250/240 players',
     ]);
+    expect(JSON.stringify(env.chat.replies(alertTs)[0])).toContain(
+      'processor backoff 30 min / 30 min / 30 min',
+    );
   });
 });

@@ -125,6 +125,32 @@ describe('App Home', () => {
     expect(text).not.toContain('nbac_schedule'); // green scrapers are counted, not listed
   });
 
+  it("the retry queue shows each active item's schedule: a processor's minutes beside a scraper's hours", () => {
+    const text = allText(
+      buildHome({
+        ...small,
+        retryItems: [
+          retryItem({ backoff_minutes: [240, 720, 1440] }),
+          retryItem({
+            doc_id: 'p',
+            kind: 'processor',
+            scraper_name: 'upcoming_player_game_context',
+            status: 'retrying',
+            backoff_minutes: [30, 30, 30],
+          }),
+          retryItem({ doc_id: 'r', status: 'recovered', backoff_minutes: [240] }),
+        ],
+      }),
+    );
+    expect(text).toContain('*bdl_box_scores* 2026-01-18 · attempt 2/3');
+    expect(text).toContain('scraper backoff 4 h / 12 h / 24 h');
+    expect(text).toMatch(
+      /upcoming_player_game_context\* 2026-01-18 \(processor\) · attempt 1\/3 running · 6\/9 · processor backoff 30 min \/ 30 min \/ 30 min/,
+    );
+    // A finished item's schedule no longer matters.
+    expect(text.match(/backoff/g)).toHaveLength(2);
+  });
+
   it('says when nothing is open', () => {
     const view = buildHome({ ...small, openIncidents: [] });
     expect(allText(view)).toContain('Nothing open.');

@@ -59,6 +59,35 @@ describe('thread replies', () => {
     );
   });
 
+  it('retry scheduled says which clock the attempts follow: scrapers hours, processors minutes', () => {
+    const at = new Date('2026-01-19T14:30:00Z');
+    const scraper = valid(
+      retryScheduledReply({
+        ...ctx,
+        subject,
+        attempt: 1,
+        maxRetries: 3,
+        at,
+        by: { user: 'U1' },
+        backoff: { kind: 'scraper', minutes: [240, 720, 1440] },
+      }),
+    );
+    expect(allText(scraper)).toContain('scraper backoff 4 h / 12 h / 24 h');
+    const processor = valid(
+      retryScheduledReply({
+        ...ctx,
+        subject: { name: 'upcoming_player_game_context', date: '2026-01-19' },
+        attempt: 1,
+        maxRetries: 3,
+        at,
+        by: { policy: 'retry-phase3-critical' },
+        backoff: { kind: 'processor', minutes: [30] },
+      }),
+    );
+    expect(allText(processor)).toContain('processor backoff 30 min / 30 min / 30 min');
+    expect(allText(processor)).not.toContain(' h /');
+  });
+
   it('attempt outcome, recovered and exhausted', () => {
     const next = new Date('2026-01-19T21:00:00Z');
     expect(
