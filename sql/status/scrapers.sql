@@ -1,10 +1,14 @@
--- status/scrapers: one row per scraper seen in the scrape log or the phase 1 run log since @window_start
--- (the scraper list comes from the data), as of @now: last success, the most recent error, and runs in the
--- 24 h before @now. Gap days come from checks/scraper_gaps.sql (same logic as the alert); this adds what
--- /scrape-status and App Home show next to them.
+-- status/scrapers: one row per scraper seen in the scrape log or the phase 1 run log for target dates in
+-- [window_start, window_end] (the scraper list comes from the data), as of @now: last success, the most
+-- recent error, and runs in the 24 h before @now. Gap days come from checks/scraper_gaps.sql (same logic as
+-- the alert); this adds what /scrape-status and App Home show next to them.
 -- `unexpected_failures_24h` leaves out `no_data_yet` (a source that has not published yet is not broken);
 -- `partial_24h` counts runs that returned fewer records than expected.
+-- A scrape started by @now targets today's games or earlier ones (docs/pipeline.md#daily-timeline);
+-- window_end, the day after today (ET) from the caller, leaves a day for one that works ahead and bounds the
+-- partitions read.
 -- @param window_start DATE
+-- @param window_end DATE
 -- @param now TIMESTAMP
 WITH events AS (
   SELECT
@@ -15,13 +19,13 @@ WITH events AS (
     started_at,
     COALESCE(completed_at, started_at) AS done_at
   FROM nba_monitoring.scrape_events
-  WHERE target_date >= @window_start
+  WHERE target_date BETWEEN @window_start AND @window_end
     AND started_at <= @now
 ),
 runs AS (
   SELECT scraper_name, status, error_message, started_at, COALESCE(completed_at, started_at) AS done_at
   FROM nba_orchestration.phase1_scraper_runs
-  WHERE target_date >= @window_start
+  WHERE target_date BETWEEN @window_start AND @window_end
     AND started_at <= @now
 ),
 scrapers AS (

@@ -4,6 +4,7 @@
 // commands read from the warehouse goes through the shared snapshot (snapshot.ts); the digest, once a day,
 // reads afresh.
 import { z } from 'zod';
+import { breakerWindow } from '../jobs/circuit_breakers.js';
 import { EXHIBITION_SEASON_TYPES } from '../jobs/expectations.js';
 import { proxyBreakersCheck } from '../jobs/proxy_breakers.js';
 import { scraperGapsCheck } from '../jobs/scraper_gaps.js';
@@ -30,8 +31,6 @@ import {
 } from './rules.js';
 import { type Snapshots, UNSHARED } from './snapshot.js';
 
-/** Entity breakers looked back over: lockouts were 7 days before 2025-12-29 (as circuit_breakers). */
-const BREAKER_LOOKBACK_DAYS = 14;
 const TREND_DAYS = 14;
 const RECOVERY_DAYS = 30;
 /** Retry items read for recovery-by-attempt: a month of retries is far below this. */
@@ -133,7 +132,7 @@ export function createDashboardData(
     const today = etDate(now);
     const from = lookbackStart(today, thresholds.gapLookbackDays);
     const [activity, gapRows] = await Promise.all([
-      warehouse.query(scrapersQuery, { window_start: from, now }),
+      warehouse.query(scrapersQuery, { window_start: from, window_end: addDays(today, 1), now }),
       gaps(from, today, now),
     ]);
     return scraperStatusRows(activity, gapRows, thresholds);
@@ -142,11 +141,7 @@ export function createDashboardData(
   const readBreakers = async (now: Date) => {
     const today = etDate(now);
     const [entities, proxies] = await Promise.all([
-      warehouse.query(entityBreakersQuery, {
-        since: addDays(today, -BREAKER_LOOKBACK_DAYS),
-        through: addDays(today, 1),
-        now,
-      }),
+      warehouse.query(entityBreakersQuery, { ...breakerWindow(today), now }),
       warehouse.query(proxyBreakersCheck.query, { health_since: hoursBefore(now, 24), now }),
     ]);
     const rows: BreakerRow[] = entities.map((e) => ({

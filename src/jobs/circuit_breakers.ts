@@ -25,6 +25,15 @@ const row = z.object({
 });
 export type CircuitBreakersRow = z.infer<typeof row>;
 
+/**
+ * The analysis dates whose breakers can still be active on pipeline date `date`: the lookback above, and the
+ * next day (the upcoming-context processors work a day ahead). The check reads them, and Reset Breaker clears
+ * only rows within them (sql/actions/reset_entity_breakers.sql).
+ */
+export function breakerWindow(date: string): { readonly since: string; readonly through: string } {
+  return { since: addDays(date, -LOOKBACK_DAYS), through: addDays(date, 1) };
+}
+
 const uniqueSorted = (xs: readonly string[]) => [...new Set(xs)].sort();
 
 function processorFinding(processor: string, rows: readonly CircuitBreakersRow[]): Finding {
@@ -97,11 +106,7 @@ export const circuitBreakersCheck = defineCheck({
   name: NAME,
   description: 'Active entity circuit breakers per processor, with the entities whose data has since arrived',
   query: defineQuery(`checks/${NAME}.sql`, row),
-  params: (ctx) => ({
-    since: addDays(ctx.date, -LOOKBACK_DAYS),
-    through: addDays(ctx.date, 1),
-    now: ctx.now,
-  }),
+  params: (ctx) => ({ ...breakerWindow(ctx.date), now: ctx.now }),
   evaluate: evaluateCircuitBreakers,
   presentation,
 });

@@ -2,7 +2,9 @@
 // Destructive, so: operators only (a refused click changes nothing and is audited as denied), a reason is
 // required, writes are parameterized DML files, and the result is threaded under the alert, saying what
 // changed: a reset that changed no row says the breakers were already reset, by whom and when if audited.
+import { breakerWindow } from '../jobs/circuit_breakers.js';
 import type { Action } from '../jobs/finding.js';
+import { etDate } from '../jobs/time.js';
 import type { Services } from '../services.js';
 import * as audit from '../store/audit.js';
 import {
@@ -66,7 +68,13 @@ export function planReset(breaker: BreakerTarget, note: string, now: Date): Plan
     return {
       ok: true,
       file: RESET_ENTITY_BREAKERS_SQL,
-      params: { processor_name: breaker.processor, entity_ids: [...(breaker.entities ?? [])], note },
+      params: {
+        processor_name: breaker.processor,
+        entity_ids: [...(breaker.entities ?? [])],
+        note,
+        // The breakers the check reports as of now, and no older row (sql/actions/reset_entity_breakers.sql).
+        ...breakerWindow(etDate(now)),
+      },
       target: `${breaker.processor}:${breaker.entities?.length ? breaker.entities.join(',') : '*'}`,
     };
   }
@@ -136,7 +144,7 @@ export async function resetBreaker(
 
   let rows: number | null;
   try {
-    rows = await deps.warehouse.execute(plan.file, plan.params);
+    rows = await deps.warehouse.execute(plan.file, plan.params, { surface: 'action' });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await entry('failed', plan.target, { error: message });

@@ -10,6 +10,8 @@ export interface SqlParams {
     processor_name: string;
     entity_ids: readonly string[];
     note: string;
+    since: string;
+    through: string;
   };
   'actions/reset_proxy_breaker.sql': {
     proxy_provider: string;
@@ -119,6 +121,7 @@ export interface SqlParams {
   };
   'status/scrapers.sql': {
     window_start: string;
+    window_end: string;
     now: Date;
   };
 }

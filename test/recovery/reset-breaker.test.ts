@@ -114,6 +114,9 @@ describe('Reset Breaker', () => {
           processor_name: 'player_composite_factors',
           entity_ids: ['lebronjames', 'stephencurry'],
           note: 'reset by UOPS at 2026-01-20T14:00:00.000Z via shotclock: gamebook rows arrived',
+          // The circuit_breakers check's window on 2026-01-20 (ET): older rows are never touched.
+          since: '2026-01-06',
+          through: '2026-01-21',
         },
       },
     ]);

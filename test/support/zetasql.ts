@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ZetaSQLClient } from '@fivetrandevelopers/zetasql';
+import type { AnyResolvedStatementProto__Output } from '@fivetrandevelopers/zetasql/lib/types/zetasql/AnyResolvedStatementProto.js';
 import type { LanguageFeature } from '@fivetrandevelopers/zetasql/lib/types/zetasql/LanguageFeature.js';
 import type { LanguageOptionsProto } from '@fivetrandevelopers/zetasql/lib/types/zetasql/LanguageOptionsProto.js';
 import type { SimpleCatalogProto } from '@fivetrandevelopers/zetasql/lib/types/zetasql/SimpleCatalogProto.js';
@@ -146,6 +147,8 @@ export type Analysis =
       readonly statement: string;
       /** The output columns, in order, when the statement is a query (not DML or DDL). */
       readonly columns?: readonly OutputColumn[];
+      /** The resolved AST as the server sends it (read by test/support/partition-bounds.ts). */
+      readonly resolved: AnyResolvedStatementProto__Output;
     }
   | { readonly ok: false; readonly message: string; readonly line?: number; readonly column?: number };
 
@@ -198,12 +201,14 @@ export async function startZetaSql(tables: readonly TableSchema[]): Promise<Zeta
             })),
           },
         });
-        const statement = response?.resolvedStatement?.node;
-        if (!statement) throw new Error(`ZetaSQL returned no resolved statement for ${file.name}`);
-        const output = response.resolvedStatement?.resolvedQueryStmtNode?.outputColumnList;
-        if (!output) return { ok: true, statement };
+        const resolved = response?.resolvedStatement;
+        const statement = resolved?.node;
+        if (!resolved || !statement)
+          throw new Error(`ZetaSQL returned no resolved statement for ${file.name}`);
+        const output = resolved.resolvedQueryStmtNode?.outputColumnList;
+        if (!output) return { ok: true, statement, resolved };
         const columns = output.map((c) => ({ name: c.name, type: typeName(c.column?.type ?? null) }));
-        return { ok: true, statement, columns };
+        return { ok: true, statement, columns, resolved };
       } catch (error) {
         const { code, details } = error as { code?: number; details?: string };
         if (code !== undefined && ANALYSIS_ERROR_CODES.has(code) && details)

@@ -33,6 +33,9 @@ const breaker = (entity_id: string, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+/** The reset's analysis-date bound, around the fixture rows' 2026-01-10. */
+const WINDOW = { since: '2026-01-01', through: '2026-01-11' };
+
 async function breakers() {
   const c = await w.connect();
   const rows = (
@@ -60,6 +63,7 @@ describe('sql/actions on DuckDB', () => {
         processor_name: 'player_game_summary',
         entity_ids: ['a', 'b'],
         note,
+        ...WINDOW,
       }),
     ).toBe(2);
     expect(await breakers()).toEqual([
@@ -76,9 +80,43 @@ describe('sql/actions on DuckDB', () => {
         processor_name: 'player_game_summary',
         entity_ids: [],
         note: 'all',
+        ...WINDOW,
       }),
     ).toBe(1);
     expect((await breakers()).map((r) => r.tripped)).toEqual([false, false, false, true]);
+  });
+
+  it('reset_entity_breakers touches only rows whose analysis date is inside [since, through]', async () => {
+    const processor_name = 'bounded_processor';
+    const dated = (entity_id: string, analysis_date: string) =>
+      breaker(entity_id, { processor_name, analysis_date });
+    await w.insertRows({
+      'nba_orchestration.reprocess_attempts': [
+        dated('before', '2025-12-31'),
+        dated('first', '2026-01-01'),
+        dated('last', '2026-01-11'),
+        dated('after', '2026-01-12'),
+      ],
+    });
+    const reset = (entity_ids: string[]) =>
+      w.execute('actions/reset_entity_breakers.sql', { processor_name, entity_ids, note: 'n', ...WINDOW });
+    // Named outright, rows outside the bound are still left alone: a reset cannot clear old rows.
+    expect(await reset(['before', 'after'])).toBe(0);
+    expect(await reset([])).toBe(2);
+    const c = await w.connect();
+    const rows = (
+      await c.runAndReadAll(
+        `SELECT entity_id, circuit_breaker_tripped AS tripped, notes FROM nba_orchestration.reprocess_attempts
+         WHERE processor_name = 'bounded_processor' ORDER BY analysis_date`,
+      )
+    ).getRowObjectsJS();
+    c.closeSync();
+    expect(rows).toEqual([
+      { entity_id: 'before', tripped: true, notes: null },
+      { entity_id: 'first', tripped: false, notes: 'n' },
+      { entity_id: 'last', tripped: false, notes: 'n' },
+      { entity_id: 'after', tripped: true, notes: null },
+    ]);
   });
 
   it('reset_proxy_breaker moves only an OPEN breaker to HALF_OPEN', async () => {
