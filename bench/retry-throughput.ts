@@ -45,6 +45,9 @@ class BenchChat implements ChatPort {
   async findByIntent(): Promise<PostedMessage | undefined> {
     return undefined;
   }
+  async uploadImage(): Promise<{ fileId: undefined }> {
+    return { fileId: undefined };
+  }
 }
 
 /**

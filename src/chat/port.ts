@@ -20,6 +20,22 @@ export interface PostedMessage {
   readonly ts: string;
 }
 
+/** An image to share in a channel or thread (a chart under an alert or the digest). */
+export interface ImageUpload {
+  readonly channel: string;
+  /** Share it as a reply in this message's thread. */
+  readonly threadTs?: string;
+  readonly filename: string;
+  readonly title: string;
+  /** What the image shows, in words, for who can't see it (at most 1000 characters). */
+  readonly altText: string;
+  /**
+   * The image's bytes (PNG), made when the chat needs them: a chat that does not show images (the replay's)
+   * records the upload without paying for the query and the rendering behind it.
+   */
+  readonly bytes: () => Promise<Uint8Array>;
+}
+
 export interface ChatPort {
   /**
    * Post one message. Must never post twice for one call: no automatic retry after a request that may have
@@ -32,6 +48,12 @@ export interface ChatPort {
   update(
     message: PostedMessage & { readonly text: string; readonly blocks?: readonly unknown[] },
   ): Promise<void>;
+  /**
+   * Upload an image and share it (Slack's external upload flow: files.getUploadURLExternal, POST the bytes,
+   * files.completeUploadExternal). Like a post, not retried after a request that may have reached Slack;
+   * the caller makes sure it asks once.
+   */
+  uploadImage(image: ImageUpload): Promise<{ readonly fileId: string | undefined }>;
   /** Find a message this bot posted with `intentId` in the channel (or thread) since `since`. */
   findByIntent(
     channel: string,

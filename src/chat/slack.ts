@@ -1,5 +1,11 @@
 import type { webApi } from '@slack/bolt';
-import { type ChatPort, type OutgoingMessage, type PostedMessage, PostNotSentError } from './port.js';
+import {
+  type ChatPort,
+  type ImageUpload,
+  type OutgoingMessage,
+  type PostedMessage,
+  PostNotSentError,
+} from './port.js';
 
 /** Slack message metadata type carrying the ledger's intent id, so a post whose response was lost is found. */
 export const INTENT_EVENT_TYPE = 'shotclock_intent';
@@ -112,6 +118,27 @@ export class SlackChat implements ChatPort {
         this.newestEdit.delete(key);
       }
     }
+  }
+
+  /**
+   * The Web API client's filesUploadV2 runs the three steps. A 429 answers before anything was shared, so
+   * waiting it out and calling again is safe (at worst an unshared file is left behind, never a second share).
+   */
+  async uploadImage(image: ImageUpload): Promise<{ fileId: string | undefined }> {
+    const file = Buffer.from(await image.bytes());
+    const threading = image.threadTs ? { thread_ts: image.threadTs } : {};
+    const result = await this.rateLimited('files.uploadV2', () =>
+      this.client.filesUploadV2({
+        channel_id: image.channel,
+        ...threading,
+        file,
+        filename: image.filename,
+        title: image.title,
+        alt_text: image.altText,
+      }),
+    );
+    const completed = (result.files as { files?: { id?: string }[] }[] | undefined)?.[0]?.files?.[0];
+    return { fileId: completed?.id };
   }
 
   async findByIntent(

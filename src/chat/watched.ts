@@ -1,6 +1,12 @@
 import type { ConfigOf, Services } from '../services.js';
 import { isSlackFailing, type SlackHealth } from './health.js';
-import { type ChatPort, type OutgoingMessage, type PostedMessage, PostNotSentError } from './port.js';
+import {
+  type ChatPort,
+  type ImageUpload,
+  type OutgoingMessage,
+  type PostedMessage,
+  PostNotSentError,
+} from './port.js';
 
 /**
  * The Chat port, counting its failed calls for the self-health watchdog. A failure is an error thrown to the
@@ -37,6 +43,10 @@ export class WatchedChat implements ChatPort {
     message: PostedMessage & { readonly text: string; readonly blocks?: readonly unknown[] },
   ): Promise<void> {
     return this.watch('chat.update', () => this.inner.update(message));
+  }
+
+  uploadImage(image: ImageUpload) {
+    return this.watch('files.uploadV2', () => this.inner.uploadImage(image));
   }
 
   findByIntent(channel: string, intentId: string, since: Date, threadTs?: string) {

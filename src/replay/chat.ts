@@ -1,7 +1,7 @@
 // The Chat port on the local Slack's in-memory state (src/sandbox/state.ts), without HTTP: the replay's
 // posts land in a sandbox workspace as they would through its Web API, stamped with the replay's clock, and
 // every post is recorded with its intent, thread and whether it was also sent to the channel.
-import type { ChatPort, OutgoingMessage, PostedMessage } from '../chat/port.js';
+import type { ChatPort, ImageUpload, OutgoingMessage, PostedMessage } from '../chat/port.js';
 import { INTENT_EVENT_TYPE } from '../chat/slack.js';
 import type { Clock } from '../clock.js';
 import {
@@ -24,9 +24,19 @@ export interface RecordedPost {
   readonly text: string;
 }
 
+/** An image the bot shared, recorded without its bytes: the replay renders no pictures. */
+export interface RecordedUpload {
+  readonly channel: string;
+  readonly threadTs?: string;
+  readonly filename: string;
+  readonly title: string;
+  readonly at: Date;
+}
+
 export class SandboxChat implements ChatPort {
   readonly workspace: Workspace;
   readonly posts: RecordedPost[] = [];
+  readonly uploads: RecordedUpload[] = [];
   updates = 0;
 
   constructor(private readonly clock: Clock) {
@@ -70,6 +80,17 @@ export class SandboxChat implements ChatPort {
       this.workspace.bot.userId,
     );
     this.updates++;
+  }
+
+  async uploadImage(image: ImageUpload): Promise<{ fileId: undefined }> {
+    this.uploads.push({
+      channel: image.channel,
+      ...(image.threadTs ? { threadTs: image.threadTs } : {}),
+      filename: image.filename,
+      title: image.title,
+      at: this.clock.now(),
+    });
+    return { fileId: undefined };
   }
 
   async findByIntent(

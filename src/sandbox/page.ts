@@ -11,11 +11,13 @@ import {
   history,
   modalStack,
   replies,
+  type SandboxFile,
   type SandboxMessage,
   type ThreadSummary,
   threadSummaries,
   type Workspace,
 } from './state.js';
+import { filePath } from './web-api-methods.js';
 
 export interface UiQuery {
   readonly user: string;
@@ -54,7 +56,29 @@ function author(ws: Workspace, user: string): string {
 function body(ctx: RenderContext, m: { text: string; blocks?: unknown[] }): string {
   return Array.isArray(m.blocks) && m.blocks.length > 0
     ? `<div class="blocks">${blocks(m.blocks, ctx)}</div>`
-    : `<div class="text">${mrkdwn(m.text, ctx)}</div>`;
+    : m.text === ''
+      ? ''
+      : `<div class="text">${mrkdwn(m.text, ctx)}</div>`;
+}
+
+/** A shared file under its message: an image shown (its alt text for who can't see it), else its name. */
+function fileHtml(file: SandboxFile): string {
+  const title = escapeHtml(file.title ?? file.filename);
+  const href = escapeHtml(filePath(file));
+  const image = /\.(png|jpe?g|gif)$/i.test(file.filename);
+  const shown = image
+    ? `<img class="file-img" src="${href}" alt="${escapeHtml(file.altText ?? file.title ?? file.filename)}" loading="lazy">`
+    : `<a href="${href}">${escapeHtml(file.filename)}</a>`;
+  return `<figure class="file" data-file="${escapeHtml(file.id)}"><figcaption>${title}</figcaption>${shown}</figure>`;
+}
+
+function filesHtml(ctx: RenderContext, m: SandboxMessage): string {
+  return (m.files ?? [])
+    .flatMap((id) => {
+      const file = ctx.ws.files.get(id);
+      return file ? [fileHtml(file)] : [];
+    })
+    .join('');
 }
 
 function messageHtml(
@@ -74,7 +98,7 @@ function messageHtml(
   const edited = m.edited ? ' <span class="edited">(edited)</span>' : '';
   return `<div class="msg" id="m${escapeHtml(m.ts.replace('.', ''))}" data-target="ts:${escapeHtml(m.ts)}">
 <div class="meta"><span class="who">${author(ctx.ws, m.user)}</span> <span class="time">${time(m.ts)} UTC</span>${edited}</div>
-${body(ctx, m)}${thread}</div>`;
+${body(ctx, m)}${filesHtml(ctx, m)}${thread}</div>`;
 }
 
 function ephemeralHtml(ctx: RenderContext, m: EphemeralMessage): string {
@@ -184,7 +208,8 @@ const CSS = `
 .fields{display:grid;grid-template-columns:1fr 1fr;gap:4px 16px;margin-top:4px}
 .header h3{margin:6px 0;font-size:17px}.divider hr{border:0;border-top:1px solid #ddd}
 .context{color:#616061;font-size:12px}.context .img{width:16px;height:16px;vertical-align:middle}
-.img{max-width:360px;border-radius:4px}.img-alt,.unsupported{color:#999;font-style:italic}
+.img{max-width:360px;border-radius:4px}
+.file{margin:4px 0}.file figcaption{color:#616061;font-size:12px}.file-img{max-width:480px;width:100%;border:1px solid #ddd;border-radius:6px}.img-alt,.unsupported{color:#999;font-style:italic}
 .actions{display:flex;gap:8px;flex-wrap:wrap;align-items:center}
 .btn{border:1px solid #ccc;background:#fff;border-radius:4px;padding:4px 12px;font-weight:700;cursor:pointer;font-size:13px}
 .btn-primary{background:#007a5a;color:#fff;border-color:#007a5a}.btn-danger{background:#fff;color:#e01e5a;border-color:#e01e5a}

@@ -29,6 +29,7 @@ import {
   type Workspace,
 } from './state.js';
 import { createWebApi, type WebApi, type WebApiOptions } from './web-api.js';
+import { MIME_TYPES } from './web-api-methods.js';
 
 export interface SandboxOptions {
   readonly port: number;
@@ -93,6 +94,20 @@ async function runAction(drivers: Drivers, a: PageAction): Promise<DriverResult 
   }
 }
 
+/** GET /files/<id>/<name>: an uploaded file's bytes, for the page's images (files.* url_private). */
+function serveFile(ws: Workspace, path: string, res: ServerResponse) {
+  const file = ws.files.get(path.split('/')[2] ?? '');
+  if (!file?.bytes) return sendJson(res, 404, { ok: false, error: 'file_not_found' });
+  const type = MIME_TYPES[file.filename.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
+  res.writeHead(200, {
+    'content-type': type,
+    'content-length': file.bytes.length,
+    'cache-control': 'private, max-age=3600',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(file.bytes);
+}
+
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const ws = createWorkspace({
     ...(options.users ? { users: options.users } : {}),
@@ -143,6 +158,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const u = new URL(req.url ?? '/', 'http://sandbox');
     const path = u.pathname;
     if (path.startsWith('/api/')) return webApi.handle(req, res, path.slice('/api/'.length));
+    if (path.startsWith('/upload/') && req.method === 'POST') {
+      return webApi.handleUpload(req, res, path.slice('/upload/'.length));
+    }
+    if (path.startsWith('/files/') && req.method === 'GET') return serveFile(ws, path, res);
     if (path.startsWith('/response/') && req.method === 'POST') {
       const answer = applyResponseUrl(ws, path.slice('/response/'.length), await readBody(req));
       return sendJson(res, answer.status, answer.body);

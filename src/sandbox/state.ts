@@ -1,6 +1,6 @@
 /**
  * In-memory state of the local Slack workspace: channels, messages and threads, ephemeral messages,
- * App Home and modal views, users and a user group, plus an event log the page follows live.
+ * App Home and modal views, uploaded files, users and a user group, plus an event log the page follows live.
  * Plain data and functions; the Web API, the drivers and the page all go through these functions so the
  * event log sees every change.
  */
@@ -39,6 +39,26 @@ export interface SandboxMessage {
   blocks?: unknown[];
   metadata?: Json;
   edited?: { user: string; ts: string };
+  /** Files shared with the message (files.completeUploadExternal), by id in `Workspace.files`. */
+  readonly files?: readonly string[];
+}
+
+/**
+ * A file from Slack's external upload flow: reserved by files.getUploadURLExternal (name, announced length,
+ * alt text), its bytes POSTed to the upload URL, then shared by files.completeUploadExternal.
+ */
+export interface SandboxFile {
+  readonly id: string;
+  readonly filename: string;
+  /** The length announced when the upload URL was asked for; the bytes must match it. */
+  readonly length: number;
+  readonly altText?: string;
+  readonly user: string;
+  readonly createdAt: number;
+  bytes?: Buffer;
+  title?: string;
+  /** Where it was shared: the message that carries it. */
+  shares: { channel: string; ts: string }[];
 }
 
 export interface EphemeralMessage {
@@ -107,6 +127,7 @@ export interface Workspace {
   /** Per channel, every message (top level and replies) in ts order. */
   readonly messages: Map<string, SandboxMessage[]>;
   readonly ephemerals: EphemeralMessage[];
+  readonly files: Map<string, SandboxFile>;
   readonly homes: Map<string, SandboxView>;
   /** Per user, the open modal stack, bottom first. */
   readonly modals: Map<string, SandboxView[]>;
@@ -156,6 +177,7 @@ export function createWorkspace(options: WorkspaceOptions = {}): Workspace {
     usergroups: new Map((options.usergroups ?? DEFAULT_USERGROUPS).map((g) => [g.id, g])),
     messages: new Map(),
     ephemerals: [],
+    files: new Map(),
     homes: new Map(),
     modals: new Map(),
     triggers: new Map(),
@@ -232,6 +254,7 @@ export interface NewMessage {
   readonly threadTs?: string;
   readonly broadcast?: boolean;
   readonly metadata?: Json;
+  readonly files?: readonly string[];
 }
 
 export function postMessage(ws: Workspace, input: NewMessage): SandboxMessage {
@@ -356,6 +379,69 @@ export function replaceEphemeral(
   }
   emit(ws, { type: 'ephemeral', channel: message.channel, ts, user: message.user });
   return true;
+}
+
+// ---- files -------------------------------------------------------------------------------------------
+
+/** Reserve a file for an upload (files.getUploadURLExternal): its bytes come later, to the upload URL. */
+export function reserveFile(
+  ws: Workspace,
+  input: { filename: string; length: number; altText?: string; user: string },
+): SandboxFile {
+  const file: SandboxFile = { ...input, id: newId(ws, 'F'), createdAt: ws.now(), shares: [] };
+  ws.files.set(file.id, file);
+  return file;
+}
+
+export type UploadError = 'file_not_found' | 'already_uploaded' | 'length_mismatch';
+
+/** The upload URL received the file's bytes: they must be as long as announced, and come once. */
+export function receiveFileBytes(ws: Workspace, id: string, bytes: Buffer): SandboxFile | UploadError {
+  const file = ws.files.get(id);
+  if (!file) return 'file_not_found';
+  if (file.bytes) return 'already_uploaded';
+  if (bytes.length !== file.length) return 'length_mismatch';
+  file.bytes = bytes;
+  return file;
+}
+
+export type ShareError = 'file_not_found' | 'file_not_uploaded' | 'already_shared';
+
+/**
+ * Share uploaded files (files.completeUploadExternal): one message by the uploader in the channel, or in the
+ * thread, carrying the files under the optional comment. Every file must be uploaded and not shared yet.
+ */
+export function shareFiles(
+  ws: Workspace,
+  input: {
+    files: readonly { id: string; title?: string }[];
+    channel: string;
+    threadTs?: string;
+    comment?: string;
+    user: string;
+    botId?: string;
+  },
+): SandboxMessage | ShareError {
+  for (const { id } of input.files) {
+    const file = ws.files.get(id);
+    if (!file) return 'file_not_found';
+    if (!file.bytes) return 'file_not_uploaded';
+    if (file.shares.length > 0) return 'already_shared';
+  }
+  const message = postMessage(ws, {
+    channel: input.channel,
+    user: input.user,
+    ...(input.botId ? { botId: input.botId } : {}),
+    text: input.comment ?? '',
+    ...(input.threadTs ? { threadTs: input.threadTs } : {}),
+    files: input.files.map((f) => f.id),
+  });
+  for (const { id, title } of input.files) {
+    const file = ws.files.get(id) as SandboxFile;
+    if (title) file.title = title;
+    file.shares.push({ channel: input.channel, ts: message.ts });
+  }
+  return message;
 }
 
 // ---- views -------------------------------------------------------------------------------------------

@@ -20,13 +20,19 @@ import {
   publishHome,
   pushModal,
   replies,
+  reserveFile,
+  type SandboxFile,
   type SandboxMessage,
   type SandboxView,
+  shareFiles,
   threadSummary,
   updateMessage,
   updateView,
   type Workspace,
 } from './state.js';
+
+/** The largest file the sandbox takes (Slack takes up to 1 GB; the bot uploads small charts). */
+export const MAX_UPLOAD_BYTES = 5_000_000;
 
 export type ApiError = { ok: false; error: string; [k: string]: unknown };
 export type ApiResult = { ok: true; [k: string]: unknown } | ApiError;
@@ -45,7 +51,40 @@ const fail = (error: string, extra: Record<string, unknown> = {}): ApiError => (
   ...extra,
 });
 
-export function messageJson(ws: Workspace, m: SandboxMessage, withMetadata: boolean): Json {
+/** A file as Slack's files.* methods and messages describe it; its bytes are served at `filePath`. */
+export function fileJson(f: SandboxFile, baseUrl = ''): Json {
+  const filetype = f.filename.includes('.') ? (f.filename.split('.').pop() ?? '').toLowerCase() : '';
+  return {
+    id: f.id,
+    created: Math.floor(f.createdAt / 1000),
+    name: f.filename,
+    title: f.title ?? f.filename,
+    mimetype: MIME_TYPES[filetype] ?? 'application/octet-stream',
+    filetype,
+    user: f.user,
+    size: f.bytes?.length ?? f.length,
+    ...(f.altText ? { alt_txt: f.altText } : {}),
+    url_private: `${baseUrl}${filePath(f)}`,
+    channels: [...new Set(f.shares.map((s) => s.channel))],
+    shares: f.shares,
+  };
+}
+
+export const MIME_TYPES: Readonly<Record<string, string>> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+};
+
+/** Where the sandbox serves a file's bytes (src/sandbox/server.ts). */
+export const filePath = (f: Pick<SandboxFile, 'id' | 'filename'>) =>
+  `/files/${f.id}/${encodeURIComponent(f.filename)}`;
+
+/** Where the bot POSTs a reserved file's bytes, as Slack's upload_url (src/sandbox/server.ts). */
+export const uploadPath = (id: string) => `/upload/${id}`;
+
+export function messageJson(ws: Workspace, m: SandboxMessage, withMetadata: boolean, baseUrl = ''): Json {
   const summary =
     m.threadTs === undefined || m.threadTs === m.ts ? threadSummary(ws, m.channel, m.ts) : undefined;
   return {
@@ -68,6 +107,15 @@ export function messageJson(ws: Workspace, m: SandboxMessage, withMetadata: bool
         }
       : {}),
     ...(m.edited ? { edited: m.edited } : {}),
+    ...(m.files?.length
+      ? {
+          upload: true,
+          files: m.files.flatMap((id) => {
+            const file = ws.files.get(id);
+            return file ? [fileJson(file, baseUrl)] : [];
+          }),
+        }
+      : {}),
     ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
   };
 }
@@ -292,6 +340,64 @@ export const METHODS: Readonly<Record<string, Method>> = {
     const found = [...(parent ? [parent] : []), ...rest.filter(keep)];
     const { slice, ...paging } = page(found, args, 1000);
     return { ok: true, messages: slice.map((m) => messageJson(ctx.ws, m, withMetadata)), ...paging };
+  },
+
+  // Slack's external upload flow (what WebClient.filesUploadV2 calls): reserve a file and get a URL for its
+  // bytes, POST them there (src/sandbox/server.ts), then share the file in a channel or thread.
+  'files.getUploadURLExternal': (ctx, args) => {
+    const filename = str(args.filename) ?? '';
+    const length = Number(str(args.length) ?? '');
+    if (filename === '' || !Number.isInteger(length) || length <= 0) return fail('missing_argument');
+    if (length > MAX_UPLOAD_BYTES) return fail('file_upload_size_restricted');
+    // Slack documents the argument as alt_txt; the Node client sends alt_text. Both are taken.
+    const altText = str(args.alt_txt) ?? str(args.alt_text);
+    if (altText !== undefined && altText.length > 1000) return fail('alt_txt_too_large');
+    const file = reserveFile(ctx.ws, {
+      filename,
+      length,
+      ...(altText ? { altText } : {}),
+      user: ctx.ws.bot.userId,
+    });
+    return { ok: true, upload_url: `${ctx.baseUrl}${uploadPath(file.id)}`, file_id: file.id };
+  },
+
+  'files.completeUploadExternal': (ctx, args) => {
+    const files = jsonArg(args.files);
+    if (!Array.isArray(files) || files.length === 0) return fail('invalid_arguments');
+    const list = files.map((f) => ({ id: str((f as Json)?.id) ?? '', title: str((f as Json)?.title) }));
+    const channelId = str(args.channel_id);
+    // Without a channel Slack keeps the file private to the uploader: nothing is posted.
+    if (!channelId) {
+      const missing = list.find((f) => !ctx.ws.files.get(f.id)?.bytes);
+      if (missing) return fail('file_not_found');
+      return {
+        ok: true,
+        files: list.map((f) => fileJson(ctx.ws.files.get(f.id) as SandboxFile, ctx.baseUrl)),
+      };
+    }
+    const channel = findChannel(ctx.ws, channelId);
+    if (!channel) return fail('channel_not_found');
+    const replyTo = str(args.thread_ts) || undefined;
+    const parent = replyTo ? findMessage(ctx.ws, channel.id, replyTo) : undefined;
+    if (replyTo && !parent) return fail('thread_not_found');
+    const comment = str(args.initial_comment);
+    const shared = shareFiles(ctx.ws, {
+      files: list.map((f) => ({ id: f.id, ...(f.title ? { title: f.title } : {}) })),
+      channel: channel.id,
+      ...(parent ? { threadTs: parent.threadTs ?? parent.ts } : {}),
+      ...(comment ? { comment } : {}),
+      user: ctx.ws.bot.userId,
+      botId: ctx.ws.bot.botId,
+    });
+    if (typeof shared === 'string')
+      return fail(shared === 'already_shared' ? 'file_already_shared' : 'file_not_found');
+    return { ok: true, files: list.map((f) => fileJson(ctx.ws.files.get(f.id) as SandboxFile, ctx.baseUrl)) };
+  },
+
+  'files.info': (ctx, args) => {
+    const file = ctx.ws.files.get(str(args.file) ?? '');
+    if (!file) return fail('file_not_found');
+    return { ok: true, file: fileJson(file, ctx.baseUrl) };
   },
 
   'users.info': (ctx, args) => {

@@ -4,11 +4,11 @@
  * bot does when Slack fails, hangs, or succeeds without the answer reaching it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseArgs, readBody, sendJson, str } from './http-util.js';
+import { parseArgs, readBody, readBytes, sendJson, sendText, str } from './http-util.js';
 import { createRateLimiter, type RateLimit, SLACK_POST_LIMIT } from './rate-limit.js';
 import type { Workspace } from './state.js';
-import { findChannel } from './state.js';
-import { METHODS } from './web-api-methods.js';
+import { findChannel, receiveFileBytes } from './state.js';
+import { MAX_UPLOAD_BYTES, METHODS } from './web-api-methods.js';
 
 export type Fault =
   /** Answer with this HTTP status (default 500) and do nothing. */
@@ -37,12 +37,25 @@ export interface WebApiStats {
 
 export interface WebApi {
   readonly handle: (req: IncomingMessage, res: ServerResponse, method: string) => Promise<void>;
+  /** The upload URL files.getUploadURLExternal hands out: takes the reserved file's bytes. */
+  readonly handleUpload: (req: IncomingMessage, res: ServerResponse, fileId: string) => Promise<void>;
   /** The next `times` (default 1) calls of `method` meet `fault`. */
   readonly injectFault: (method: string, fault: Fault, times?: number) => void;
   readonly clearFaults: () => void;
   readonly stats: WebApiStats;
   /** Requests held open by 'timeout' faults; released (destroyed) on close. */
   readonly releaseHeld: () => void;
+}
+
+/** The uploaded file's bytes: the body itself, or the first file part of a multipart form. */
+async function uploadedBytes(contentType: string | undefined, body: Buffer): Promise<Buffer | undefined> {
+  if (!(contentType ?? '').startsWith('multipart/form-data')) return body;
+  // Node's fetch Response parses multipart bodies: no form parser of our own.
+  const form = await new Response(body, { headers: { 'content-type': contentType ?? '' } }).formData();
+  for (const value of form.values()) {
+    if (typeof value !== 'string') return Buffer.from(await value.arrayBuffer());
+  }
+  return undefined;
 }
 
 function bearer(req: IncomingMessage): string | undefined {
@@ -123,8 +136,37 @@ export function createWebApi(ws: Workspace, options: WebApiOptions): WebApi {
     answer(res, method, 200, result);
   }
 
+  /**
+   * Slack's upload URL takes the bytes raw or multipart form encoded (the Node client sends a form whose one
+   * file part is the data); it answers 200 "OK - <length>". The URL itself is the credential: no token.
+   */
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, fileId: string): Promise<void> {
+    const method = 'upload';
+    stats.calls += 1;
+    stats.byMethod.set(method, (stats.byMethod.get(method) ?? 0) + 1);
+    const fault = faults.get(method)?.shift();
+    if (fault) {
+      sendText(
+        res,
+        fault.kind === 'error' ? (fault.status ?? 500) : 500,
+        'text/plain',
+        'upload failed (fault)',
+      );
+      options.onCall?.(method, { ok: false, error: 'fault', status: 500 });
+      return;
+    }
+    const body = await readBytes(req, MAX_UPLOAD_BYTES + 64_000);
+    const bytes = await uploadedBytes(req.headers['content-type'], body);
+    const stored = bytes ? receiveFileBytes(ws, fileId, bytes) : 'no file data';
+    const ok = typeof stored !== 'string';
+    const status = ok ? 200 : stored === 'file_not_found' ? 404 : 400;
+    sendText(res, status, 'text/plain', ok ? `OK - ${stored.length}` : stored);
+    options.onCall?.(method, { ok, ...(ok ? {} : { error: stored }), status });
+  }
+
   return {
     handle,
+    handleUpload,
     injectFault(method, fault, times = 1) {
       const list = faults.get(method) ?? [];
       for (let i = 0; i < times; i++) list.push(fault);

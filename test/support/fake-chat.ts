@@ -1,4 +1,4 @@
-import type { ChatPort, OutgoingMessage, PostedMessage } from '../../src/chat/port.js';
+import type { ChatPort, ImageUpload, OutgoingMessage, PostedMessage } from '../../src/chat/port.js';
 
 export interface FakeMessage extends OutgoingMessage {
   readonly ts: string;
@@ -33,6 +33,19 @@ export class FakeChat implements ChatPort {
     const found = this.messages.find((m) => m.channel === message.channel && m.ts === message.ts);
     if (!found) throw new Error('slack: message_not_found');
     Object.assign(found, { text: message.text, blocks: message.blocks, updates: found.updates + 1 });
+  }
+
+  /** Images shared, as asked (their bytes are made only when a test calls `bytes()`). */
+  readonly uploads: ImageUpload[] = [];
+  /** When set, the next upload fails (Slack refused it). */
+  nextUploadFault = false;
+
+  async uploadImage(image: ImageUpload): Promise<{ fileId: string }> {
+    const fault = this.nextUploadFault;
+    this.nextUploadFault = false;
+    if (fault) throw new Error('slack: upload failed');
+    this.uploads.push(image);
+    return { fileId: `F${String(this.uploads.length).padStart(6, '0')}` };
   }
 
   async findByIntent(channel: string, intentId: string): Promise<PostedMessage | undefined> {
