@@ -82,8 +82,17 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   ] satisfies (keyof NonNullable<Settings['interactivity']>)[],
 };
 
-/** The Web API calls the bot makes need these scopes (chat.*, commands, usergroups.users.list, history). */
-const NEEDED_SCOPES = ['chat:write', 'commands', 'usergroups:read', 'channels:history'] satisfies BotScope[];
+/**
+ * The Web API calls the bot makes need these scopes (chat.*, commands, usergroups.users.list, history, and
+ * files.* for the charts it uploads).
+ */
+const NEEDED_SCOPES = [
+  'chat:write',
+  'commands',
+  'usergroups:read',
+  'channels:history',
+  'files:write',
+] satisfies BotScope[];
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
