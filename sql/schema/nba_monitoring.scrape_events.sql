@@ -24,4 +24,5 @@ CREATE TABLE IF NOT EXISTS nba_monitoring.scrape_events (
   created_at TIMESTAMP
 )
 PARTITION BY target_date
-CLUSTER BY scraper_name, status;
+CLUSTER BY scraper_name, status
+OPTIONS (require_partition_filter = TRUE);

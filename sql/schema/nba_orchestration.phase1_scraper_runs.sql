@@ -12,4 +12,5 @@ CREATE TABLE IF NOT EXISTS nba_orchestration.phase1_scraper_runs (
   gcs_path STRING
 )
 PARTITION BY target_date
-CLUSTER BY scraper_name;
+CLUSTER BY scraper_name
+OPTIONS (require_partition_filter = TRUE);

@@ -13,4 +13,5 @@ CREATE TABLE IF NOT EXISTS nba_orchestration.reprocess_attempts (
   notes STRING
 )
 PARTITION BY analysis_date
-CLUSTER BY processor_name, entity_id;
+CLUSTER BY processor_name, entity_id
+OPTIONS (require_partition_filter = TRUE);

@@ -16,4 +16,5 @@ CREATE TABLE IF NOT EXISTS nba_predictions.player_prop_predictions (
   updated_at TIMESTAMP
 )
 PARTITION BY game_date
-CLUSTER BY system_id, player_lookup;
+CLUSTER BY system_id, player_lookup
+OPTIONS (require_partition_filter = TRUE);

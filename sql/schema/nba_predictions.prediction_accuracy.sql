@@ -15,4 +15,5 @@ CREATE TABLE IF NOT EXISTS nba_predictions.prediction_accuracy (
   graded_at TIMESTAMP
 )
 PARTITION BY game_date
-CLUSTER BY system_id;
+CLUSTER BY system_id
+OPTIONS (require_partition_filter = TRUE);

@@ -12,4 +12,5 @@ CREATE TABLE IF NOT EXISTS nba_raw.bdl_player_boxscores (
   processed_at TIMESTAMP NOT NULL
 )
 PARTITION BY game_date
-CLUSTER BY game_id, team_abbr;
+CLUSTER BY game_id, team_abbr
+OPTIONS (require_partition_filter = TRUE);

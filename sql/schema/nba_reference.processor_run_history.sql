@@ -13,4 +13,5 @@ CREATE TABLE IF NOT EXISTS nba_reference.processor_run_history (
   trigger_source STRING              -- scheduler | pubsub | manual | retry
 )
 PARTITION BY data_date
-CLUSTER BY processor_name;
+CLUSTER BY processor_name
+OPTIONS (require_partition_filter = TRUE);

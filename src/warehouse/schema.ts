@@ -30,6 +30,11 @@ export interface TableSchema {
    * in UTC as in BigQuery); undefined for an unpartitioned table.
    */
   readonly partitionColumn?: string;
+  /**
+   * `OPTIONS (require_partition_filter = TRUE)`: BigQuery refuses a query that does not filter the partition
+   * column (docs/pipeline.md#tables). DuckDB has no partitions; its DDL is built from the columns alone.
+   */
+  readonly requirePartitionFilter: boolean;
   /** The BigQuery DDL as written in `sql/schema/<dataset>.<table>.sql`. */
   readonly ddl: string;
 }
@@ -39,6 +44,7 @@ export interface TableSchema {
 const CREATE = /CREATE TABLE IF NOT EXISTS\s+([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\s*\(/i;
 const COLUMN = /^([a-z_][a-z0-9_]*)\s+([A-Z0-9]+)(\s+NOT NULL)?\s*,?\s*(--.*)?$/i;
 const PARTITION = /^\s*PARTITION BY\s+(?:DATE\(\s*([a-z_][a-z0-9_]*)\s*\)|([a-z_][a-z0-9_]*))/im;
+const REQUIRE_PARTITION_FILTER = /^\s*OPTIONS\s*\([^)]*\brequire_partition_filter\s*=\s*TRUE\b/im;
 
 export function parseTableDdl(fileName: string, ddl: string): TableSchema {
   const create = CREATE.exec(ddl);
@@ -64,7 +70,19 @@ export function parseTableDdl(fileName: string, ddl: string): TableSchema {
   if (partitionColumn && !columns.some((c) => c.name === partitionColumn)) {
     throw new Error(`${fileName}: PARTITION BY names ${partitionColumn}, which is not a column`);
   }
-  return { dataset, table, fullName: `${dataset}.${table}`, columns, ddl, partitionColumn };
+  const requirePartitionFilter = REQUIRE_PARTITION_FILTER.test(body);
+  if (requirePartitionFilter && !partitionColumn) {
+    throw new Error(`${fileName}: require_partition_filter = TRUE needs a PARTITION BY`);
+  }
+  return {
+    dataset,
+    table,
+    fullName: `${dataset}.${table}`,
+    columns,
+    ddl,
+    partitionColumn,
+    requirePartitionFilter,
+  };
 }
 
 /** Every table of the pipeline, from `sql/schema/*.sql`, sorted by name. */

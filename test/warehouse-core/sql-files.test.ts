@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { duckDbDdl } from '../../src/warehouse/duckdb-write.js';
 import { loadSchema, parseTableDdl } from '../../src/warehouse/schema.js';
 import { parseSqlFile } from '../../src/warehouse/sql-files.js';
 
@@ -53,6 +54,34 @@ describe('schema', () => {
       nullable: true,
     });
     expect(events?.ddl).toMatch(/PARTITION BY target_date\s+CLUSTER BY scraper_name, status/);
+  });
+
+  it('declares require_partition_filter on the large fact tables (docs/pipeline.md#tables)', () => {
+    const required = loadSchema().filter((t) => t.requirePartitionFilter);
+    expect(required.map((t) => t.fullName)).toEqual([
+      'nba_monitoring.scrape_events',
+      'nba_orchestration.phase1_scraper_runs',
+      'nba_orchestration.reprocess_attempts',
+      'nba_predictions.player_prop_predictions',
+      'nba_predictions.prediction_accuracy',
+      'nba_raw.bdl_player_boxscores',
+      'nba_raw.nbac_gamebook_player_stats',
+      'nba_reference.processor_run_history',
+    ]);
+    // DuckDB has no partitions: its DDL keeps the columns and drops the BigQuery-only clauses.
+    for (const table of required) expect(duckDbDdl(table)).not.toMatch(/OPTIONS|PARTITION|CLUSTER/);
+  });
+
+  it('refuses require_partition_filter on a table without PARTITION BY', () => {
+    const ddl = 'CREATE TABLE IF NOT EXISTS a.b (\n  x INT64\n)\nOPTIONS (require_partition_filter = TRUE);';
+    expect(() => parseTableDdl('b.sql', ddl)).toThrow(
+      /b\.sql: require_partition_filter = TRUE needs a PARTITION BY/,
+    );
+    const partitioned = ddl.replace(')\nOPTIONS', ')\nPARTITION BY d\nOPTIONS').replace('x INT64', 'd DATE');
+    expect(parseTableDdl('b.sql', partitioned)).toMatchObject({
+      partitionColumn: 'd',
+      requirePartitionFilter: true,
+    });
   });
 
   it('refuses a column it cannot read rather than guessing', () => {
