@@ -135,7 +135,7 @@ const quietChat: ChatPort = {
   post: async (m) => ({ channel: m.channel, ts: `${Date.now() / 1000}` }),
   update: async () => {},
   findByIntent: async () => undefined,
-  uploadImage: async () => ({ fileId: undefined }),
+  uploadImage: async () => ({ shared: false }),
 };
 
 interface Series {

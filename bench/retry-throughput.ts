@@ -45,8 +45,8 @@ class BenchChat implements ChatPort {
   async findByIntent(): Promise<PostedMessage | undefined> {
     return undefined;
   }
-  async uploadImage(): Promise<{ fileId: undefined }> {
-    return { fileId: undefined };
+  async uploadImage(): Promise<{ shared: boolean }> {
+    return { shared: false };
   }
 }
 

@@ -20,6 +20,14 @@ export interface PostedMessage {
   readonly ts: string;
 }
 
+/** An image's bytes and what it shows in words. */
+export interface RenderedImage {
+  /** PNG bytes. */
+  readonly bytes: Uint8Array;
+  /** What the image shows, for who can't see it (Slack takes at most 1000 characters). */
+  readonly altText: string;
+}
+
 /** An image to share in a channel or thread (a chart under an alert or the digest). */
 export interface ImageUpload {
   readonly channel: string;
@@ -27,13 +35,18 @@ export interface ImageUpload {
   readonly threadTs?: string;
   readonly filename: string;
   readonly title: string;
-  /** What the image shows, in words, for who can't see it (at most 1000 characters). */
-  readonly altText: string;
   /**
-   * The image's bytes (PNG), made when the chat needs them: a chat that does not show images (the replay's)
-   * records the upload without paying for the query and the rendering behind it.
+   * The image, made when the chat needs it, or undefined when there is nothing to show (no data): then
+   * nothing is uploaded. A chat that shows no images (the replay's) records the upload without paying for
+   * the query and the rendering behind it.
    */
-  readonly bytes: () => Promise<Uint8Array>;
+  readonly render: () => Promise<RenderedImage | undefined>;
+}
+
+/** What came of an upload: shared (with Slack's file id when it gave one), or nothing to show. */
+export interface UploadedImage {
+  readonly shared: boolean;
+  readonly fileId?: string;
 }
 
 export interface ChatPort {
@@ -53,7 +66,7 @@ export interface ChatPort {
    * files.completeUploadExternal). Like a post, not retried after a request that may have reached Slack;
    * the caller makes sure it asks once.
    */
-  uploadImage(image: ImageUpload): Promise<{ readonly fileId: string | undefined }>;
+  uploadImage(image: ImageUpload): Promise<UploadedImage>;
   /** Find a message this bot posted with `intentId` in the channel (or thread) since `since`. */
   findByIntent(
     channel: string,

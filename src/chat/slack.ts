@@ -5,6 +5,7 @@ import {
   type OutgoingMessage,
   type PostedMessage,
   PostNotSentError,
+  type UploadedImage,
 } from './port.js';
 
 /** Slack message metadata type carrying the ledger's intent id, so a post whose response was lost is found. */
@@ -124,8 +125,10 @@ export class SlackChat implements ChatPort {
    * The Web API client's filesUploadV2 runs the three steps. A 429 answers before anything was shared, so
    * waiting it out and calling again is safe (at worst an unshared file is left behind, never a second share).
    */
-  async uploadImage(image: ImageUpload): Promise<{ fileId: string | undefined }> {
-    const file = Buffer.from(await image.bytes());
+  async uploadImage(image: ImageUpload): Promise<UploadedImage> {
+    const rendered = await image.render();
+    if (!rendered) return { shared: false };
+    const file = Buffer.from(rendered.bytes);
     const threading = image.threadTs ? { thread_ts: image.threadTs } : {};
     const result = await this.rateLimited('files.uploadV2', () =>
       this.client.filesUploadV2({
@@ -134,11 +137,11 @@ export class SlackChat implements ChatPort {
         file,
         filename: image.filename,
         title: image.title,
-        alt_text: image.altText,
+        alt_text: rendered.altText,
       }),
     );
     const completed = (result.files as { files?: { id?: string }[] }[] | undefined)?.[0]?.files?.[0];
-    return { fileId: completed?.id };
+    return { shared: true, ...(completed?.id ? { fileId: completed.id } : {}) };
   }
 
   async findByIntent(

@@ -6,6 +6,7 @@ import {
   type OutgoingMessage,
   type PostedMessage,
   PostNotSentError,
+  type UploadedImage,
 } from './port.js';
 
 /**
@@ -45,8 +46,13 @@ export class WatchedChat implements ChatPort {
     return this.watch('chat.update', () => this.inner.update(message));
   }
 
-  uploadImage(image: ImageUpload) {
-    return this.watch('files.uploadV2', () => this.inner.uploadImage(image));
+  /** The image is made first: a failed query or rendering says nothing about Slack. */
+  async uploadImage(image: ImageUpload): Promise<UploadedImage> {
+    const rendered = await image.render();
+    if (!rendered) return { shared: false };
+    return this.watch('files.uploadV2', () =>
+      this.inner.uploadImage({ ...image, render: async () => rendered }),
+    );
   }
 
   findByIntent(channel: string, intentId: string, since: Date, threadTs?: string) {

@@ -1,7 +1,7 @@
 // The Chat port on the local Slack's in-memory state (src/sandbox/state.ts), without HTTP: the replay's
 // posts land in a sandbox workspace as they would through its Web API, stamped with the replay's clock, and
 // every post is recorded with its intent, thread and whether it was also sent to the channel.
-import type { ChatPort, ImageUpload, OutgoingMessage, PostedMessage } from '../chat/port.js';
+import type { ChatPort, ImageUpload, OutgoingMessage, PostedMessage, UploadedImage } from '../chat/port.js';
 import { INTENT_EVENT_TYPE } from '../chat/slack.js';
 import type { Clock } from '../clock.js';
 import {
@@ -82,7 +82,7 @@ export class SandboxChat implements ChatPort {
     this.updates++;
   }
 
-  async uploadImage(image: ImageUpload): Promise<{ fileId: undefined }> {
+  async uploadImage(image: ImageUpload): Promise<UploadedImage> {
     this.uploads.push({
       channel: image.channel,
       ...(image.threadTs ? { threadTs: image.threadTs } : {}),
@@ -90,7 +90,7 @@ export class SandboxChat implements ChatPort {
       title: image.title,
       at: this.clock.now(),
     });
-    return { fileId: undefined };
+    return { shared: true };
   }
 
   async findByIntent(

@@ -9,6 +9,7 @@ import { WatchedChat } from '../../src/chat/watched.js';
 import { ManualClock } from '../../src/clock.js';
 import { readConfig } from '../../src/config.js';
 import type { Logger } from '../../src/log.js';
+import { FakeChat } from '../support/fake-chat.js';
 
 type Answer = { status: number; retryAfter?: number };
 
@@ -80,6 +81,29 @@ describe('WatchedChat on SlackChat', () => {
       lastFailedCall: undefined,
     });
     expect(logged[1]).toMatch(/^info Slack reachable again after 2 failed calls/);
+  });
+});
+
+describe('WatchedChat uploads', () => {
+  it('does not count a chart that failed to render as a Slack failure, and shares nothing for no data', async () => {
+    const inner = new FakeChat();
+    const chat = new WatchedChat(inner, {
+      clock: new ManualClock('2026-01-20T17:00:00Z'),
+      log: recordingLogger([]),
+      config: { selfHealth: readConfig({}).selfHealth },
+    });
+    const upload = { channel: 'C1', filename: 'a.png', title: 'A' };
+    await expect(
+      chat.uploadImage({ ...upload, render: () => Promise.reject(new Error('warehouse down')) }),
+    ).rejects.toThrow('warehouse down');
+    expect(await chat.uploadImage({ ...upload, render: async () => undefined })).toEqual({ shared: false });
+    expect(chat.health().consecutiveFailures).toBe(0);
+    expect(inner.uploads).toHaveLength(0);
+
+    inner.nextUploadFault = true;
+    const image = { bytes: new Uint8Array([1]), altText: 'a' };
+    await expect(chat.uploadImage({ ...upload, render: async () => image })).rejects.toThrow();
+    expect(chat.health()).toMatchObject({ consecutiveFailures: 1, lastFailedCall: 'files.uploadV2' });
   });
 });
 

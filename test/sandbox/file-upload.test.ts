@@ -44,8 +44,10 @@ describe('file upload flow', () => {
       threadTs: parent.ts,
       filename: 'hit-rate.png',
       title: 'Hit rate by system',
-      altText: 'Line chart: catboost_v8 fell to 31 % <on> "Jan 19"',
-      bytes: async () => new Uint8Array(PNG),
+      render: async () => ({
+        bytes: new Uint8Array(PNG),
+        altText: 'Line chart: catboost_v8 fell to 31 % <on> "Jan 19"',
+      }),
     });
 
     const delta = (m: string) => (sandbox.webApi.stats.byMethod.get(m) ?? 0) - (before.get(m) ?? 0);

@@ -1,4 +1,10 @@
-import type { ChatPort, ImageUpload, OutgoingMessage, PostedMessage } from '../../src/chat/port.js';
+import type {
+  ChatPort,
+  ImageUpload,
+  OutgoingMessage,
+  PostedMessage,
+  UploadedImage,
+} from '../../src/chat/port.js';
 
 export interface FakeMessage extends OutgoingMessage {
   readonly ts: string;
@@ -35,17 +41,17 @@ export class FakeChat implements ChatPort {
     Object.assign(found, { text: message.text, blocks: message.blocks, updates: found.updates + 1 });
   }
 
-  /** Images shared, as asked (their bytes are made only when a test calls `bytes()`). */
+  /** Images shared, as asked (each is rendered only when a test calls its `render()`). */
   readonly uploads: ImageUpload[] = [];
   /** When set, the next upload fails (Slack refused it). */
   nextUploadFault = false;
 
-  async uploadImage(image: ImageUpload): Promise<{ fileId: string }> {
+  async uploadImage(image: ImageUpload): Promise<UploadedImage> {
     const fault = this.nextUploadFault;
     this.nextUploadFault = false;
     if (fault) throw new Error('slack: upload failed');
     this.uploads.push(image);
-    return { fileId: `F${String(this.uploads.length).padStart(6, '0')}` };
+    return { shared: true, fileId: `F${String(this.uploads.length).padStart(6, '0')}` };
   }
 
   async findByIntent(channel: string, intentId: string): Promise<PostedMessage | undefined> {
