@@ -19,11 +19,20 @@ const day = (offset: number) => {
   const d = new Date(Date.UTC(2026, 0, 18 + offset));
   return d.toISOString().slice(0, 10);
 };
-const r = (game_date: string, system_id: string, correct: number, graded: number): GradingAccuracyRow => ({
+/** A system's graded picks on a date; every pick misses by `error` (the mean absolute error), 3 by default. */
+const r = (
+  game_date: string,
+  system_id: string,
+  correct: number,
+  graded: number,
+  error = 3,
+): GradingAccuracyRow => ({
   game_date,
   system_id,
   graded,
   correct,
+  scored: graded,
+  absolute_error_sum: graded * error,
 });
 
 /** 14 baseline days before 2026-01-18 at exactly 55 % (33/60), plus rows that must not count. */
@@ -37,7 +46,7 @@ const findingsFor = (target: GradingAccuracyRow, extra: GradingAccuracyRow[] = [
   evaluateGradingAccuracy([...history(target.system_id), ...extra, target], ctx);
 
 describe('grading_accuracy evaluate', () => {
-  it('the 2026-01-18 collapse (9/48 vs 55 %) is an error naming regression and the floor', () => {
+  it('one system alone at 9/48 vs 55 % is its own model regression: an error naming regression and the floor', () => {
     const others = ['ensemble_v1', 'xgboost_v1', 'moving_average'].flatMap((s) => [
       ...history(s),
       r('2026-01-18', s, 28, 50),
@@ -63,13 +72,84 @@ describe('grading_accuracy evaluate', () => {
         systems_alerting_on_date: '1 of 4',
       },
     });
-    expect(f?.title).toBe('catboost_v8 hit 18.8% (9/48) on 2026-01-18, 36.3 pts below its 14-day 55%');
+    expect(f?.title).toBe(
+      'catboost_v8 hit 18.8% (9/48) on 2026-01-18, 36.3 pts below its 14-day 55%: model regression',
+    );
+    expect(f?.facts).toMatchObject({
+      mean_abs_error: 3,
+      baseline_mean_abs_error: 3,
+      mean_abs_error_change: 0,
+    });
     const low = f?.facts.ci95_low_pct as number;
     const high = f?.facts.ci95_high_pct as number;
     expect(low).toBeGreaterThan(5);
     expect(low).toBeLessThan(18.75);
     expect(high).toBeGreaterThan(18.75);
     expect(high).toBeLessThan(55);
+  });
+
+  it('every system dropping on the same date is ONE finding pointing at the data and grading, each system in its facts', () => {
+    const systems = ['catboost_v8', 'ensemble_v1', 'xgboost_v1', 'moving_average'];
+    const rows = systems.flatMap((s, i) => [...history(s), r('2026-01-18', s, 9 + i, 48, 5)]);
+    const findings = evaluateGradingAccuracy(rows, ctx);
+    expect(findings).toHaveLength(1);
+    const [f] = findings;
+    expect(f).toMatchObject({
+      key: 'grading_accuracy:group:all-systems:2026-01-18',
+      severity: 'error',
+      title: 'All 4 systems dropped on 2026-01-18: look at the data and grading, not the models',
+      subject: { date: '2026-01-18' },
+      facts: {
+        date: '2026-01-18',
+        systems: ['catboost_v8', 'ensemble_v1', 'moving_average', 'xgboost_v1'],
+        systems_alerting_on_date: '4 of 4',
+        lowest_accuracy_pct: 18.8,
+        highest_accuracy_pct: 25,
+        largest_drop_pts: -36.3,
+        mean_abs_error_change_max: 2,
+      },
+    });
+    expect(f?.subject.system).toBeUndefined();
+    expect(f?.facts.catboost_v8).toBe('18.8% (9/48), 36.3 pts below its 14-day 55%; mean abs. error 5 (+2)');
+    expect(f?.facts.xgboost_v1).toBe('22.9% (11/48), 32.1 pts below its 14-day 55%; mean abs. error 5 (+2)');
+    // The same date with other numbers keeps the one key.
+    const milder = systems.flatMap((s) => [...history(s), r('2026-01-18', s, 23, 48)]); // 47.9 %: degraded
+    expect(evaluateGradingAccuracy(milder, ctx).map((x) => [x.key, x.severity])).toEqual([
+      ['grading_accuracy:group:all-systems:2026-01-18', 'warning'],
+    ]);
+  });
+
+  it('all but one system dropping is one finding per dropping system; a lone system is never a shared drop', () => {
+    const rows = [
+      ...['a', 'b', 'c'].flatMap((s) => [...history(s), r('2026-01-18', s, 9, 48)]),
+      ...history('steady'),
+      r('2026-01-18', 'steady', 27, 48),
+    ];
+    const findings = evaluateGradingAccuracy(rows, ctx);
+    expect(findings.map((f) => [f.key, f.facts.systems_alerting_on_date])).toEqual([
+      ['grading_accuracy:a:2026-01-18', '3 of 4'],
+      ['grading_accuracy:b:2026-01-18', '3 of 4'],
+      ['grading_accuracy:c:2026-01-18', '3 of 4'],
+    ]);
+    const alone = evaluateGradingAccuracy([...history('solo'), r('2026-01-18', 'solo', 9, 48)], ctx);
+    expect(alone.map((f) => f.key)).toEqual(['grading_accuracy:solo:2026-01-18']);
+  });
+
+  it('puts the mean absolute error change beside the hit rate, and none without errors recorded', () => {
+    const worse = findingsFor(r('2026-01-18', 'catboost_v8', 9, 48, 4.5))[0];
+    expect(worse?.facts).toMatchObject({
+      mean_abs_error: 4.5,
+      baseline_mean_abs_error: 3,
+      mean_abs_error_change: 1.5,
+    });
+    const none = evaluateGradingAccuracy(
+      [
+        ...history('catboost_v8'),
+        { ...r('2026-01-18', 'catboost_v8', 9, 48), scored: 0, absolute_error_sum: null },
+      ],
+      ctx,
+    )[0];
+    expect(none?.facts).toMatchObject({ mean_abs_error: null, mean_abs_error_change: null });
   });
 
   it('draws the regression and degradation lines exactly at -10 and -5 points', () => {
@@ -195,9 +275,30 @@ describe('grading_accuracy on DuckDB: the 2026-01-18 incident', () => {
   it('catboost_v8 at 9/48 against its 55 % is the one error of the morning-after run', async () => {
     const { rows, findings } = await db.run(gradingAccuracyCheck, ctx);
     expect(rows.filter((r) => r.game_date === '2026-01-18')).toEqual([
-      { game_date: '2026-01-18', system_id: 'catboost_v8', graded: 48, correct: 9 },
-      { game_date: '2026-01-18', system_id: 'ensemble_v1', graded: 48, correct: 27 },
-      { game_date: '2026-01-18', system_id: 'moving_average', graded: 48, correct: 25 },
+      {
+        game_date: '2026-01-18',
+        system_id: 'catboost_v8',
+        graded: 48,
+        correct: 9,
+        scored: 48,
+        absolute_error_sum: 144,
+      },
+      {
+        game_date: '2026-01-18',
+        system_id: 'ensemble_v1',
+        graded: 48,
+        correct: 27,
+        scored: 48,
+        absolute_error_sum: 144,
+      },
+      {
+        game_date: '2026-01-18',
+        system_id: 'moving_average',
+        graded: 48,
+        correct: 25,
+        scored: 48,
+        absolute_error_sum: 144,
+      },
     ]);
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
