@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JOBS } from './jobs/registry.js';
 import { policyListSchema, quietHoursSchema } from './recovery/policies.js';
+import { parseByteSize } from './warehouse/byte-size.js';
 
 /**
  * Every environment variable shotclock reads, in one table: the zod schema, `.env.example` and the
@@ -182,6 +183,21 @@ export const VARS = {
     description: 'BigQuery location of the datasets.',
     example: 'US',
     schema: str.default('US'),
+  },
+  BIGQUERY_MAX_BYTES_BILLED: {
+    group: 'gcp',
+    description:
+      "Byte budget (maximumBytesBilled) of each BigQuery job whose SQL file declares none (`-- @max_bytes_billed`): BigQuery refuses, at no charge, a query that would bill more, and a check so refused becomes a check_failed finding naming the query. 5GiB is several times the widest date-bounded query at the pipeline's volumes and well below a scan of a whole season (README, BigQuery guardrails).",
+    example: '5GiB',
+    schema: z
+      .string()
+      .default('5GiB')
+      .transform((v, ctx) => {
+        const bytes = parseByteSize(v);
+        if (typeof bytes === 'number') return bytes;
+        ctx.addIssue({ code: 'custom', message: bytes.error });
+        return z.NEVER;
+      }),
   },
   FIRESTORE_DATABASE_ID: {
     group: 'gcp',

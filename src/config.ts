@@ -27,6 +27,8 @@ export interface SlackConfig {
 export interface GcpConfig {
   readonly projectId: string;
   readonly bigqueryLocation: string;
+  /** maximumBytesBilled of a BigQuery job whose SQL file declares none. */
+  readonly bigqueryMaxBytesBilled: number;
   readonly firestoreDatabaseId: string;
   readonly tasksLocation: string;
   readonly tasksQueue: string;
@@ -202,6 +204,7 @@ export function readConfig(env: Env): Config {
     ? {
         projectId: required(v.GCP_PROJECT_ID),
         bigqueryLocation: v.BIGQUERY_LOCATION,
+        bigqueryMaxBytesBilled: v.BIGQUERY_MAX_BYTES_BILLED,
         firestoreDatabaseId: v.FIRESTORE_DATABASE_ID,
         tasksLocation: required(v.CLOUD_TASKS_LOCATION),
         tasksQueue: required(v.CLOUD_TASKS_QUEUE),

@@ -3,7 +3,7 @@
 // scrapers look at their latest finished run; processors at their latest run's records against a share of
 // the records they expected.
 import { z } from 'zod';
-import { defineQuery, type Warehouse } from '../warehouse/port.js';
+import { defineQuery, type QueryOptions, type Warehouse } from '../warehouse/port.js';
 import type { RecoveryKind, RecoveryVerifier, Verification } from './ports.js';
 
 const gamesRow = z.object({ received: z.number(), expected: z.number() });
@@ -40,7 +40,11 @@ export function createWarehouseVerifier(
   options: WarehouseVerifierOptions = {},
 ): RecoveryVerifier {
   const minShare = options.processorMinShare ?? (() => 0.5);
-  const q = options.timeoutMs ? { timeoutMs: options.timeoutMs } : undefined;
+  // Verification follows a retry or a backfill: its BigQuery jobs are labelled as an action's.
+  const q: QueryOptions = {
+    surface: 'action',
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  };
   return {
     async verify(kind: RecoveryKind, name: string, date: string): Promise<Verification> {
       if (kind === 'processor') {

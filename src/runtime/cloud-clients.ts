@@ -30,6 +30,8 @@ export async function overriddenBigQuery(gcp: GcpConfig): Promise<BigQuery | und
     projectId: gcp.projectId,
     location: gcp.bigqueryLocation,
     apiEndpoint: gcp.bigqueryApiUrl.replace(/\/+$/, ''),
+    // As the warehouse's own client: it retries transient failures itself, each with a new job.
+    autoRetry: false,
     authClient: new PassThroughClient() as never,
   });
 }

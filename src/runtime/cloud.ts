@@ -28,6 +28,7 @@ export async function cloudAdapters(config: Config): Promise<Adapters> {
   const warehouse = createBigQueryWarehouse({
     projectId: gcp.projectId,
     location: gcp.bigqueryLocation,
+    maxBytesBilled: gcp.bigqueryMaxBytesBilled,
     ...(bigquery ? { client: bigquery } : {}),
   });
   const verify = createOidcVerifier({

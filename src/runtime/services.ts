@@ -18,6 +18,7 @@ import type { Services } from '../services.js';
 import { withRetention } from '../store/retention.js';
 import type { TaskQueue } from '../tasks/port.js';
 import { zonedFormatter } from '../views/format.js';
+import { withSurface } from '../warehouse/surface.js';
 import type { Adapters, ManagedTaskQueue } from './adapters.js';
 
 /** A value that exists later than the record that holds it; using it earlier is a wiring bug. */
@@ -93,8 +94,12 @@ export function buildServices(input: {
     scraper: adapters.scraper,
     processor: adapters.processor,
     verifier: createWarehouseVerifier(warehouse, { timeoutMs: 60_000 }),
-    // One snapshot for the process: Home and every command share what it read (src/dashboard/snapshot.ts).
-    data: input.createData({ warehouse, store, config }, createSnapshots(config.server.dashboardCacheMs)),
+    // One snapshot for the process: Home and every command share what it read (src/dashboard/snapshot.ts),
+    // so their BigQuery jobs carry one surface label, home.
+    data: input.createData(
+      { warehouse: withSurface(warehouse, 'home'), store, config },
+      createSnapshots(config.server.dashboardCacheMs),
+    ),
     operators: createOperators(config, client),
     routing,
     incidentMessages: createIncidentMessages({ store, chat, clock, fmt, config }),

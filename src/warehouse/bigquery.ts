@@ -1,4 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BigQuery, BigQueryDate, BigQueryDatetime, BigQueryTimestamp } from '@google-cloud/bigquery';
+import {
+  bytesRequired,
+  DEFAULT_RETRY,
+  jobErrorKind,
+  jobLabels,
+  type RetryPolicy,
+  retryDelayMs,
+} from './bigquery-guardrails.js';
 import { arrayElement, checkParams } from './params.js';
 import {
   type Params,
@@ -11,13 +21,14 @@ import {
   type SqlFile,
   type SqlParams,
   type Warehouse,
+  WarehouseBudgetError,
   WarehouseError,
 } from './port.js';
 import { validateRow } from './rows.js';
 import { loadSqlFile, SQL_DIR } from './sql-files.js';
 
 /** The slice of the BigQuery client this adapter uses (tests may pass their own). */
-export type BigQueryClient = Pick<BigQuery, 'query'>;
+export type BigQueryClient = Pick<BigQuery, 'createQueryJob' | 'job'>;
 
 export interface BigQueryWarehouseOptions {
   readonly projectId: string;
@@ -27,6 +38,12 @@ export interface BigQueryWarehouseOptions {
   readonly apiEndpoint?: string;
   readonly client?: BigQueryClient;
   readonly sqlDir?: string;
+  /** maximumBytesBilled of a query whose file declares no `-- @max_bytes_billed` (BIGQUERY_MAX_BYTES_BILLED). */
+  readonly maxBytesBilled: number;
+  /** Transient failures: how many jobs in all and how long between them (tests shorten the waits). */
+  readonly retry?: RetryPolicy;
+  /** The jitter's source (tests make it fixed). */
+  readonly random?: () => number;
 }
 
 /** The client's `types` entry for a declared parameter type: 'DATE', or ['STRING'] for ARRAY<STRING>. */
@@ -72,20 +89,44 @@ export function fromBigQuery(value: unknown): unknown {
   return value;
 }
 
-type QueryCallback = (
-  err: Error | null,
-  rows?: unknown[] | null,
-  nextQuery?: unknown,
-  response?: unknown,
-) => void;
+/** A query's limit when its caller sets none (App Home, the slash commands): the scheduled checks' own. */
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** `work`, or the signal's reason as soon as it aborts (the work is then left to settle unobserved). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** What one job runs: a file's SQL and its typed parameters, or the readiness probe's `SELECT 1`. */
+interface JobSpec {
+  readonly name: string;
+  readonly text: string;
+  readonly params?: { readonly values: Record<string, unknown>; readonly types: Record<string, unknown> };
+  readonly maxBytesBilled: number;
+}
+
+interface JobResult {
+  readonly rows: unknown[];
+  readonly response: { numDmlAffectedRows?: string | null } | undefined;
+}
 
 export function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Warehouse {
   const sqlDir = options.sqlDir ?? SQL_DIR;
+  const retry = options.retry ?? DEFAULT_RETRY;
+  const random = options.random ?? Math.random;
   const client: BigQueryClient =
     options.client ??
     new BigQuery({
       projectId: options.projectId,
       location: options.location,
+      // The adapter retries transient failures itself, each with a new job (below); the client's own
+      // retries would multiply with those.
+      autoRetry: false,
       ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
     });
 
@@ -97,45 +138,99 @@ export function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Ware
     }
   };
 
-  /** One jobs.query call: the SQL text as written, NAMED parameters with explicit types. */
-  const run = (name: string, params: Params, queryOptions?: QueryOptions) =>
-    new Promise<{ rows: unknown[]; response: { numDmlAffectedRows?: string } | undefined }>(
-      (resolve, reject) => {
-        const file = load(name);
-        checkParams(file, params);
-        const types = Object.fromEntries(
-          Object.entries(file.params).map(([k, t]) => [k, bigQueryParamType(t)]),
-        );
-        const values = Object.fromEntries(
-          Object.entries(file.params).map(([k, t]) => [k, bigQueryParamValue(t, params[k] as ParamValue)]),
-        );
-        let settled = false;
-        const timer =
-          queryOptions?.timeoutMs === undefined
-            ? undefined
-            : setTimeout(() => {
-                settled = true;
-                reject(new WarehouseError(`${name}: timed out after ${queryOptions.timeoutMs} ms`, name));
-              }, queryOptions.timeoutMs);
-        const callback: QueryCallback = (err, rows, _next, response) => {
-          if (timer) clearTimeout(timer);
-          if (settled) return;
-          settled = true;
-          if (err) reject(new WarehouseError(`${name}: ${err.message}`, name, { cause: err }));
-          else
-            resolve({ rows: rows ?? [], response: response as { numDmlAffectedRows?: string } | undefined });
-        };
-        (client.query as (q: unknown, o: unknown, cb: QueryCallback) => void)(
-          { query: file.text, params: values, types, location: options.location, parseJSON: true },
-          {
-            location: options.location,
-            parseJSON: true,
-            ...(queryOptions?.timeoutMs === undefined ? {} : { timeoutMs: queryOptions.timeoutMs }),
-          },
-          callback,
-        );
-      },
+  /** A file's job: its SQL text as written, NAMED parameters with explicit types, its byte budget. */
+  const specOf = (name: string, params: Params): JobSpec => {
+    const file = load(name);
+    checkParams(file, params);
+    const types = Object.fromEntries(Object.entries(file.params).map(([k, t]) => [k, bigQueryParamType(t)]));
+    const values = Object.fromEntries(
+      Object.entries(file.params).map(([k, t]) => [k, bigQueryParamValue(t, params[k] as ParamValue)]),
     );
+    return {
+      name,
+      text: file.text,
+      params: { values, types },
+      maxBytesBilled: file.maxBytesBilled ?? options.maxBytesBilled,
+    };
+  };
+
+  /** One job to its results: inserted under an ID chosen here, so it can be cancelled before the insert answers. */
+  const attempt = async (
+    spec: JobSpec,
+    jobId: string,
+    labels: Record<string, string>,
+    jobTimeoutMs: number,
+  ) => {
+    const [job] = await client.createQueryJob({
+      jobId,
+      query: spec.text,
+      ...(spec.params ? { params: spec.params.values, types: spec.params.types as never } : {}),
+      location: options.location,
+      labels,
+      jobTimeoutMs,
+      maximumBytesBilled: String(spec.maxBytesBilled),
+    });
+    const [rows, , response] = await job.getQueryResults({ parseJSON: true });
+    return { rows, response } as JobResult;
+  };
+
+  const cancel = (jobId: string) => {
+    // Best effort: the job may have finished, failed or never been created; BigQuery bills no more after.
+    client
+      .job(jobId, { location: options.location })
+      .cancel()
+      .catch(() => undefined);
+  };
+
+  /**
+   * Run a job under the guardrails (README, "BigQuery guardrails"): labels, the byte budget, a server-side
+   * timeout matching the local one, cancellation when the caller gives up, transient failures retried.
+   */
+  const run = async (spec: JobSpec, queryOptions?: QueryOptions): Promise<JobResult> => {
+    const { name } = spec;
+    const timeoutMs = queryOptions?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
+    const labels = jobLabels(name, queryOptions?.surface ?? 'job');
+    const stop = new AbortController();
+    const timer = setTimeout(
+      () => stop.abort(new WarehouseError(`${name}: timed out after ${timeoutMs} ms`, name)),
+      timeoutMs,
+    );
+    const callerGaveUp = () => stop.abort(new WarehouseError(`${name}: cancelled by the caller`, name));
+    const signal = queryOptions?.signal;
+    if (signal?.aborted) callerGaveUp();
+    signal?.addEventListener('abort', callerGaveUp, { once: true });
+    try {
+      for (let n = 1; ; n++) {
+        const jobId = `shotclock_${labels.query}_${randomUUID()}`;
+        try {
+          const left = Math.max(1, deadline - Date.now());
+          return await untilAborted(attempt(spec, jobId, labels, left), stop.signal);
+        } catch (error) {
+          if (stop.signal.aborted) {
+            cancel(jobId);
+            throw stop.signal.reason;
+          }
+          const kind = jobErrorKind(error);
+          if (kind === 'budget')
+            throw new WarehouseBudgetError(name, spec.maxBytesBilled, bytesRequired(error), { cause: error });
+          const wait = retryDelayMs(retry, n, random);
+          if (kind === 'permanent' || n >= retry.attempts || Date.now() + wait >= deadline) {
+            const tries = n > 1 ? ` (${n} attempts)` : '';
+            throw new WarehouseError(`${name}: ${(error as Error).message}${tries}`, name, { cause: error });
+          }
+          // The failed job may still be queued (an insert whose answer was lost): stop it before the next.
+          cancel(jobId);
+          await sleep(wait, undefined, { signal: stop.signal }).catch(() => {
+            throw stop.signal.reason;
+          });
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', callerGaveUp);
+    }
+  };
 
   return {
     engine: 'bigquery',
@@ -144,7 +239,7 @@ export function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Ware
       params: SqlParams[F],
       queryOptions?: QueryOptions,
     ): Promise<Row[]> {
-      const { rows } = await run(def.file, params, queryOptions);
+      const { rows } = await run(specOf(def.file, params), queryOptions);
       return rows.map((raw, r) => validateRow(def, fromBigQuery(raw) as Record<string, unknown>, r));
     },
     async execute<F extends SqlFile>(
@@ -152,21 +247,19 @@ export function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Ware
       params: SqlParams[F],
       queryOptions?: QueryOptions,
     ): Promise<number | null> {
-      const { response } = await run(file, params, queryOptions);
+      const { response } = await run(specOf(file, params), queryOptions);
       const affected = response?.numDmlAffectedRows;
       return affected === undefined ? null : Number(affected);
     },
     async ping() {
-      await new Promise<void>((resolve, reject) =>
-        (client.query as (q: unknown, o: unknown, cb: QueryCallback) => void)(
-          { query: 'SELECT 1', location: options.location },
-          { location: options.location },
-          (err) =>
-            err
-              ? reject(new WarehouseError(`BigQuery unreachable: ${err.message}`, '', { cause: err }))
-              : resolve(),
-        ),
-      );
+      // A constant query reads no table: BigQuery bills nothing for it, whatever the budget.
+      await run(
+        { name: 'ping', text: 'SELECT 1', maxBytesBilled: options.maxBytesBilled },
+        { timeoutMs: 10_000 },
+      ).catch((error: unknown) => {
+        const cause = (error as Error).cause ?? error;
+        throw new WarehouseError(`BigQuery unreachable: ${(cause as Error).message}`, '', { cause });
+      });
     },
     async close() {
       // The client holds no connection to release.

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { formatBytes } from './byte-size.js';
 import type { SqlFile, SqlParams } from './sql-types.generated.js';
 
 export type { SqlFile, SqlParams } from './sql-types.generated.js';
@@ -28,6 +29,8 @@ export interface ParsedSqlFile {
   readonly name: string;
   readonly text: string;
   readonly params: Readonly<Record<string, ParamType>>;
+  /** `-- @max_bytes_billed 5GB`: this file's own BigQuery byte budget, instead of the configured default. */
+  readonly maxBytesBilled?: number;
 }
 
 /**
@@ -39,9 +42,16 @@ export interface QueryDef<Row, F extends SqlFile = SqlFile> {
   readonly row: z.ZodType<Row>;
 }
 
+/** Who runs a query: scheduled checks, App Home and the dashboards, slash commands, operator and recovery actions. */
+export type QuerySurface = 'job' | 'home' | 'command' | 'action';
+
 export interface QueryOptions {
   /** Abort the query after this many milliseconds (a check that times out becomes a check_failed finding). */
   readonly timeoutMs?: number;
+  /** BigQuery labels the job with it, so its bytes can be told apart by surface; default 'job'. */
+  readonly surface?: QuerySurface;
+  /** The caller gave up: BigQuery cancels the job. */
+  readonly signal?: AbortSignal;
 }
 
 /** The Warehouse port: BigQuery in the cloud, DuckDB embedded. Rows are validated by the query's schema. */
@@ -67,6 +77,27 @@ export class WarehouseError extends Error {
   ) {
     super(message, options);
     this.name = 'WarehouseError';
+  }
+}
+
+/** The query would bill more bytes than its budget allows (BigQuery refused it, at no charge). */
+export class WarehouseBudgetError extends WarehouseError {
+  constructor(
+    file: string,
+    /** The file's budget: its `-- @max_bytes_billed` or the configured default. */
+    readonly maxBytesBilled: number,
+    /** What BigQuery said the query needs, when it said. */
+    readonly bytesRequired: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `${file}: over its byte budget of ${formatBytes(maxBytesBilled)}${
+        bytesRequired === undefined ? '' : ` (BigQuery needs ${formatBytes(bytesRequired)})`
+      }; narrow the query's date range, or raise its -- @max_bytes_billed or BIGQUERY_MAX_BYTES_BILLED`,
+      file,
+      options,
+    );
+    this.name = 'WarehouseBudgetError';
   }
 }
 

@@ -54,6 +54,17 @@ describe('readConfig', () => {
     );
   });
 
+  it('reads the BigQuery byte budget: 5 GiB by default, a size as written, a clear error otherwise', () => {
+    const budget = (value?: string) =>
+      readConfig({ ...slack, ...gcp, ...(value ? { BIGQUERY_MAX_BYTES_BILLED: value } : {}) }).gcp
+        ?.bigqueryMaxBytesBilled;
+    expect(budget()).toBe(5 * 2 ** 30);
+    expect(budget('20GB')).toBe(20e9);
+    expect(problemsOf({ ...slack, ...gcp, BIGQUERY_MAX_BYTES_BILLED: 'lots' }).join('\n')).toMatch(
+      /BIGQUERY_MAX_BYTES_BILLED.*"lots" is not a byte size \(write e\.g\. 500MB/,
+    );
+  });
+
   it('runs self-hosted with Slack only', () => {
     expect(readConfig(slack).mode).toBe('self-hosted');
   });

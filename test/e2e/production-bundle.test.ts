@@ -1,6 +1,6 @@
 // The production bundle (what the Dockerfile's runtime stage holds: dist, bin, sql,
 // data and `npm ci --omit=dev`) starts with a cloud-shaped configuration against local doubles — the
-// Firestore emulator, a BigQuery jobs.query double, the Cloud Tasks gRPC double and a Slack Web API double —
+// Firestore emulator, a BigQuery jobs API double, the Cloud Tasks gRPC double and a Slack Web API double —
 // until /readyz answers 200, and exits 0 on SIGTERM within Cloud Run's grace. A dev-only import reachable
 // from src/ (tsx, a test helper, vitest) fails here and nowhere else.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';

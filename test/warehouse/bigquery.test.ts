@@ -1,14 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createBigQueryWarehouse } from '../../src/warehouse/bigquery.js';
 import { type Warehouse, WarehouseError } from '../../src/warehouse/port.js';
-import { type BigQueryDouble, startBigQueryDouble } from '../support/bigquery-double.js';
-import { fixtureQuery, type Untyped, untyped } from '../support/untyped-warehouse.js';
+import type { BigQueryDouble } from '../support/bigquery-double.js';
+import { bigQueryOnDouble } from '../support/bigquery-warehouse.js';
+import { fixtureQuery, type Untyped } from '../support/untyped-warehouse.js';
 
-const sqlDir = mkdtempSync(join(tmpdir(), 'shotclock-bq-'));
 const QUERY_TEXT = `-- @param since DATE
 -- @param now TIMESTAMP
 -- @param scrapers ARRAY<STRING>
@@ -23,26 +19,17 @@ LIMIT @limit`;
 
 let double: BigQueryDouble;
 let warehouse: Untyped<Warehouse>;
+let close: () => Promise<void>;
 beforeAll(async () => {
-  mkdirSync(join(sqlDir, 'test'));
-  writeFileSync(join(sqlDir, 'test', 'events.sql'), QUERY_TEXT);
-  writeFileSync(join(sqlDir, 'test', 'mark.sql'), '-- @param id STRING\nUPDATE t.x SET a = 1 WHERE id = @id');
-  double = await startBigQueryDouble();
-  warehouse = untyped(
-    createBigQueryWarehouse({
-      projectId: 'p1',
-      location: 'US',
-      apiEndpoint: double.endpoint,
-      sqlDir,
-    }),
-  );
+  ({ double, warehouse, close } = await bigQueryOnDouble({
+    'test/events.sql': QUERY_TEXT,
+    'test/mark.sql': '-- @param id STRING\nUPDATE t.x SET a = 1 WHERE id = @id',
+  }));
 });
-afterAll(async () => {
-  await double.close();
-  rmSync(sqlDir, { recursive: true, force: true });
-});
+afterAll(() => close());
 beforeEach(() => {
   double.requests.length = 0;
+  double.jobs.length = 0;
 });
 
 const Row = z.object({ event_id: z.string(), target_date: z.string(), started_at: z.date() });
@@ -56,18 +43,15 @@ const params = {
   times: [new Date('2026-01-03T00:00:00Z')],
 };
 
-describe('createBigQueryWarehouse (against a local jobs.query double)', () => {
-  it('sends one jobs.query with the SQL text unchanged, NAMED mode and typed parameters', async () => {
+describe('createBigQueryWarehouse (against a local double of the jobs API)', () => {
+  it('inserts one query job with the SQL text unchanged, NAMED mode and typed parameters', async () => {
     double.respond({ fields: [], rows: [] });
     await warehouse.query(events, params);
-    expect(double.requests).toHaveLength(1);
-    const [request] = double.requests;
-    expect(request?.path).toMatch(/^\/bigquery\/v2\/projects\/p1\/queries/);
-    expect(request?.body).toMatchObject({
-      query: QUERY_TEXT,
-      useLegacySql: false,
-      location: 'US',
-    });
+    expect(double.jobs).toHaveLength(1);
+    const [job] = double.jobs;
+    expect(job?.jobReference).toMatchObject({ projectId: 'p1', location: 'US' });
+    const request = { body: job?.configuration.query ?? {} };
+    expect(request.body).toMatchObject({ query: QUERY_TEXT, useLegacySql: false });
     // The client sends 'named'; the API reads the mode case-insensitively.
     expect(String(request?.body.parameterMode).toUpperCase()).toBe('NAMED');
     const byName = Object.fromEntries(

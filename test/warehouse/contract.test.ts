@@ -1,5 +1,5 @@
 // One contract, both adapters. DuckDB runs the real (rewritten) SQL over inserted rows. BigQuery runs against
-// a local jobs.query double that answers with the same rows in BigQuery's wire encoding (strings, TIMESTAMP as
+// a local double of the jobs API that answers with the same rows in BigQuery's wire encoding (strings, TIMESTAMP as
 // integer microseconds): on that side the contract covers the request, parameter checks and the conversion of
 // results to the port's JS types, not BigQuery's SQL semantics (ZetaSQL checks the SQL itself).
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createBigQueryWarehouse } from '../../src/warehouse/bigquery.js';
 import { openDuckDbWarehouse } from '../../src/warehouse/duckdb.js';
 import { type Warehouse, WarehouseError } from '../../src/warehouse/port.js';
 import { type ColumnType, loadSchema } from '../../src/warehouse/schema.js';
 import { SQL_DIR } from '../../src/warehouse/sql-files.js';
-import { type BigQueryDouble, startBigQueryDouble } from '../support/bigquery-double.js';
+import type { BigQueryDouble } from '../support/bigquery-double.js';
+import { bigQueryOnDouble } from '../support/bigquery-warehouse.js';
 import { fixtureQuery, type Untyped, untyped } from '../support/untyped-warehouse.js';
 
 const root = mkdtempSync(join(tmpdir(), 'shotclock-contract-'));
@@ -116,16 +116,10 @@ async function duckDbHarness(): Promise<Harness> {
 }
 
 async function bigQueryHarness(): Promise<Harness & { double: BigQueryDouble }> {
-  const double = await startBigQueryDouble();
-  const warehouse = createBigQueryWarehouse({
-    projectId: 'p',
-    location: 'US',
-    apiEndpoint: double.endpoint,
-    sqlDir,
-  });
+  const { double, warehouse, close } = await bigQueryOnDouble({}, { sqlDir });
   return {
     double,
-    warehouse: untyped(warehouse),
+    warehouse,
     async given(rows) {
       double.respond({
         fields: COLUMNS.map((name) => ({ name, type: typeOf(name) === 'BOOL' ? 'BOOLEAN' : typeOf(name) })),
@@ -137,7 +131,7 @@ async function bigQueryHarness(): Promise<Harness & { double: BigQueryDouble }> 
     givenAffected(n) {
       double.respond({ fields: [], rows: [], numDmlAffectedRows: String(n) });
     },
-    close: () => double.close(),
+    close,
   };
 }
 
