@@ -16,6 +16,8 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY sql ./sql
+# Each check's runbook: the alerts' Next step lines and the Details modal read them at run time.
+COPY docs/runbooks ./docs/runbooks
 COPY data ./data
 USER node
 EXPOSE 8080

@@ -3,7 +3,7 @@ import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { dueOn, EXHIBITION_SEASON_TYPES, PREDICTIONS_DUE_ET } from './expectations.js';
 import { type Finding, findingKey } from './finding.js';
-import { amount, count, counted, date, numFact, type Presentation, strFact } from './presentation.js';
+import { count, counted, date, numFact, type Presentation, strFact, text } from './presentation.js';
 import { dayLabel } from './time.js';
 
 const NAME = 'prediction_volume';
@@ -64,7 +64,7 @@ const presentation: Presentation = {
   },
   fields: (f) => [
     count('Active predictions', numFact(f, 'predictions'), undefined, 'predictions'),
-    amount('Minimum / usual', numFact(f, 'minimum'), `/ ${numFact(f, 'expected')}+`),
+    text('Minimum', `${numFact(f, 'minimum')} (usually ${numFact(f, 'expected')}+)`),
     count('Games', numFact(f, 'games'), undefined, 'games'),
     count('Systems', numFact(f, 'systems'), undefined, 'systems'),
     date('Game date', strFact(f, 'date')),

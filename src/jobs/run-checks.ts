@@ -1,6 +1,7 @@
 import type { Services } from '../services.js';
 import type { Check, CheckContext } from './check.js';
 import { type Finding, findingKey } from './finding.js';
+import { type Presentation, strFact, text } from './presentation.js';
 
 export interface CheckOutcome {
   readonly check: string;
@@ -35,6 +36,13 @@ export function checkFailedFinding(check: string, error: unknown): Finding {
     actions: [],
   };
 }
+
+/** How a check that could not run reads in an alert. */
+export const CHECK_FAILED_PRESENTATION: Presentation = {
+  summary: (f) =>
+    `The ${strFact(f, 'check')} check could not run, so nothing is known about what it watches until it does.`,
+  fields: (f) => [text('Check', strFact(f, 'check')), text('Error', strFact(f, 'error'))],
+};
 
 /**
  * Run checks one after another (BigQuery bills per query and DuckDB has one writer: no benefit in

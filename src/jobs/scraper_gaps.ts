@@ -158,7 +158,7 @@ const presentation: Presentation = {
     const scraper = strFact(f, 'scraper') ?? '?';
     const overdue = numFact(f, 'hours_since_games_over');
     if (overdue !== undefined) {
-      return `${scraper} still has no data for ${dayLabel(strFact(f, 'date') ?? '?')} ${overdue} h after the games ended, past its ${numFact(f, 'grace_hours') ?? '?'} h grace.`;
+      return `${scraper} still has no data for ${dayLabel(strFact(f, 'date') ?? '?')}, ${overdue} h after the games ended, past its ${numFact(f, 'grace_hours') ?? '?'} h grace.`;
     }
     const dates = (listFact(f, 'gap_dates') ?? []).map(dayLabel);
     return `${scraper} failed without a backfill on ${counted(numFact(f, 'gap_days'), 'day')} (${dates.join(', ')}); ${numFact(f, 'threshold') ?? '?'} such days raise this alert.`;

@@ -14,6 +14,9 @@ import * as retryQueue from '../store/retry-queue.js';
 import { buildAlert } from '../views/alert.js';
 import { escapeMrkdwn, severityEmoji, severityLabel } from '../views/format.js';
 import { resolvedReply } from '../views/thread.js';
+import { presentationOf } from './presentations.js';
+import { recoveryRates } from './recovery-rates.js';
+import { runbookOf } from './runbooks.js';
 
 /** The retry item an incident's Retry button acts on, if it has one (its state shows on the alert). */
 export async function retryOf(store: DocumentStore, incident: Incident): Promise<RetryItem | undefined> {
@@ -34,6 +37,13 @@ function unitOf(retry: RetryItem): 'games' | 'records' {
     : 'records';
 }
 
+/** The scraper or processor the incident's Retry acts on, if it offers one. */
+const retryNameOf = (incident: Incident): string | undefined => {
+  for (const action of incident.finding.actions)
+    if (action.kind === 'retry') return action.scraper ?? action.processor;
+  return undefined;
+};
+
 /**
  * The incident messages on the pure views. `config.autoHeal.policies`: an incident a policy covers
  * offers "Pause auto-heal", on every render.
@@ -42,16 +52,24 @@ export function createIncidentMessages(
   deps: Pick<Services, 'store' | 'chat' | 'clock' | 'fmt'> & ConfigOf<'autoHeal'>,
 ): IncidentMessages {
   const { store, fmt } = deps;
+  const rateOf = recoveryRates(store);
   const messages: IncidentMessages = {
     async alert(incident, now) {
       const retry = await retryOf(store, incident);
       const policy = coveringPolicy(incident.finding, deps.config.autoHeal.policies);
+      const presentation = presentationOf(incident.check);
+      const runbook = runbookOf(incident.check);
+      const retryName = retryNameOf(incident);
+      const recoveryRate = retryName && incident.status === 'open' ? await rateOf(retryName, now) : undefined;
       return buildAlert({
         incident,
         now,
         fmt,
         ...(retry ? { retry, unit: unitOf(retry) } : {}),
         ...(policy ? { autoHealPolicy: policy.name } : {}),
+        ...(presentation ? { presentation } : {}),
+        ...(runbook ? { runbook } : {}),
+        ...(recoveryRate ? { recoveryRate } : {}),
       });
     },
     async reply(kind, incident, now) {

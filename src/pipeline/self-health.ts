@@ -1,6 +1,7 @@
 import { isSlackFailing, type SlackFailureThresholds, type SlackHealth } from '../chat/health.js';
 import { longestInterval, previousSlot } from '../jobs/cron-slots.js';
 import { type Finding, findingKey, type Severity } from '../jobs/finding.js';
+import { count, numFact, type Presentation, strFact, text, time } from '../jobs/presentation.js';
 import { formatDuration } from '../views/format.js';
 
 export const SELF_HEALTH_CHECK = 'self_health';
@@ -109,6 +110,31 @@ function slackFinding(slack: SlackHealth, now: Date): Finding {
     actions: [],
   };
 }
+
+/** A stale job (its facts are durations already in words) or failing Slack calls. */
+export const SELF_HEALTH_PRESENTATION: Presentation = {
+  summary: (f) =>
+    strFact(f, 'job') === undefined
+      ? `shotclock's calls to Slack keep failing (${numFact(f, 'failed_calls_in_a_row')} in a row): alerts may not be getting out.`
+      : `shotclock's ${strFact(f, 'job')} job has not completed a check run for longer than ${strFact(f, 'stale_after')}, so its checks are not watching the pipeline.`,
+  fields: (f) =>
+    strFact(f, 'job') === undefined
+      ? [
+          count('Failed in a row', numFact(f, 'failed_calls_in_a_row'), undefined, 'calls'),
+          time('Failing since', strFact(f, 'failing_since')),
+          text('Last failed call', strFact(f, 'last_failed_call')),
+          text('Last error', strFact(f, 'last_error')),
+        ]
+      : [
+          text('Job', strFact(f, 'job')),
+          text('Schedule (ET)', strFact(f, 'schedule_et')),
+          /^\d{4}-/.test(strFact(f, 'last_completed') ?? '')
+            ? time('Last completed', strFact(f, 'last_completed'))
+            : text('Last completed', strFact(f, 'last_completed')),
+          time('Missed slot', strFact(f, 'missed_slot')),
+          text('Overdue by', strFact(f, 'overdue_by')),
+        ],
+};
 
 /**
  * The bot's own health as findings of check `self_health`, for the same incident lifecycle as any check:

@@ -1,7 +1,15 @@
 // The one message per incident, rebuilt from the incident on every change and edited in place: the state
 // line and the buttons follow the lifecycle (open → acknowledged/snoozed → resolved/recovered/exhausted).
 import type { ActionsBlockElement, KnownBlock, Overflow } from '@slack/types';
-import type { Action, FactValue } from '../jobs/finding.js';
+import type { Action } from '../jobs/finding.js';
+import {
+  count,
+  type KeyField,
+  MAX_KEY_FIELDS,
+  type Presentation,
+  present,
+  type RecoveryCounts,
+} from '../jobs/presentation.js';
 import type { Incident } from '../store/incidents.js';
 import {
   ACTION_LABELS,
@@ -21,6 +29,7 @@ import {
   plain,
   section,
 } from './blocks.js';
+import { fieldText } from './fields.js';
 import {
   escapeMrkdwn,
   formatCount,
@@ -32,9 +41,9 @@ import {
   severityChar,
   severityEmoji,
   severityLabel,
-  summarizeList,
   truncate,
 } from './format.js';
+import { nextStepText, type RecoveryRate, type RunbookSteps } from './next-step.js';
 import { SNOOZE_DURATIONS, SNOOZES } from './snooze.js';
 import type { MessageView, RetryQueueRow, ViewContext } from './types.js';
 
@@ -60,12 +69,58 @@ export interface AlertInput extends ViewContext {
   readonly previousPermalink?: string;
   /** The root-cause incident this one is threaded under. */
   readonly root?: { readonly title: string };
+  /** How the check's findings read (src/jobs/presentation.ts); absent: the title and the first facts. */
+  readonly presentation?: Presentation;
+  /** The check's runbook steps (docs/runbooks/<check>.md), for the Next step line. */
+  readonly runbook?: RunbookSteps;
+  /** How retries of this incident's scraper or processor fared lately, for the Next step line. */
+  readonly recoveryRate?: RecoveryRate;
 }
 
-/** Facts shown as fields; the rest are counted in a context line (20 fields = two sections). */
-const MAX_FACT_FIELDS = 20;
-/** Per-field budget for a fact's value: compact, far under Slack's 2000. */
-const FACT_VALUE_CHARS = 300;
+/**
+ * The summary and key fields an alert shows: the latest finding's (a later run refreshes the incident's
+ * finding, so a resolved alert shows the numbers last seen), and once a retry recovered it, the numbers the
+ * recovery measured (through the presentation's `recovered`, else as a leading field).
+ */
+export function finalPresentation(
+  input: AlertInput,
+  state: AlertState,
+): { summary: string; fields: KeyField[]; note?: string } {
+  const { incident, presentation, retry, fmt, now } = input;
+  const counts = state === 'recovered' && retry ? lastCounts(retry) : undefined;
+  if (counts && presentation?.recovered) {
+    const shown = present(presentation, presentation.recovered(incident.finding, counts));
+    return { ...shown, note: 'Final numbers: as the recovered retry measured them.' };
+  }
+  const shown = present(presentation, incident.finding);
+  if (counts && counts.received !== null) {
+    const lead = count(
+      'Recovered with',
+      counts.received,
+      counts.expected ?? undefined,
+      input.unit ?? 'records',
+    );
+    return {
+      summary: shown.summary,
+      fields: [lead, ...shown.fields].filter((f): f is KeyField => f !== undefined).slice(0, MAX_KEY_FIELDS),
+      note: `Other numbers as the check last saw them, ${formatWhen(fmt, incident.last_seen, now)}.`,
+    };
+  }
+  if (state === 'resolved' || state === 'grouped') {
+    return {
+      ...shown,
+      note: `Final numbers: as the check last saw them, ${formatWhen(fmt, incident.last_seen, now)}.`,
+    };
+  }
+  return shown;
+}
+
+/** What the latest attempt with a count measured. */
+function lastCounts(retry: RetryQueueRow): RecoveryCounts | undefined {
+  const last = [...retry.retry_history].reverse().find((a) => a.records_received !== null);
+  return last ? { received: last.records_received, expected: retry.expected_records } : undefined;
+}
+
 /** Recovery buttons beyond this are left out (and said so): a message is for a person, not a list. */
 const MAX_RECOVERY_BUTTONS = 15;
 
@@ -88,20 +143,13 @@ export function buildAlert(input: AlertInput): MessageView {
   const closed = isClosed(state);
 
   const blocks: KnownBlock[] = [header(`${headerPrefix(input, state)} · ${title}`)];
+  const { summary, fields, note } = finalPresentation(input, state);
+  blocks.push(section(escapeMrkdwn(summary)));
   blocks.push(section(stateLines(input, state).join('\n')));
+  if (fields.length > 0) blocks.push(...fieldSections(fields.map((f) => fieldText(f, input.fmt))));
+  if (note) blocks.push(context([note]));
 
-  const facts = Object.entries(finding.facts);
-  if (facts.length > 0) {
-    const shown = facts.slice(0, MAX_FACT_FIELDS);
-    blocks.push(
-      ...fieldSections(shown.map(([name, value]) => `*${escapeMrkdwn(humanize(name))}*\n${factText(value)}`)),
-    );
-    if (facts.length > shown.length) {
-      const rest = facts.slice(shown.length).map(([name]) => escapeMrkdwn(humanize(name)));
-      blocks.push(context([`${plural(rest.length, 'more fact')}: ${summarizeList(rest, 1500)}`]));
-    }
-  }
-
+  blocks.push(section(`*Next step:* ${nextStepText({ ...input, state })}`));
   blocks.push(context(contextParts(input)));
   if (!closed) blocks.push(...actionBlocks(input, state));
 
@@ -344,24 +392,4 @@ function fallbackText(input: AlertInput, state: AlertState): string {
     default:
       return `[${severityLabel(incident.severity)}] ${title} (${incident.check}, open ${duration})`;
   }
-}
-
-/** `expected_games` → `Expected games`. */
-export function humanize(name: string): string {
-  const words = name.replaceAll('_', ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** A fact value as compact mrkdwn: numbers grouped, arrays counted and summarised, text escaped. */
-export function factText(value: FactValue): string {
-  if (value === null) return '–';
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'number') return formatNumber(value);
-  if (Array.isArray(value)) {
-    if (value.length === 0) return 'none';
-    const items = value.map((v) => escapeMrkdwn(typeof v === 'number' ? formatNumber(v) : v));
-    const list = summarizeList(items, FACT_VALUE_CHARS);
-    return value.length > 3 ? `(${formatNumber(value.length)}) ${list}` : list;
-  }
-  return escapeMrkdwn(truncate(value, FACT_VALUE_CHARS));
 }

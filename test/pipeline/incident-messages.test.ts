@@ -88,4 +88,51 @@ describe('incident messages', () => {
     expect(chat.messages).toHaveLength(2);
     expect(chat.messages[1]?.text).toMatch(/Resolved after 2 h/);
   });
+
+  it("a resolved alert shows the last run's numbers, a recovered one the retry's, and each a next step", async () => {
+    const first = { ...discrepancy, facts: { ...discrepancy.facts, missing_games: 2, date: '2026-01-19' } };
+    const later = { ...first, facts: { ...first.facts, bdl_games: 8, missing_games: 1 } };
+    await deliverRun(deps(), { findings: [first], checksRan: ['source_discrepancy'] });
+    const opened = JSON.stringify(chat.messages[0]?.blocks);
+    expect(opened).toContain('BDL has box scores for 7 of 9 games NBA.com lists on Mon Jan 19.');
+    expect(opened).toContain('*Next step:* BDL usually catches up within a day');
+    clock.advance(4 * HOUR);
+    await deliverRun(deps(), { findings: [later], checksRan: ['source_discrepancy'] });
+    clock.advance(4 * HOUR);
+    await deliverRun(deps(), { findings: [], checksRan: ['source_discrepancy'] });
+    const resolved = JSON.stringify(chat.messages[0]?.blocks);
+    expect(resolved).toContain('Resolved after 8 h');
+    expect(resolved).toContain('BDL has box scores for 8 of 9 games');
+    expect(resolved).toContain('*Next step:* Nothing to do.');
+
+    // The same key again, this time recovered by a retry: the retry's 9 of 9, not the run's 8 of 9.
+    await deliverRun(deps(), { findings: [later], checksRan: ['source_discrepancy'] });
+    const again = await incidents.findOpenByKey(store, discrepancy.key);
+    if (!again) throw new Error('no incident reopened');
+    await retryRecoveredOn(again.id);
+    await deliverRun(deps(), { findings: [], checksRan: ['source_discrepancy'] });
+    const recovered = JSON.stringify(chat.messages.at(-1)?.blocks);
+    expect(recovered).toContain('Recovered after 1 attempt');
+    expect(recovered).toContain('BDL has box scores for 9 of 9 games NBA.com lists on Mon Jan 19.');
+    expect(recovered).not.toContain('8 of 9');
+  });
+
+  it("the next step of an open alert counts how this scraper's retries fared in the last 30 days", async () => {
+    await deliverRun(deps(), { findings: [discrepancy], checksRan: ['source_discrepancy'] });
+    const first = await incidents.findOpenByKey(store, discrepancy.key);
+    if (!first) throw new Error('no incident opened');
+    await retryRecoveredOn(first.id);
+    await deliverRun(deps(), { findings: [], checksRan: ['source_discrepancy'] });
+    const later = {
+      ...discrepancy,
+      key: 'source_discrepancy:2026-01-20',
+      subject: { ...discrepancy.subject, date: '2026-01-20' },
+    };
+    // The rate is read at most every 15 minutes: the first render after the recovery is past that.
+    clock.advance(HOUR);
+    await deliverRun(deps(), { findings: [later], checksRan: ['source_discrepancy'] });
+    expect(JSON.stringify(chat.messages.at(-1)?.blocks)).toContain(
+      '100 % of bdl_box_scores retries recovered at attempt 1 in the last 30 days (1 of 1).',
+    );
+  });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../src/jobs/finding.js';
 import { parseAction } from '../../src/views/action-ids.js';
-import { alertState, buildAlert, factText } from '../../src/views/alert.js';
+import { alertState, buildAlert } from '../../src/views/alert.js';
+import { factText } from '../../src/views/fields.js';
 import { validateMessage } from '../../src/views/validate.js';
 import { allText, controls, ctx, finding, HOUR, incident, now, retryItem } from './fixtures.js';
 
@@ -216,7 +217,8 @@ describe('alert message', () => {
     expect(controls(view.blocks).labels.filter((l) => l.startsWith('Snooze'))).toHaveLength(3);
     expect(controls(alert().blocks).labels.filter((l) => l.startsWith('Snooze'))).toHaveLength(0);
     const text = allText(view);
-    expect(text).toContain('20 more facts');
+    // No presentation: the title as the summary and the first five facts; the rest wait for Details.
+    expect(view.blocks.flatMap((b) => (b.type === 'section' ? (b.fields ?? []) : []))).toHaveLength(5);
     expect(text).toContain('15 more actions not shown');
     expect(text).toMatch(/Reset Breaker carries \d+ of 500 entities/);
   });
@@ -234,12 +236,14 @@ describe('alert message', () => {
 
   it('summarises long arrays as a count and a cut list', () => {
     const list = Array.from({ length: 100 }, (_, i) => `team_${i}`);
-    const text = factText(list);
+    const fact = (value: Parameters<typeof factText>[1]) => factText('x', value, ctx.fmt);
+    const text = fact(list);
     expect(text.startsWith('(100) team_0, team_1')).toBe(true);
     expect(text).toMatch(/and \d+ more$/);
-    expect(factText([])).toBe('none');
-    expect(factText(null)).toBe('–');
-    expect(factText(true)).toBe('yes');
-    expect(factText(1234.5)).toBe('1,234.5');
+    expect(fact([])).toBe('none');
+    expect(fact(null)).toBe('–');
+    expect(fact(true)).toBe('yes');
+    expect(fact(1234.5)).toBe('1,234.5');
+    expect(fact('2026-01-19T20:02:55.248Z')).toBe('Mon Jan 19 15:02 ET');
   });
 });
