@@ -444,8 +444,8 @@ export const VARS = {
   // Schedules (cron in ET, the time module's zone).
   SCHEDULE_GAPS: {
     group: 'schedules',
-    description: "Cron (ET, ';'-separated): scraper_gaps, source_discrepancy, circuit/proxy breakers.",
-    example: '0 */4 * * *',
+    description: "Cron (ET, ';'-separated): scraper_gaps, source_discrepancy, circuit/proxy breakers, workflows.",
+    example: '30 2 * * *;0 4 * * *;0 7 * * *;0 0,12,16,20 * * *',
     schema: cronList.default([...JOBS.gaps.defaultCron]),
   },
   SCHEDULE_COMPLETENESS: {
@@ -456,14 +456,14 @@ export const VARS = {
   },
   SCHEDULE_HEALTH: {
     group: 'schedules',
-    description: 'phase3, volume, duplicates, freshness, workflows.',
+    description: 'phase3, volume, duplicates, freshness.',
     example: '0 9 * * *;15 14 * * *',
     schema: cronList.default([...JOBS.health.defaultCron]),
   },
   SCHEDULE_GRADING: {
     group: 'schedules',
     description: 'grading_accuracy, grading_coverage.',
-    example: '0 11 * * *',
+    example: '0 7 * * *;0 11 * * *',
     schema: cronList.default([...JOBS.grading.defaultCron]),
   },
   SCHEDULE_DIGEST: {

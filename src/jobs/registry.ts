@@ -54,16 +54,19 @@ export interface JobSpec {
 
 /**
  * The scheduled jobs. Every job checks the ET date of its run time (`runJob`). Grading looks back on its
- * own: grading_accuracy and grading_coverage cover [date − 1, date], and today's games are not final at
- * 11:00, so the 11:00 run judges the previous day's slate (graded overnight); `check --date D` for a
- * past D shows D − 1's grading the same way.
+ * own: grading_accuracy and grading_coverage cover [date − 1, date], and today's games are not final in
+ * the morning, so the 07:00 and 11:00 runs judge the previous day's slate (graded overnight); `check
+ * --date D` for a past D shows D − 1's grading the same way. Why each time: docs/pipeline.md#check-schedule
+ * (chosen with the season replay's detection delays).
  */
 export const JOBS: Readonly<Record<JobName, JobSpec>> = {
   gaps: {
     name: 'gaps',
-    description: 'Scraper gaps, source discrepancies and open breakers',
-    checks: ['scraper_gaps', 'source_discrepancy', 'circuit_breakers', 'proxy_breakers'],
-    defaultCron: ['0 */4 * * *'],
+    description: 'Scraper gaps, source discrepancies, open breakers and workflow failures',
+    checks: ['scraper_gaps', 'source_discrepancy', 'circuit_breakers', 'proxy_breakers', 'workflow_failures'],
+    // After the night's first and second post-game windows (02:00, 04:00), after the morning's first runs
+    // (06:00), then every 4 h with the pipeline's own gap backfiller.
+    defaultCron: ['30 2 * * *', '0 4 * * *', '0 7 * * *', '0 0,12,16,20 * * *'],
   },
   completeness: {
     name: 'completeness',
@@ -73,21 +76,16 @@ export const JOBS: Readonly<Record<JobName, JobSpec>> = {
   },
   health: {
     name: 'health',
-    description: 'Phase 3, prediction volume and duplicates, data freshness, workflow failures',
-    checks: [
-      'phase3_completion',
-      'prediction_volume',
-      'prediction_duplicates',
-      'data_freshness',
-      'workflow_failures',
-    ],
+    description: 'Phase 3, prediction volume and duplicates, data freshness',
+    checks: ['phase3_completion', 'prediction_volume', 'prediction_duplicates', 'data_freshness'],
     defaultCron: ['0 9 * * *', '15 14 * * *'],
   },
   grading: {
     name: 'grading',
     description: "Grading accuracy and coverage of the previous day's slate",
     checks: ['grading_accuracy', 'grading_coverage'],
-    defaultCron: ['0 11 * * *'],
+    // 07:00: most slates are graded by then; 11:00: the late ones (postGameDueHours after the last tip).
+    defaultCron: ['0 7 * * *', '0 11 * * *'],
   },
   digest: {
     name: 'digest',
