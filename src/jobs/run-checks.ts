@@ -45,8 +45,10 @@ export const CHECK_FAILED_PRESENTATION: Presentation = {
 };
 
 /**
- * Run checks one after another (BigQuery bills per query and DuckDB has one writer: no benefit in
- * parallel here) and collect their findings; a failing check yields `check_failed` and the run goes on.
+ * Run a job's checks concurrently and collect their findings in the job's check order; a failing check
+ * yields `check_failed` and the others go on. Concurrently because the job's time is the sum of its
+ * queries' latencies otherwise (a BigQuery job takes seconds whatever it scans; DuckDB reads on separate
+ * connections in parallel), and a job holds a handful of checks, far under BigQuery's concurrent query limit.
  */
 export async function runChecks(
   deps: Pick<Services, 'warehouse'>,
@@ -55,26 +57,26 @@ export async function runChecks(
   options: RunOptions = {},
 ): Promise<CheckRunSummary> {
   const elapsed = options.elapsed ?? (() => performance.now());
-  const findings: Finding[] = [];
-  const outcomes: CheckOutcome[] = [];
-  for (const check of checks) {
+  const runOne = async (check: Check<unknown>): Promise<{ found: Finding[]; outcome: CheckOutcome }> => {
     const started = elapsed();
     try {
       const rows = await deps.warehouse.query(check.query, check.params(ctx), {
         timeoutMs: options.timeoutMs,
       });
       const found = check.evaluate(rows, ctx);
-      findings.push(...found);
-      outcomes.push({ check: check.name, ms: elapsed() - started, findings: found.length });
+      return { found, outcome: { check: check.name, ms: elapsed() - started, findings: found.length } };
     } catch (error) {
-      findings.push(checkFailedFinding(check.name, error));
-      outcomes.push({
-        check: check.name,
-        ms: elapsed() - started,
-        findings: 1,
-        error: error instanceof Error ? error.message : String(error),
-      });
+      return {
+        found: [checkFailedFinding(check.name, error)],
+        outcome: {
+          check: check.name,
+          ms: elapsed() - started,
+          findings: 1,
+          error: error instanceof Error ? error.message : String(error),
+        },
+      };
     }
-  }
-  return { findings, outcomes };
+  };
+  const results = await Promise.all(checks.map(runOne));
+  return { findings: results.flatMap((r) => r.found), outcomes: results.map((r) => r.outcome) };
 }

@@ -54,6 +54,31 @@ function scriptedWarehouse(script: Record<string, { n: number }[] | Error>): War
 }
 
 describe('runChecks', () => {
+  it('runs the checks concurrently and still reports them in the job order', async () => {
+    // b answers first, a only once b has been asked: sequential runs would never finish.
+    let releaseA: () => void = () => {};
+    const aMayAnswer = new Promise<void>((resolve) => {
+      releaseA = resolve;
+    });
+    const asked: string[] = [];
+    const wh: Warehouse = {
+      engine: 'duckdb',
+      async query<Row>(def: QueryDef<Row>) {
+        asked.push(def.file);
+        if (def.file === 'checks/a.sql') await aMayAnswer;
+        else releaseA();
+        return [{ n: def.file === 'checks/a.sql' ? 1 : 2 }] as Row[];
+      },
+      execute: async () => null,
+      ping: async () => {},
+      close: async () => {},
+    };
+    const summary = await runChecks({ warehouse: wh }, [fakeCheck('a'), fakeCheck('b')], ctx);
+    expect(asked).toEqual(['checks/a.sql', 'checks/b.sql']);
+    expect(summary.findings.map((f) => f.title)).toEqual(['a found 1', 'b found 2']);
+    expect(summary.outcomes.map((o) => o.check)).toEqual(['a', 'b']);
+  });
+
   it('collects findings of every check with an outcome per check', async () => {
     const wh = scriptedWarehouse({ 'checks/a.sql': [{ n: 1 }, { n: 2 }], 'checks/b.sql': [] });
     const summary = await runChecks({ warehouse: wh }, [fakeCheck('a'), fakeCheck('b')], ctx);
