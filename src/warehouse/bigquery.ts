@@ -202,6 +202,7 @@ export function createBigQueryWarehouse(options: BigQueryWarehouseOptions): Ware
     signal?.addEventListener('abort', callerGaveUp, { once: true });
     try {
       for (let n = 1; ; n++) {
+        if (stop.signal.aborted) throw stop.signal.reason;
         const jobId = `shotclock_${labels.query}_${randomUUID()}`;
         try {
           const left = Math.max(1, deadline - Date.now());

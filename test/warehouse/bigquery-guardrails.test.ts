@@ -114,6 +114,17 @@ describe('BigQuery job options', () => {
     await until(() => double.cancelled.length > 0);
     expect(double.cancelled).toEqual([double.jobs[0]?.jobReference.jobId]);
   });
+
+  it('starts no job for a caller that has already given up', async () => {
+    const caller = new AbortController();
+    caller.abort();
+    await expect(warehouse.query(gaps, params, { signal: caller.signal })).rejects.toThrow(
+      'checks/Scraper Gaps.sql: cancelled by the caller',
+    );
+    // A query after it has had its job answered: a job sent for the first would have arrived by then.
+    await warehouse.query(gaps, params, { surface: 'command' });
+    expect(double.jobs.map((j) => j.configuration.labels?.surface)).toEqual(['command']);
+  });
 });
 
 describe('BigQuery retries', () => {
