@@ -8,6 +8,7 @@ import type { AutoHealServices } from '../recovery/auto-heal.js';
 import { runAutoHeal } from '../recovery/auto-heal.js';
 import type { Services } from '../services.js';
 import { recordCompletion } from '../store/job-runs.js';
+import { shareGradingCharts } from './charts.js';
 
 /** A check query's limit: one that runs longer becomes a check_failed finding. */
 const CHECK_TIMEOUT_MS = 60_000;
@@ -45,6 +46,8 @@ export async function runCheckJob(deps: CheckJobServices, job: JobName, at: Date
     deps.log.info(
       `auto-heal: ${healed.done.map((d) => `${d.action} ${d.subject} (policy ${d.policy}): ${d.outcome}`).join('; ')}`,
     );
+  // Last, and not while stopping: a chart is an extra under an alert already posted.
+  if (!deps.stopSignal.aborted) await shareGradingCharts(deps, summary.findings, at);
   return {
     job,
     date: summary.date,

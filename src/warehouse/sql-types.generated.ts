@@ -19,6 +19,11 @@ export interface SqlParams {
     note: string;
     now: Date;
   };
+  'charts/scraper_failures_daily.sql': {
+    window_start: string;
+    report_date: string;
+    now: Date;
+  };
   'checks/boxscore_completeness.sql': {
     window_start: string;
     report_date: string;

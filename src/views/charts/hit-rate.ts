@@ -2,7 +2,16 @@
 // 14 days, the alert's day marked, so a dip reads as a dip against the system's own recent days
 // (docs/pipeline.md#thresholds: a system is judged against its own baseline).
 import { addDays, lookbackStart } from '../../jobs/time.js';
-import { BASE_CONFIG, CHART_HEIGHT, CHART_WIDTH, type ChartImage, dayLabel, fitAltText } from './spec.js';
+import {
+  BASE_CONFIG,
+  CHART_HEIGHT,
+  CHART_WIDTH,
+  type ChartImage,
+  type ChartLabels,
+  dayLabel,
+  fitAltText,
+  safeFilename,
+} from './spec.js';
 
 export const HIT_RATE_DAYS = 14;
 
@@ -23,6 +32,14 @@ export interface HitRateInput {
 }
 
 const pct1 = (correct: number, graded: number) => Math.round((correct / graded) * 1000) / 10;
+
+/** The hit-rate chart's file name and title for an alert's date (and system). */
+export function hitRateLabels(date: string, system?: string): ChartLabels {
+  return {
+    filename: safeFilename(`hit-rate-${system ?? 'all-systems'}-${date}.png`),
+    title: `Hit rate by system, ${dayLabel(lookbackStart(date, HIT_RATE_DAYS))} – ${dayLabel(date)}`,
+  };
+}
 
 /** The 14-day hit-rate chart, or undefined when nothing was graded in the window (nothing to look at). */
 export function hitRateChart(input: HitRateInput): ChartImage | undefined {
@@ -49,8 +66,7 @@ export function hitRateChart(input: HitRateInput): ChartImage | undefined {
     axis: { labelAngle: 0, labelOverlap: 'parity' },
   } as const;
   return {
-    filename: `hit-rate-${input.system ?? 'all'}-${input.date}.png`,
-    title: `Hit rate by system, ${dayLabel(first)} – ${marked}`,
+    ...hitRateLabels(input.date, input.system),
     altText: altText(input, rows),
     spec: {
       ...BASE_CONFIG,

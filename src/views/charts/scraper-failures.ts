@@ -2,7 +2,7 @@
 // still missing (a real gap: failed and not backfilled, docs/pipeline.md#tables) outlined, so a scraper
 // that keeps failing, and whether its failures left holes, is seen at a glance.
 import { addDays, lookbackStart } from '../../jobs/time.js';
-import { BASE_CONFIG, CHART_WIDTH, type ChartImage, dayLabel, fitAltText } from './spec.js';
+import { BASE_CONFIG, CHART_WIDTH, type ChartImage, type ChartLabels, dayLabel, fitAltText } from './spec.js';
 
 export const FAILURE_DAYS = 14;
 /** Rows beyond this are the quietest scrapers: the alt text still counts them. */
@@ -35,6 +35,14 @@ interface ScraperTotals {
   readonly gapDays: number;
 }
 
+/** The failures chart's file name and title for a digest's date. */
+export function scraperFailuresLabels(date: string): ChartLabels {
+  return {
+    filename: `scraper-failures-${date}.png`,
+    title: `Scraper failures and gaps, ${dayLabel(lookbackStart(date, FAILURE_DAYS))} – ${dayLabel(date)}`,
+  };
+}
+
 /** The 14-day failures-and-gaps chart, or undefined when no scraper failed in the window. */
 export function scraperFailuresChart(input: ScraperFailuresInput): ChartImage | undefined {
   const first = lookbackStart(input.date, FAILURE_DAYS);
@@ -62,8 +70,7 @@ export function scraperFailuresChart(input: ScraperFailuresInput): ChartImage | 
     axis: { grid: false },
   } as const;
   return {
-    filename: `scraper-failures-${input.date}.png`,
-    title: `Scraper failures and gaps, ${dayLabel(first)} – ${dayLabel(input.date)}`,
+    ...scraperFailuresLabels(input.date),
     altText: altText(input.date, totals, shown.length),
     spec: {
       ...BASE_CONFIG,

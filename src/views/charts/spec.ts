@@ -2,10 +2,14 @@
 // builders (rows in, a spec and words out); src/views/charts/render.ts turns a spec into PNG bytes.
 import type { TopLevelSpec } from 'vega-lite';
 
-/** A chart ready to render and upload: the spec, plus the file's name, title and the words for who can't see it. */
-export interface ChartImage {
+/** A chart's file name and title: known before its data is read (an upload is announced with them). */
+export interface ChartLabels {
   readonly filename: string;
   readonly title: string;
+}
+
+/** A chart ready to render and upload: the spec, its labels and the words for who can't see it. */
+export interface ChartImage extends ChartLabels {
   /** Alt text: what the chart shows, in words (Slack caps it at 1000 characters). */
   readonly altText: string;
   readonly spec: TopLevelSpec;
@@ -42,6 +46,11 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export function dayLabel(isoDate: string): string {
   const [, month, day] = isoDate.split('-');
   return `${MONTHS[Number(month) - 1] ?? month} ${Number(day)}`;
+}
+
+/** A file name Slack and any file system take: lower case letters, digits, '.', '_' and '-'. */
+export function safeFilename(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-');
 }
 
 /** Alt text within Slack's limit: cut at the last whole sentence part that fits, with an ellipsis. */
