@@ -11,8 +11,9 @@ const EXPLAINS: Readonly<Record<string, readonly string[]>> = {
   source_discrepancy: ['boxscore_completeness', 'circuit_breakers', 'prediction_volume'],
   boxscore_completeness: ['circuit_breakers', 'prediction_volume'],
   circuit_breakers: ['prediction_volume'],
-  phase3_completion: ['data_freshness', 'prediction_volume', 'grading_coverage'],
+  phase3_completion: ['data_freshness', 'phase3_data_stale', 'prediction_volume', 'grading_coverage'],
   data_freshness: ['prediction_volume'],
+  phase3_data_stale: ['prediction_volume'],
   prediction_volume: ['grading_coverage'],
 };
 

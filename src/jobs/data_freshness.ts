@@ -25,12 +25,14 @@ const PHASE3_LOOKBACK_DAYS = 3;
 /**
  * Predictions read the critical phase 3 tables, so they are as fresh as the stalest of them: the gap from
  * that processor's last success to the first prediction (> 12 h a warning, > 24 h an error by default:
- * docs/pipeline.md#thresholds). No predictions yet: no rows, nothing to say (prediction_volume covers missing
- * predictions).
+ * docs/pipeline.md#thresholds). This judges predictions made from an earlier date's context (the team's
+ * stale-data query); once every critical processor had produced the date's own output before them,
+ * phase3_data_stale judges its age instead (2 h), so one prediction run raises one of the two. No predictions
+ * yet: no rows, nothing to say (prediction_volume covers missing predictions).
  */
 export function evaluateDataFreshness(rows: readonly DataFreshnessRow[], ctx: CheckContext): Finding[] {
   const first = rows[0]?.first_prediction_at;
-  if (!first) return [];
+  if (!first || rows.every((r) => r.last_data_date === ctx.date)) return [];
   const { freshnessWarnHours: warnH, freshnessErrorHours: errorH } = ctx.thresholds;
   const ageHours = (r: DataFreshnessRow) =>
     r.last_success_at ? inHours(first.getTime() - r.last_success_at.getTime()) : Number.POSITIVE_INFINITY;

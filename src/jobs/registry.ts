@@ -7,6 +7,7 @@ import { dataFreshnessCheck } from './data_freshness.js';
 import { gradingAccuracyCheck } from './grading_accuracy.js';
 import { gradingCoverageCheck } from './grading_coverage.js';
 import { phase3CompletionCheck } from './phase3_completion.js';
+import { phase3DataStaleCheck } from './phase3_data_stale.js';
 import { predictionDuplicatesCheck } from './prediction_duplicates.js';
 import { predictionVolumeCheck } from './prediction_volume.js';
 import { proxyBreakersCheck } from './proxy_breakers.js';
@@ -23,6 +24,7 @@ export const ALL_CHECKS: readonly Check<unknown>[] = [
   asAny(predictionVolumeCheck),
   asAny(predictionDuplicatesCheck),
   asAny(dataFreshnessCheck),
+  asAny(phase3DataStaleCheck),
   asAny(gradingAccuracyCheck),
   asAny(gradingCoverageCheck),
   asAny(scraperGapsCheck),
@@ -77,7 +79,13 @@ export const JOBS: Readonly<Record<JobName, JobSpec>> = {
   health: {
     name: 'health',
     description: 'Phase 3, prediction volume and duplicates, data freshness',
-    checks: ['phase3_completion', 'prediction_volume', 'prediction_duplicates', 'data_freshness'],
+    checks: [
+      'phase3_completion',
+      'prediction_volume',
+      'prediction_duplicates',
+      'data_freshness',
+      'phase3_data_stale',
+    ],
     defaultCron: ['0 9 * * *', '15 14 * * *'],
   },
   grading: {

@@ -25,6 +25,8 @@ export const thresholdsSchema = z.object({
   /** data_freshness: hours between the last phase 3 run and the first prediction: warning / error. */
   freshnessWarnHours: z.number().positive().default(12),
   freshnessErrorHours: z.number().positive().default(24),
+  /** phase3_data_stale: the date's own phase 3 output older than this when its predictions run is an error. */
+  phase3StaleHours: z.number().positive().default(2),
   /**
    * grading_accuracy: points below the system's own baseline (warning / error), absolute floor (%), graded
    * picks needed to judge, and the baseline's length in days.

@@ -61,6 +61,11 @@ export interface SqlParams {
     critical_processors: readonly string[];
     optional_processors: readonly string[];
   };
+  'checks/phase3_data_stale.sql': {
+    report_date: string;
+    now: Date;
+    critical_processors: readonly string[];
+  };
   'checks/prediction_duplicates.sql': {
     report_date: string;
     now: Date;

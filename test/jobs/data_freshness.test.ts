@@ -67,6 +67,13 @@ describe('data_freshness evaluate', () => {
     expect(f?.facts.upcoming_player_game_context_last_success).toBe('none since 2026-01-15');
   });
 
+  it("leaves predictions made on the date's own phase 3 output to phase3_data_stale, however old", () => {
+    const own = rows(13).map((r) => ({ ...r, last_data_date: '2026-01-18' }));
+    expect(severities(own)).toEqual([]);
+    // One processor on an earlier date's context is enough for this check.
+    expect(severities([own[0] as DataFreshnessRow, ...rows(2, 30).slice(1)])).toEqual(['error']);
+  });
+
   it('keeps one key per date whatever the gap', () => {
     const keys = [13, 30, null].map((h) => evaluateDataFreshness(rows(h), ctx)[0]?.key);
     expect(new Set(keys)).toEqual(new Set(['data_freshness:2026-01-18']));
@@ -139,9 +146,10 @@ describe('data_freshness on DuckDB', () => {
     ]);
   });
 
-  it('13 h is a warning, a fresh date and a date without predictions yet are quiet', async () => {
-    const warn = await db.run(dataFreshnessCheck, asOf('2026-01-19', '2026-01-20T01:00:00Z'));
-    expect(warn.findings.map((f) => [f.severity, f.facts.hours_after_phase3])).toEqual([['warning', 13]]);
+  it("the date's own output 13 h old is phase3_data_stale's; a fresh date and one without predictions are quiet", async () => {
+    const own = await db.run(dataFreshnessCheck, asOf('2026-01-19', '2026-01-20T01:00:00Z'));
+    expect(own.rows.map((r) => r.last_data_date)).toEqual(['2026-01-19', '2026-01-19']);
+    expect(own.findings).toEqual([]);
     expect((await db.run(dataFreshnessCheck, asOf('2026-01-20', '2026-01-20T14:00:00Z'))).findings).toEqual(
       [],
     );
