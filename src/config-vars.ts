@@ -445,7 +445,7 @@ export const VARS = {
   SCHEDULE_GAPS: {
     group: 'schedules',
     description: "Cron (ET, ';'-separated): scraper_gaps, source_discrepancy, circuit/proxy breakers, workflows.",
-    example: '30 2 * * *;0 4 * * *;0 7 * * *;0 0,12,16,20 * * *',
+    example: '30 2 * * *;0 0,4,7,9,12,16,20 * * *',
     schema: cronList.default([...JOBS.gaps.defaultCron]),
   },
   SCHEDULE_COMPLETENESS: {

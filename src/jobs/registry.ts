@@ -67,8 +67,8 @@ export const JOBS: Readonly<Record<JobName, JobSpec>> = {
     description: 'Scraper gaps, source discrepancies, open breakers and workflow failures',
     checks: ['scraper_gaps', 'source_discrepancy', 'circuit_breakers', 'proxy_breakers', 'workflow_failures'],
     // After the night's first and second post-game windows (02:00, 04:00), after the morning's first runs
-    // (06:00), then every 4 h with the pipeline's own gap backfiller.
-    defaultCron: ['30 2 * * *', '0 4 * * *', '0 7 * * *', '0 0,12,16,20 * * *'],
+    // (06:00), at the team's morning check (09:00), then every 4 h with the pipeline's own gap backfiller.
+    defaultCron: ['30 2 * * *', '0 0,4,7,9,12,16,20 * * *'],
   },
   completeness: {
     name: 'completeness',

@@ -52,7 +52,7 @@ describe('jobs', () => {
 
   it('has the documented schedule by default and takes config overrides', () => {
     expect(Object.fromEntries(JOB_NAMES.map((j) => [j, jobCron(j)]))).toEqual({
-      gaps: ['30 2 * * *', '0 4 * * *', '0 7 * * *', '0 0,12,16,20 * * *'],
+      gaps: ['30 2 * * *', '0 0,4,7,9,12,16,20 * * *'],
       completeness: ['0 6 * * *'],
       health: ['0 9 * * *', '15 14 * * *'],
       grading: ['0 7 * * *', '0 11 * * *'],
