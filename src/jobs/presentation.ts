@@ -129,6 +129,9 @@ export const GENERIC_PRESENTATION: Presentation = {
       .map(([name, value]) => factField(name, value)),
 };
 
+/** A summary that read a fact the finding lacks (stored by another version, or another shape). */
+const MISFIT = /\b(undefined|NaN)\b/;
+
 /** The summary and key fields of a finding, bounded, falling back to the generic presentation on a misfit. */
 export function present(
   presentation: Presentation | undefined,
@@ -138,7 +141,9 @@ export function present(
   try {
     const summary = p.summary(finding).trim();
     const fields = p.fields(finding).filter((x): x is KeyField => x !== undefined);
-    if (summary || p === GENERIC_PRESENTATION) return { summary, fields: fields.slice(0, MAX_KEY_FIELDS) };
+    if (p === GENERIC_PRESENTATION) return { summary, fields: fields.slice(0, MAX_KEY_FIELDS) };
+    if (summary && !MISFIT.test(summary) && fields.length > 0)
+      return { summary, fields: fields.slice(0, MAX_KEY_FIELDS) };
   } catch {
     // A finding stored by another version may not have the facts this presentation reads.
   }

@@ -97,6 +97,7 @@ export const actionValueSchema = z.discriminatedUnion('a', [
   z.object({ v, a: z.literal('ack'), incidentId }).strict(),
   z.object({ v, a: z.literal('snooze'), incidentId, duration: z.enum(SNOOZE_DURATIONS) }).strict(),
   z.object({ v, a: z.literal('pause_autoheal'), incidentId }).strict(),
+  z.object({ v, a: z.literal('details'), incidentId }).strict(),
 ]);
 export type ActionValue = z.infer<typeof actionValueSchema>;
 
@@ -111,6 +112,7 @@ export const ACTION_LABELS: { readonly [K in ActionKind]: string } = {
   ack: 'Acknowledge',
   snooze: 'Snooze',
   pause_autoheal: 'Pause auto-heal',
+  details: 'Details',
 };
 
 export const ACTION_KINDS = Object.keys(ACTION_LABELS) as ActionKind[];

@@ -151,7 +151,12 @@ export function buildAlert(input: AlertInput): MessageView {
 
   blocks.push(section(`*Next step:* ${nextStepText({ ...input, state })}`));
   blocks.push(context(contextParts(input)));
-  if (!closed) blocks.push(...actionBlocks(input, state));
+  // A closed alert keeps only Details: its history and final facts stay one click away.
+  blocks.push(
+    ...(closed
+      ? actionsBlocks([detailsButton(input.incident.id)], 'v1.alert_actions')
+      : actionBlocks(input, state)),
+  );
 
   return { text: fallbackText(input, state), blocks };
 }
@@ -316,10 +321,19 @@ function actionBlocks(input: AlertInput, state: AlertState): KnownBlock[] {
       }),
     );
   }
+  elements.push(detailsButton(incident.id));
   const blocks: KnownBlock[] = [...actionsBlocks(elements, 'v1.alert_actions')];
   if (notes.length) blocks.push(context(notes));
   return blocks;
 }
+
+/** Every fact, the key, the query, this key's history and the runbook, in a modal (src/views/details.ts). */
+const detailsButton = (incidentId: string) =>
+  button({
+    text: ACTION_LABELS.details,
+    actionId: actionId('details'),
+    value: encodeActionValue({ a: 'details', incidentId }).value,
+  });
 
 /** Snooze as an overflow menu; as buttons when an incident id is too long for an option value (150). */
 function snoozeElements(incidentId: string): ActionsBlockElement[] {

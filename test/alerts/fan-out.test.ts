@@ -145,7 +145,7 @@ describe('groupFanOut', () => {
     ]);
   });
 
-  it('shows a grouped incident closed, pointing at its group, without buttons', () => {
+  it('shows a grouped incident closed, pointing at its group, with only Details left', () => {
     const view = buildAlert({
       ...ctx,
       incident: incidentFixture({
@@ -156,7 +156,7 @@ describe('groupFanOut', () => {
     });
     expect(view.text).toMatch(/^Grouped into one alert/);
     expect(allText(view)).toContain('boxscore_completeness:group:last-missing:2026-01-19');
-    expect(controls(view.blocks).actionIds).toEqual([]);
+    expect(controls(view.blocks).actionIds).toEqual(['v1.details']);
   });
 });
 

@@ -189,6 +189,32 @@ describe('alert actions', () => {
     );
   });
 
+  it('Details opens a modal with every fact, the key, the query, the history and the runbook, for anyone', async () => {
+    h = await start();
+    const { id, ts } = await h.seedIncident();
+    const answer = await h.sandbox.drivers.clickButton(ts, actionId('details'), { user: BOB });
+    expect(answer.status).toBe(200);
+    const modal = await eventually(() => {
+      const top = modalStack((h as Harness).sandbox.state, BOB)[0];
+      expect(top).toBeDefined();
+      return top;
+    });
+    const text = JSON.stringify(modal?.view);
+    for (const shown of [
+      '*Expected games*: 9',
+      '*Received games*: 6',
+      'boxscore_completeness:bdl_box_scores:2026-01-19',
+      'sql/checks/boxscore_completeness.sql',
+      'No earlier incident of this key.',
+      'Runbook: boxscore_completeness',
+    ])
+      expect(text).toContain(shown);
+    // Reading changes nothing: no audit entry, no thread reply, no ephemeral answer.
+    expect(await trailOf(h, id)).toEqual([]);
+    expect(threadTexts(h, ts)).toEqual([]);
+    expect(ephemeralCount(h, BOB)).toBe(0);
+  });
+
   it('Pause auto-heal sets the flag once; a second press is ignored', async () => {
     h = await start();
     const { id, ts } = await h.seedIncident();

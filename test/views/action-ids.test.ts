@@ -35,6 +35,7 @@ const payloads: ActionPayload[] = [
   { a: 'snooze', incidentId, duration: '1h' },
   { a: 'snooze', incidentId, duration: 'tomorrow' },
   { a: 'pause_autoheal', incidentId },
+  { a: 'details', incidentId },
 ];
 
 describe('action ids', () => {

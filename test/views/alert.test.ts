@@ -27,8 +27,8 @@ describe('alert message', () => {
       '[Error] BDL box scores missing 3 of 9 games on 2026-01-18 (source_discrepancy, open 5 h 12 m)',
     );
     const { actionIds, labels } = controls(view.blocks);
-    expect(labels).toEqual(['Retry', 'Acknowledge']);
-    expect(actionIds).toEqual(['v1.retry', 'v1.ack', 'v1.snooze']);
+    expect(labels).toEqual(['Retry', 'Acknowledge', 'Details']);
+    expect(actionIds).toEqual(['v1.retry', 'v1.ack', 'v1.snooze', 'v1.details']);
   });
 
   it('carries parseable values on every control', () => {
@@ -39,7 +39,7 @@ describe('alert message', () => {
       if (e.type === 'overflow') return e.options.map((o) => parseAction(e.action_id ?? '', o.value));
       return [];
     });
-    expect(parsed).toHaveLength(5);
+    expect(parsed).toHaveLength(6);
     for (const p of parsed) expect(p.ok).toBe(true);
     expect(parsed[0]).toEqual({
       ok: true,
@@ -51,7 +51,8 @@ describe('alert message', () => {
         date: '2026-01-18',
       },
     });
-    expect(parsed.slice(2).map((p) => p.ok && p.value.a === 'snooze' && p.value.duration)).toEqual([
+    expect(parsed.at(-1)).toMatchObject({ ok: true, value: { a: 'details' } });
+    expect(parsed.slice(2, 5).map((p) => p.ok && p.value.a === 'snooze' && p.value.duration)).toEqual([
       '1h',
       '4h',
       'tomorrow',
@@ -77,6 +78,7 @@ describe('alert message', () => {
       'Reset Breaker',
       'Acknowledge',
       'Pause auto-heal',
+      'Details',
     ]);
     const reset = buttons[1];
     expect(reset?.style).toBe('danger');
@@ -103,7 +105,7 @@ describe('alert message', () => {
     const view = alert({ ack: { user: 'U1', at: new Date(now.getTime() - HOUR) } });
     expect(alertState(incident({ ack: { user: 'U1', at: now } }), now)).toBe('acknowledged');
     expect(allText(view)).toContain('Acknowledged by <@U1> at 08:12 ET');
-    expect(controls(view.blocks).labels).toEqual(['Retry']);
+    expect(controls(view.blocks).labels).toEqual(['Retry', 'Details']);
     expect(validateMessage(view)).toEqual([]);
   });
 
@@ -116,16 +118,15 @@ describe('alert message', () => {
     expect(validateMessage(view)).toEqual([]);
   });
 
-  it('resolved: "resolved after", buttons removed', () => {
+  it('resolved: "resolved after", only Details left', () => {
     const view = alert({ status: 'resolved', resolved_at: now });
     expect(allText(view)).toContain('Resolved after 5 h 12 m');
     expect(view.text).toBe('Resolved after 5 h 12 m: BDL box scores missing 3 of 9 games on 2026-01-18');
-    expect(controls(view.blocks).actionIds).toEqual([]);
-    expect(view.blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(controls(view.blocks).actionIds).toEqual(['v1.details']);
     expect(validateMessage(view)).toEqual([]);
   });
 
-  it('recovered: attempts, time and counts, buttons removed', () => {
+  it('recovered: attempts, time and counts, only Details left', () => {
     const retry = retryItem({
       status: 'recovered',
       retry_attempts: 2,
@@ -138,7 +139,7 @@ describe('alert message', () => {
     const view = buildAlert({ ...ctx, incident: inc, retry, unit: 'games' });
     expect(alertState(inc, now, retry)).toBe('recovered');
     expect(allText(view)).toContain('Recovered after 2 attempts (5 h 12 m)*: 9/9 games');
-    expect(controls(view.blocks).actionIds).toEqual([]);
+    expect(controls(view.blocks).actionIds).toEqual(['v1.details']);
     expect(validateMessage(view)).toEqual([]);
   });
 
@@ -147,14 +148,14 @@ describe('alert message', () => {
     const view = buildAlert({ ...ctx, incident: incident(), retry, unit: 'games' });
     expect(allText(view)).toContain('Exhausted after 3 attempts*: 6/9 games, needs a person');
     expect(view.text).toContain('needs a person');
-    expect(controls(view.blocks).labels).toEqual(['Retry', 'Acknowledge']);
+    expect(controls(view.blocks).labels).toEqual(['Retry', 'Acknowledge', 'Details']);
     expect(validateMessage(view)).toEqual([]);
   });
 
   it('hides Retry while a retry is pending and shows when the next attempt runs', () => {
     const view = buildAlert({ ...ctx, incident: incident(), retry: retryItem(), unit: 'games' });
     expect(allText(view)).toContain('Retry attempt 2/3 at 11:12 ET (last: 6/9 games)');
-    expect(controls(view.blocks).labels).toEqual(['Acknowledge']);
+    expect(controls(view.blocks).labels).toEqual(['Acknowledge', 'Details']);
   });
 
   it('links the previous incident and the root cause; shows a paused auto-heal without its button', () => {
@@ -230,7 +231,7 @@ describe('alert message', () => {
     ];
     const view = buildAlert({ ...ctx, incident: incident({}, finding({ actions })) });
     expect(validateMessage(view)).toEqual([]);
-    expect(controls(view.blocks).labels).toEqual(['Retry s 2026-01-18', 'Acknowledge']);
+    expect(controls(view.blocks).labels).toEqual(['Retry s 2026-01-18', 'Acknowledge', 'Details']);
     expect(allText(view)).toContain('A retry action of this finding could not be offered');
   });
 

@@ -42,6 +42,7 @@ import {
   refuseNotOffered,
   type SubmitModal,
 } from './click.js';
+import { onDetails } from './details.js';
 import { onPause } from './pause-autoheal.js';
 import { onResetBreaker, submitResetBreaker } from './reset-breaker.js';
 import { onRetry } from './retry.js';
@@ -54,6 +55,7 @@ const HANDLERS: { [K in ActionKind]: Handler<K> } = {
   ack: onAck,
   snooze: onSnooze,
   pause_autoheal: onPause,
+  details: onDetails,
 };
 
 function dispatch<K extends ActionKind>(

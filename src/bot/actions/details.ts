@@ -1,0 +1,65 @@
+// Details: opens a modal with everything the alert leaves out (every fact, the dedup key, the query, this key's
+// history, the runbook). It reads and changes nothing else, so it is open to everyone, on closed alerts too.
+
+import { present } from '../../jobs/presentation.js';
+import { findCheck } from '../../jobs/registry.js';
+import { retryOf } from '../../pipeline/incident-messages.js';
+import { presentationOf } from '../../pipeline/presentations.js';
+import { runbookOf } from '../../pipeline/runbooks.js';
+import type { Services } from '../../services.js';
+import * as incidents from '../../store/incidents.js';
+import { detailsModal, type PastIncident } from '../../views/details.js';
+import type { Handler } from './click.js';
+
+/** Earlier incidents of a key shown: enough to see a pattern. */
+const HISTORY = 10;
+
+export const onDetails: Handler<'details'> = async (deps, click, _value, { client, incident }) => {
+  const history = await pastIncidents(deps, incident);
+  const queryFile = findCheck(incident.check)?.query.file;
+  const runbook = runbookOf(incident.check);
+  await client.views.open({
+    trigger_id: click.triggerId,
+    view: detailsModal({
+      incident,
+      summary: present(presentationOf(incident.check), incident.finding).summary,
+      history,
+      now: deps.clock.now(),
+      fmt: deps.fmt,
+      ...(queryFile ? { queryFile } : {}),
+      ...(runbook ? { runbook } : {}),
+    }),
+  });
+  return undefined;
+};
+
+/** The incidents this key had before this one, newest first, each with how it ended. */
+async function pastIncidents(
+  deps: Pick<Services, 'store'>,
+  incident: incidents.Incident,
+): Promise<PastIncident[]> {
+  const past: PastIncident[] = [];
+  let id = incident.previous_incident_id;
+  while (id && past.length < HISTORY) {
+    const previous = await incidents.get(deps.store, id).catch(() => undefined);
+    if (!previous) break;
+    past.push({
+      id: previous.id,
+      opened_at: previous.opened_at,
+      resolved_at: previous.resolved_at,
+      seen_count: previous.seen_count,
+      outcome: await outcomeOf(deps, previous),
+    });
+    id = previous.previous_incident_id;
+  }
+  return past;
+}
+
+async function outcomeOf(
+  deps: Pick<Services, 'store'>,
+  incident: incidents.Incident,
+): Promise<PastIncident['outcome']> {
+  if (incident.status === 'open') return 'open';
+  if (incident.grouped_into) return 'grouped';
+  return (await retryOf(deps.store, incident))?.status === 'recovered' ? 'recovered' : 'resolved';
+}
