@@ -11,6 +11,7 @@ import { benchFootprint } from './footprint.js';
 import { type CaseOutcome, formatTable, isSkipped, log, passes } from './lib.js';
 import { benchRetryThroughput, FULL_ITEMS } from './retry-throughput.js';
 import { benchSeasonReplay } from './season-replay.js';
+import { benchWarehouseWork } from './warehouse-work.js';
 
 /** `npm run bench -- --full`: the full target counts where the default run scales down (slow, minutes). */
 const FULL = process.argv.includes('--full');
@@ -21,6 +22,7 @@ type Case = { readonly name: string; run(): Promise<CaseOutcome[]> };
 const CASES: readonly Case[] = [
   { name: 'season replay', run: benchSeasonReplay },
   { name: 'check suite', run: benchCheckSuite },
+  { name: 'warehouse work', run: benchWarehouseWork },
   { name: 'alert storm', run: benchAlertStorm },
   {
     name: 'retry throughput',
@@ -38,6 +40,7 @@ const RUN_ORDER = [
   'retry throughput',
   'check suite',
   'season replay',
+  'warehouse work',
   'alert storm',
   'ack latency',
   'footprint',

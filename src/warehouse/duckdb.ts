@@ -31,6 +31,16 @@ export interface DuckDbWarehouseOptions {
   readonly timeZone?: string;
   /** Root of the project's SQL files (tests point it at fixtures). */
   readonly sqlDir?: string;
+  /** Sees each file's statement on its own connection (the bench reads DuckDB's profiling with it). */
+  readonly probe?: QueryProbe;
+}
+
+/** Called around every query and DML statement, on the connection it runs on. */
+export interface QueryProbe {
+  /** Before the statement is prepared (e.g. `SET enable_profiling`). */
+  before(connection: DuckDBConnection, file: string): Promise<void>;
+  /** After it finished or failed, before the connection closes. */
+  after(connection: DuckDBConnection, file: string): Promise<void>;
 }
 
 /** The embedded warehouse. `connect()` gives the Store and the local task queue their own connections. */
@@ -71,6 +81,7 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
   const memory = options.path === ':memory:';
   const path = memory ? options.path : resolve(options.path);
   const sqlDir = options.sqlDir ?? SQL_DIR;
+  const probe = options.probe;
   if (!memory) {
     if (openPaths.has(path)) throw new WarehouseError(`${path} is already open in this process`, path);
     if (options.create === false && !existsSync(path)) throw new WarehouseNotFoundError(path);
@@ -144,6 +155,7 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
             connection.interrupt();
           }, options.timeoutMs);
     try {
+      await probe?.before(connection, name);
       const prepared = await connection.prepare(sql);
       for (let i = 1; i <= prepared.parameterCount; i++) {
         const param = prepared.parameterName(i);
@@ -161,7 +173,11 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
       });
     } finally {
       if (timer) clearTimeout(timer);
-      connection.closeSync();
+      try {
+        await probe?.after(connection, name);
+      } finally {
+        connection.closeSync();
+      }
     }
   };
 
