@@ -3,7 +3,8 @@ import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { type Action, type Finding, findingKey } from './finding.js';
 import { count, counted, list, listFact, numFact, type Presentation, strFact, time } from './presentation.js';
-import { addDays } from './time.js';
+import { round } from './stats.js';
+import { addDays, inHours } from './time.js';
 
 const NAME = 'circuit_breakers';
 /** Lockouts were 7 days before 2025-12-29: look back twice that for breakers still active. */
@@ -36,8 +37,22 @@ export function breakerWindow(date: string): { readonly since: string; readonly 
 
 const uniqueSorted = (xs: readonly string[]) => [...new Set(xs)].sort();
 
-function processorFinding(processor: string, rows: readonly CircuitBreakersRow[]): Finding {
+/** How long a breaker locks its entity out: from the attempt that tripped it to its `circuit_breaker_until`. */
+const lockoutHours = (r: CircuitBreakersRow) =>
+  inHours(r.circuit_breaker_until.getTime() - r.last_attempt_at.getTime());
+
+function processorFinding(
+  processor: string,
+  rows: readonly CircuitBreakersRow[],
+  t: CheckContext['thresholds'],
+): Finding {
   const entities = uniqueSorted(rows.map((r) => r.entity_id));
+  // The pipeline locks entities out for 24 h since 2025-12-29; a longer lockout is the removed 7 days coming
+  // back, a configuration regression (docs/pipeline.md#entity-circuit-breakers).
+  const longest = Math.max(...rows.map(lockoutHours));
+  const overLong = uniqueSorted(
+    rows.filter((r) => lockoutHours(r) > t.entityLockoutMaxHours).map((r) => r.entity_id),
+  );
   const candidates = uniqueSorted(rows.filter((r) => r.upstream_ready).map((r) => r.entity_id));
   const untils = rows.map((r) => r.circuit_breaker_until.getTime());
   const dates = uniqueSorted(rows.map((r) => r.analysis_date));
@@ -51,10 +66,13 @@ function processorFinding(processor: string, rows: readonly CircuitBreakersRow[]
   return {
     check: NAME,
     key: findingKey(NAME, processor),
-    severity: 'warning',
+    severity: overLong.length > 0 ? 'error' : 'warning',
     title:
       `${entities.length} ${processor} entit${entities.length === 1 ? 'y' : 'ies'} locked out by circuit breakers` +
-      (candidates.length > 0 ? ` (${candidates.length} have their data now)` : ''),
+      (candidates.length > 0 ? ` (${candidates.length} have their data now)` : '') +
+      (overLong.length > 0
+        ? `, for up to ${round(longest)} h: longer than the ${t.entityLockoutMaxHours} h lockout, a configuration regression`
+        : ''),
     subject: { processor },
     facts: {
       processor,
@@ -67,6 +85,9 @@ function processorFinding(processor: string, rows: readonly CircuitBreakersRow[]
       skip_reasons: reasons.slice(0, 3),
       auto_reset_candidates: candidates.length,
       auto_reset_sample: candidates.slice(0, SAMPLE),
+      longest_lockout_hours: round(longest),
+      lockout_limit_hours: t.entityLockoutMaxHours,
+      entities_over_lockout_limit: overLong.length,
     },
     actions: [reset],
   };
@@ -75,7 +96,8 @@ function processorFinding(processor: string, rows: readonly CircuitBreakersRow[]
 /**
  * One finding per processor with active entity breakers: locked players get no predictions
  * (docs/pipeline.md#entity-circuit-breakers).
- * A warning: the breaker is doing its job, but a locked player gets no prediction until it lifts.
+ * A warning: the breaker is doing its job, but a locked player gets no prediction until it lifts. An error
+ * when a lockout is longer than `entityLockoutMaxHours` (24 h): the configuration regressed.
  */
 export function evaluateCircuitBreakers(rows: readonly CircuitBreakersRow[], ctx: CheckContext): Finding[] {
   const byProcessor = new Map<string, CircuitBreakersRow[]>();
@@ -85,13 +107,18 @@ export function evaluateCircuitBreakers(rows: readonly CircuitBreakersRow[], ctx
   }
   return [...byProcessor.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([processor, active]) => processorFinding(processor, active));
+    .map(([processor, active]) => processorFinding(processor, active, ctx.thresholds));
 }
 
 const presentation: Presentation = {
   summary: (f) => {
     const candidates = numFact(f, 'auto_reset_candidates') ?? 0;
-    return `${counted(numFact(f, 'active_breakers'), 'entity', 'entities')} of ${strFact(f, 'processor')} are locked out by circuit breakers and get no predictions until they lift${candidates > 0 ? `; ${counted(candidates, 'has', 'have')} their data again and can be reset now` : ''}.`;
+    const overLong = numFact(f, 'entities_over_lockout_limit') ?? 0;
+    const regression =
+      overLong > 0
+        ? ` Their lockout runs up to ${numFact(f, 'longest_lockout_hours')} h, longer than the ${numFact(f, 'lockout_limit_hours')} h the pipeline set: a configuration regression.`
+        : '';
+    return `${counted(numFact(f, 'active_breakers'), 'entity', 'entities')} of ${strFact(f, 'processor')} are locked out by circuit breakers and get no predictions until they lift${candidates > 0 ? `; ${counted(candidates, 'has', 'have')} their data again and can be reset now` : ''}.${regression}`;
   },
   fields: (f) => [
     count('Locked out', numFact(f, 'active_breakers'), undefined, 'entities'),

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { type Finding, findingKey, type Severity } from './finding.js';
-import { amount, count, numFact, type Presentation, strFact, text, time } from './presentation.js';
-import { hours } from './time.js';
+import { amount, boolFact, count, numFact, type Presentation, strFact, text, time } from './presentation.js';
+import { formatDuration, hours } from './time.js';
 
 const NAME = 'proxy_breakers';
 const MINUTE_MS = 60_000;
-/** Providers seen in the health metrics this recently count as in use. */
-const HEALTH_WINDOW_MS = hours(24);
+/** The scrapers' breaker cooldown before a trial request (docs/pipeline.md#proxies-and-proxy-breakers). */
+const COOLDOWN_MINUTES = 5;
 
 const row = z.object({
   proxy_provider: z.string(),
@@ -35,16 +35,22 @@ function pairFinding(r: ProxyBreakersRow, target: readonly ProxyBreakersRow[], c
   const openCount = target.filter((p) => p.circuit_state === 'OPEN').length;
   const providers = Math.max(r.providers_known, target.length);
   const allOpen = openCount === providers;
-  // Every provider blocked: nothing reaches the target and its scrapers fail until one recovers.
-  const severity: Severity = allOpen ? 'critical' : open ? 'warning' : 'info';
   const since = r.opened_at ?? r.updated_at;
+  const openMs = ctx.now.getTime() - since.getTime();
+  // A pair goes HALF_OPEN 5 min after opening; still OPEN long after that, no trial has got through and it
+  // will not heal by itself (docs/pipeline.md#proxies-and-proxy-breakers).
+  const stuck = open && openMs > hours(ctx.thresholds.proxyStuckOpenHours);
+  // Every provider blocked: nothing reaches the target and its scrapers fail until one recovers.
+  const severity: Severity = allOpen ? 'critical' : stuck ? 'error' : open ? 'warning' : 'info';
   return {
     check: NAME,
     key: findingKey(NAME, r.proxy_provider, r.target_host),
     severity,
     title: allOpen
       ? `Every proxy provider is blocked for ${r.target_host} (${r.proxy_provider} OPEN)`
-      : `Proxy breaker ${r.proxy_provider} → ${r.target_host} is ${r.circuit_state}`,
+      : stuck
+        ? `Proxy breaker ${r.proxy_provider} → ${r.target_host} stuck OPEN for ${formatDuration(openMs)}, long past its ${COOLDOWN_MINUTES} min cooldown`
+        : `Proxy breaker ${r.proxy_provider} → ${r.target_host} is ${r.circuit_state}`,
     subject: { provider: r.proxy_provider, target: r.target_host },
     facts: {
       provider: r.proxy_provider,
@@ -52,7 +58,9 @@ function pairFinding(r: ProxyBreakersRow, target: readonly ProxyBreakersRow[], c
       state: r.circuit_state,
       failure_count: r.failure_count,
       opened_at: iso(r.opened_at),
-      minutes_in_state: Math.max(0, Math.floor((ctx.now.getTime() - since.getTime()) / MINUTE_MS)),
+      minutes_in_state: Math.max(0, Math.floor(openMs / MINUTE_MS)),
+      stuck_open: stuck,
+      stuck_open_after_hours: ctx.thresholds.proxyStuckOpenHours,
       last_failure_at: iso(r.last_failure_at),
       last_success_at: iso(r.last_success_at),
       providers_known: providers,
@@ -68,8 +76,9 @@ function pairFinding(r: ProxyBreakersRow, target: readonly ProxyBreakersRow[], c
 
 /**
  * One finding per OPEN or HALF_OPEN provider → target pair (docs/pipeline.md#proxies-and-proxy-breakers).
- * OPEN is a warning while another provider still reaches the target; every provider OPEN for a target is
- * critical; HALF_OPEN is on trial (info).
+ * OPEN is a warning while another provider still reaches the target, an error once it has stayed OPEN past
+ * `proxyStuckOpenHours` (stuck: no trial gets through); every provider OPEN for a target is critical;
+ * HALF_OPEN is on trial (info).
  */
 export function evaluateProxyBreakers(rows: readonly ProxyBreakersRow[], ctx: CheckContext): Finding[] {
   const byTarget = new Map<string, ProxyBreakersRow[]>();
@@ -95,9 +104,12 @@ const presentation: Presentation = {
     if (strFact(f, 'state') === 'HALF_OPEN') {
       return `${provider} is on trial for ${target} (HALF_OPEN): its next requests decide whether it serves again.`;
     }
-    return open >= known
-      ? `Every proxy provider is blocked by ${target} (${open} of ${known} OPEN): its scrapers fail until one recovers.`
-      : `${provider} is blocked by ${target} (OPEN); ${known - open} of ${known} providers still reach it.`;
+    if (open >= known)
+      return `Every proxy provider is blocked by ${target} (${open} of ${known} OPEN): its scrapers fail until one recovers.`;
+    const stuck = boolFact(f, 'stuck_open')
+      ? `, stuck for over ${numFact(f, 'stuck_open_after_hours')} h: no trial request has got through since, so it will not heal by itself`
+      : '';
+    return `${provider} is blocked by ${target} (OPEN)${stuck}; ${known - open} of ${known} providers still reach it.`;
   },
   fields: (f) => [
     text('State', strFact(f, 'state')),
@@ -118,7 +130,10 @@ export const proxyBreakersCheck = defineCheck({
   description:
     'Open and half-open proxy breakers per provider and target; every provider open for a target is critical',
   query: defineQuery(`checks/${NAME}.sql`, row),
-  params: (ctx) => ({ health_since: new Date(ctx.now.getTime() - HEALTH_WINDOW_MS), now: ctx.now }),
+  params: (ctx) => ({
+    health_since: new Date(ctx.now.getTime() - hours(ctx.thresholds.proxyHealthWindowHours)),
+    now: ctx.now,
+  }),
   evaluate: evaluateProxyBreakers,
   presentation,
 });

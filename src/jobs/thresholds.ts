@@ -27,6 +27,11 @@ export const thresholdsSchema = z.object({
   freshnessErrorHours: z.number().positive().default(24),
   /** phase3_data_stale: the date's own phase 3 output older than this when its predictions run is an error. */
   phase3StaleHours: z.number().positive().default(2),
+  /** circuit_breakers: an entity lockout longer than this is a configuration regression (error). */
+  entityLockoutMaxHours: z.number().positive().default(24),
+  /** proxy_breakers: a pair OPEN longer than this is stuck (error); providers in the health metrics this recently serve a target. */
+  proxyStuckOpenHours: z.number().positive().default(24),
+  proxyHealthWindowHours: z.number().positive().default(24),
   /**
    * grading_accuracy: points below the system's own baseline (warning / error), absolute floor (%), graded
    * picks needed to judge, and the baseline's length in days.

@@ -38,6 +38,7 @@ describe('circuit_breakers evaluate', () => {
       breaker(UPGC, 'lebronjames', {
         analysis_date: '2025-12-27',
         circuit_breaker_until: new Date('2025-12-30T02:00:00Z'),
+        last_attempt_at: new Date('2025-12-29T02:00:00Z'),
         attempt_count: 6,
       }),
       breaker('ml_feature_store', 'devinbooker', { skip_reason: null }),
@@ -95,6 +96,28 @@ describe('circuit_breakers evaluate', () => {
     expect(f?.facts.active_breakers).toBe(954);
     expect(f?.facts.sample_entities).toHaveLength(10);
     expect(f?.key).toBe(evaluateCircuitBreakers(many.slice(0, 2), ctx)[0]?.key);
+  });
+
+  it('a lockout longer than 24 h is a configuration regression: an error on the same key, naming the longest', () => {
+    const week = breaker(UPGC, 'nikolajokic', {
+      last_attempt_at: new Date('2025-12-28T20:00:00Z'),
+      circuit_breaker_until: new Date('2026-01-04T20:00:00Z'), // the removed 7 days
+    });
+    const [f] = evaluateCircuitBreakers([breaker(UPGC, 'lebronjames'), week], ctx);
+    expect(f).toMatchObject({
+      key: `circuit_breakers:${UPGC}`,
+      severity: 'error',
+      title: `2 ${UPGC} entities locked out by circuit breakers, for up to 168 h: longer than the 24 h lockout, a configuration regression`,
+      facts: { longest_lockout_hours: 168, lockout_limit_hours: 24, entities_over_lockout_limit: 1 },
+    });
+    // Exactly 24 h is the pipeline's own lockout.
+    const [normal] = evaluateCircuitBreakers([breaker(UPGC, 'lebronjames')], ctx);
+    expect(normal).toMatchObject({
+      severity: 'warning',
+      facts: { longest_lockout_hours: 24, entities_over_lockout_limit: 0 },
+    });
+    const lenient = { ...ctx, thresholds: { ...ctx.thresholds, entityLockoutMaxHours: 168 } };
+    expect(evaluateCircuitBreakers([week], lenient)[0]?.severity).toBe('warning');
   });
 
   it('a breaker whose lockout is over by now is not active', () => {

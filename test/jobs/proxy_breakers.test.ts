@@ -89,6 +89,32 @@ describe('proxy_breakers evaluate', () => {
     );
   });
 
+  it('a pair OPEN for more than 24 h is stuck long past its 5 min cooldown: an error with the same key', () => {
+    const openedHoursAgo = (h: number) =>
+      pair('ProxyFuel', 'bettingpros.com', 'OPEN', {
+        opened_at: new Date(ctx.now.getTime() - h * 3_600_000),
+      });
+    const judge = (h: number) => evaluateProxyBreakers([openedHoursAgo(h)], ctx)[0];
+    expect(judge(24)?.severity).toBe('warning');
+    const stuck = judge(24.5);
+    expect(stuck).toMatchObject({
+      key: 'proxy_breakers:ProxyFuel:bettingpros.com',
+      severity: 'error',
+      title:
+        'Proxy breaker ProxyFuel → bettingpros.com stuck OPEN for 24 h 30 m, long past its 5 min cooldown',
+      facts: { stuck_open: true, stuck_open_after_hours: 24, minutes_in_state: 1470 },
+    });
+    // Every provider blocked stays critical, stuck or not; HALF_OPEN is on trial, never stuck.
+    const both = [openedHoursAgo(48), pair('Decodo', 'bettingpros.com', 'OPEN')];
+    expect(evaluateProxyBreakers(both, ctx).map((f) => f.severity)).toEqual(['critical', 'critical']);
+    const trial = pair('Decodo', 'nba.com', 'HALF_OPEN', { opened_at: new Date('2026-01-18T00:00:00Z') });
+    expect(evaluateProxyBreakers([trial], ctx).map((f) => [f.severity, f.facts.stuck_open])).toEqual([
+      ['info', false],
+    ]);
+    const lenient = { ...ctx, thresholds: { ...ctx.thresholds, proxyStuckOpenHours: 72 } };
+    expect(evaluateProxyBreakers([openedHoursAgo(48)], lenient)[0]?.severity).toBe('warning');
+  });
+
   it('keys hold only provider and target', () => {
     const a = evaluateProxyBreakers([pair('ProxyFuel', 'nba.com', 'OPEN', { failure_count: 3 })], ctx);
     const b = evaluateProxyBreakers([pair('ProxyFuel', 'nba.com', 'HALF_OPEN', { failure_count: 9 })], ctx);
@@ -145,9 +171,10 @@ describe('proxy_breakers on DuckDB', () => {
     // Its counters are from the later row, not from then.
     expect(rows[4]).toMatchObject({ failure_count: null, last_failure_at: null, last_success_at: null });
     expect(rows[1]?.failure_count).toBe(3);
+    // Both have been OPEN for over 24 h (since the 13th and the 14th): stuck, errors.
     expect(findings.map((f) => [f.key, f.severity])).toEqual([
-      ['proxy_breakers:proxyfuel:bettingpros.com', 'warning'],
-      ['proxy_breakers:proxyfuel:stats.nba.com', 'warning'],
+      ['proxy_breakers:proxyfuel:bettingpros.com', 'error'],
+      ['proxy_breakers:proxyfuel:stats.nba.com', 'error'],
     ]);
   });
 
@@ -157,7 +184,7 @@ describe('proxy_breakers on DuckDB', () => {
       ['proxy_breakers:decodo:bettingpros.com', 'critical'],
       ['proxy_breakers:proxyfuel:bettingpros.com', 'critical'],
       ['proxy_breakers:decodo:nba.com', 'info'],
-      ['proxy_breakers:proxyfuel:stats.nba.com', 'warning'],
+      ['proxy_breakers:proxyfuel:stats.nba.com', 'error'],
     ]);
   });
 
