@@ -61,13 +61,13 @@ function body(ctx: RenderContext, m: { text: string; blocks?: unknown[] }): stri
       : `<div class="text">${mrkdwn(m.text, ctx)}</div>`;
 }
 
-/** A shared file under its message: an image shown (its alt text for who can't see it), else its name. */
+/** A shared file under its message: an image shown (its alt text for who can't see it; a click opens it full size), else its name. */
 function fileHtml(file: SandboxFile): string {
   const title = escapeHtml(file.title ?? file.filename);
   const href = escapeHtml(filePath(file));
   const image = /\.(png|jpe?g|gif)$/i.test(file.filename);
   const shown = image
-    ? `<img class="file-img" src="${href}" alt="${escapeHtml(file.altText ?? file.title ?? file.filename)}" loading="lazy">`
+    ? `<a href="${href}" target="_blank" rel="noopener"><img class="file-img" src="${href}" alt="${escapeHtml(file.altText ?? file.title ?? file.filename)}" loading="lazy"></a>`
     : `<a href="${href}">${escapeHtml(file.filename)}</a>`;
   return `<figure class="file" data-file="${escapeHtml(file.id)}"><figcaption>${title}</figcaption>${shown}</figure>`;
 }
