@@ -18,6 +18,8 @@ export const subjectSchema = z.object({
   provider: z.string().optional(),
   target: z.string().optional(),
   check: z.string().optional(),
+  /** A warehouse table, `dataset.table`. */
+  table: z.string().optional(),
 });
 export type Subject = z.infer<typeof subjectSchema>;
 

@@ -13,6 +13,8 @@ import { predictionVolumeCheck } from './prediction_volume.js';
 import { proxyBreakersCheck } from './proxy_breakers.js';
 import { scraperGapsCheck } from './scraper_gaps.js';
 import { sourceDiscrepancyCheck } from './source_discrepancy.js';
+import { sourceFreshnessCheck } from './source_freshness.js';
+import { sourceVolumeCheck } from './source_volume.js';
 import { workflowFailuresCheck } from './workflow_failures.js';
 
 /** Each check keeps its own row type; the registry only needs to run them (rows never leave a check). */
@@ -33,6 +35,8 @@ export const ALL_CHECKS: readonly Check<unknown>[] = [
   asAny(workflowFailuresCheck),
   asAny(circuitBreakersCheck),
   asAny(proxyBreakersCheck),
+  asAny(sourceFreshnessCheck),
+  asAny(sourceVolumeCheck),
 ];
 
 export function findCheck(name: string): Check<unknown> | undefined {
@@ -65,7 +69,14 @@ export const JOBS: Readonly<Record<JobName, JobSpec>> = {
   gaps: {
     name: 'gaps',
     description: 'Scraper gaps, source discrepancies, open breakers and workflow failures',
-    checks: ['scraper_gaps', 'source_discrepancy', 'circuit_breakers', 'proxy_breakers', 'workflow_failures'],
+    checks: [
+      'scraper_gaps',
+      'source_discrepancy',
+      'circuit_breakers',
+      'proxy_breakers',
+      'workflow_failures',
+      'source_freshness',
+    ],
     // After the night's first and second post-game windows (02:00, 04:00), after the morning's first runs
     // (06:00), at the team's morning check (09:00), then every 4 h with the pipeline's own gap backfiller.
     defaultCron: ['30 2 * * *', '0 0,4,7,9,12,16,20 * * *'],
@@ -85,6 +96,7 @@ export const JOBS: Readonly<Record<JobName, JobSpec>> = {
       'prediction_duplicates',
       'data_freshness',
       'phase3_data_stale',
+      'source_volume',
     ],
     defaultCron: ['0 9 * * *', '15 14 * * *'],
   },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PIPELINE_SCRAPERS } from './scrapers.js';
 
 /**
  * Check thresholds. Each default and where it comes from: docs/pipeline.md#thresholds. Some can be overridden
@@ -17,6 +18,8 @@ export const thresholdsSchema = z.object({
    */
   workflowFailureWarn: z.number().min(0).max(1).default(0.1),
   workflowFailureError: z.number().min(0).max(1).default(0.5),
+  /** workflow_failures: the window the failure rate is counted over. */
+  workflowWindowHours: z.number().positive().default(24),
   /** phase3_completion: minutes after phase 3 completes by which phase 4 must have started. */
   phase4StartGraceMinutes: z.number().int().positive().default(30),
   /** prediction_volume: fewer active predictions on a game date is an error (PREDICTION_VOLUME_MIN). */
@@ -58,6 +61,32 @@ export const thresholdsSchema = z.object({
   /** source_discrepancy: dates looked back over, and hours after tip-off before BDL missing a game counts. */
   discrepancyLookbackDays: z.number().int().positive().default(7),
   discrepancyGraceHours: z.number().positive().default(6),
+  /**
+   * source_freshness and source_volume learn what is normal from this many days of history (Elementary's
+   * freshness_anomalies and Snowflake's anomaly detection train on about a month too).
+   */
+  learningDays: z.number().int().min(2).default(28),
+  /**
+   * source_freshness: the bound on a source's silence is this percentile of its observed gaps times the
+   * factor, never under the floor. 0.98 takes in the one long gap a day of up to 50 runs has (an hourly
+   * scraper's night); 1.5 leaves room for a late run; 4 h is about the gaps job's interval
+   * (docs/pipeline.md#check-schedule), so a tighter bound would not be seen sooner.
+   */
+  freshnessPercentile: z.number().gt(0).max(1).default(0.98),
+  freshnessFactor: z.number().min(1).default(1.5),
+  freshnessFloorHours: z.number().positive().default(4),
+  /** source_freshness: gaps and days of history a source needs before it is judged (else "learning"). */
+  freshnessMinSamples: z.number().int().positive().default(10),
+  freshnessMinHistoryDays: z.number().positive().default(7),
+  /**
+   * source_volume: a successful run (or an owed date's box scores) under this share of its learned records
+   * per game is a warning (the pipeline's phase 3 retry rule, docs/pipeline.md#phase-3-processors), judged
+   * once the source has this many dates of history.
+   */
+  volumeMinShare: z.number().gt(0).max(1).default(0.5),
+  volumeMinSamples: z.number().int().positive().default(5),
+  /** source_freshness: scrapers known even without a run in the window (by default the pipeline's list). */
+  freshnessSources: z.array(z.string().min(1)).default([...PIPELINE_SCRAPERS]),
 });
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 

@@ -91,6 +91,21 @@ export interface SqlParams {
     now: Date;
     exhibition_season_types: readonly string[];
   };
+  'checks/source_freshness.sql': {
+    since: Date;
+    now: Date;
+    partition_start: string;
+    partition_end: string;
+    exhibition_season_types: readonly string[];
+  };
+  'checks/source_volume.sql': {
+    window_start: string;
+    report_date: string;
+    now: Date;
+    exhibition_season_types: readonly string[];
+    phase3_processors: readonly string[];
+    per_game_scrapers: readonly string[];
+  };
   'checks/workflow_failures.sql': {
     window_start: Date;
     now: Date;

@@ -16,6 +16,8 @@ import { proxyBreakersCheck } from '../../src/jobs/proxy_breakers.js';
 import { checkFailedFinding } from '../../src/jobs/run-checks.js';
 import { scraperGapsCheck } from '../../src/jobs/scraper_gaps.js';
 import { sourceDiscrepancyCheck } from '../../src/jobs/source_discrepancy.js';
+import { sourceFreshnessCheck } from '../../src/jobs/source_freshness.js';
+import { sourceVolumeCheck } from '../../src/jobs/source_volume.js';
 import { DEFAULT_THRESHOLDS } from '../../src/jobs/thresholds.js';
 import { workflowFailuresCheck } from '../../src/jobs/workflow_failures.js';
 import { evaluateSelfHealth } from '../../src/pipeline/self-health.js';
@@ -257,6 +259,46 @@ export function checkFindings(): Record<string, Finding[]> {
         predictions: 170,
         graded: i === 0 ? 160 : 40,
       })),
+      ctx,
+    ),
+    source_freshness: sourceFreshnessCheck.evaluate(
+      [
+        ...['2026-01-18', '2026-01-19'].map((game_date) => ({
+          source_kind: 'schedule' as const,
+          source: null,
+          game_date,
+          games: 9,
+          active_at: null,
+          last_success_at: null,
+        })),
+        // An hourly scraper silent since 10:05 ET the day before.
+        ...Array.from({ length: 200 }, (_, i) => {
+          const t = at('2026-01-19T15:05:00Z').getTime() - i * 3_600_000;
+          return {
+            source_kind: 'scraper' as const,
+            source: 'nbac_injury_report',
+            game_date: null,
+            games: 0,
+            active_at: new Date(t),
+            last_success_at: new Date(t),
+          };
+        }),
+      ],
+      { ...ctx, thresholds: { ...ctx.thresholds, freshnessSources: [] } },
+    ),
+    source_volume: sourceVolumeCheck.evaluate(
+      ['2026-01-12', '2026-01-13', '2026-01-14', '2026-01-15', '2026-01-16', '2026-01-17', '2026-01-20'].map(
+        (game_date) => ({
+          source_kind: 'processor' as const,
+          source: 'upcoming_player_game_context',
+          game_date,
+          games: 6,
+          final_games: 0,
+          records: game_date === '2026-01-20' ? 20 : 180,
+          per_games: 6,
+          completed_at: at(`${game_date}T11:50:00Z`),
+        }),
+      ),
       ctx,
     ),
     check_failed: [checkFailedFinding('scraper_gaps', new Error('Query timed out after 60 s'))],
