@@ -32,6 +32,7 @@ const COPIED = [
   'test/jobs/pipeline-fixture.ts',
   'test/sql',
   'test/support/zetasql.ts',
+  'test/support/partition-bounds.ts',
   'test/fixtures/sql-bad',
 ];
 
@@ -59,6 +60,7 @@ const CHECK_TS = `import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { type Finding, findingKey } from './finding.js';
+import { count, date, listFact, type Presentation, strFact } from './presentation.js';
 
 const NAME = '${CHECK}';
 
@@ -81,13 +83,28 @@ export function evaluateExampleStaleRows(rows: readonly ExampleStaleRowsRow[], c
   ];
 }
 
+const presentation: Presentation = {
+  summary: (f) =>
+    \`\${listFact(f, 'games')?.length} games on \${strFact(f, 'date')} still show as scheduled six hours after tip-off.\`,
+  fields: (f) => [count('Games', listFact(f, 'games')?.length, undefined, 'games'), date('Game date', strFact(f, 'date'))],
+};
+
 export const exampleStaleRowsCheck = defineCheck({
   name: NAME,
   description: 'Games the schedule still shows as scheduled six hours after tip-off',
   query: defineQuery(\`checks/\${NAME}.sql\`, row),
   params: (ctx) => ({ report_date: ctx.date, now: ctx.now }),
   evaluate: evaluateExampleStaleRows,
+  presentation,
 });
+`;
+
+// Step 4: its runbook (the alerts' Next step lines and the Details modal read it).
+const CHECK_RUNBOOK = `# ${CHECK}: games stuck as scheduled
+
+Next step: Re-run the schedule scraper for the date; the games' status comes back from NBA.com.
+
+When resolved: Nothing to do.
 `;
 
 // Step 4: its test, on hand-made rows and on DuckDB through the fixture warehouse.
@@ -235,6 +252,9 @@ describe("README's recipes, applied to a copy of the repository", () => {
       'ALL_CHECKS',
       'JOBS',
       'test/jobs/<name>.test.ts',
+      'presentation',
+      'docs/runbooks/<name>.md',
+      'test/views/check-findings.ts',
       'test/jobs/registry.test.ts',
       'test/sql',
       'src/views/action-ids.ts',
@@ -280,6 +300,7 @@ describe("README's recipes, applied to a copy of the repository", () => {
     );
     // Check, step 4: its test.
     write(`test/jobs/${CHECK}.test.ts`, CHECK_TEST);
+    write(`docs/runbooks/${CHECK}.md`, CHECK_RUNBOOK);
 
     // Button, step 1: the value's schema in actionValueSchema and the label in ACTION_LABELS.
     const ids = 'src/views/action-ids.ts';
@@ -328,7 +349,7 @@ describe("README's recipes, applied to a copy of the repository", () => {
     const [types, tests] = await Promise.all([tsc(), vitest(...CHECK_TESTS)]);
     expect(types.code, types.out).toBe(0);
     expect(tests.code, unlessPassed(tests.out)).toBe(0);
-    expect(tests.out).toMatch(/Test Files\s+4 passed \(4\)/);
+    expect(tests.out).toMatch(/Test Files\s+5 passed \(5\)/);
     // Each file saw the new check: the registry's list, the check's own test, ZetaSQL and the DuckDB subset.
     expect(tests.out).toMatch(/✓ test\/jobs\/example_stale_rows\.test\.ts .*finds the game still scheduled/);
     expect(tests.out).toMatch(/✓ test\/sql\/zetasql\.test\.ts .*checks\/example_stale_rows\.sql/);
