@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAckLatency } from './ack-latency.js';
 import { benchAlertStorm } from './alert-storm.js';
+import { benchChartRender } from './chart-render.js';
 import { benchCheckSuite } from './check-suite.js';
 import { benchFootprint } from './footprint.js';
 import { type CaseOutcome, formatTable, isSkipped, log, passes } from './lib.js';
@@ -29,6 +30,7 @@ const CASES: readonly Case[] = [
     run: () => benchRetryThroughput(FULL ? { items: FULL_ITEMS, budgetMs: Number.POSITIVE_INFINITY } : {}),
   },
   { name: 'ack latency', run: benchAckLatency },
+  { name: 'chart render', run: benchChartRender },
   { name: 'footprint', run: benchFootprint },
 ];
 
@@ -43,6 +45,7 @@ const RUN_ORDER = [
   'warehouse work',
   'alert storm',
   'ack latency',
+  'chart render',
   'footprint',
 ];
 
