@@ -159,6 +159,9 @@ export function generatePhase1(ctx: SimContext, date: string, out: RowBuffer): v
         };
         t += durationMs + rng.int(200, 1500);
         if (t > ctx.now) break;
+        // A silently stopped scraper leaves no trace; the draws above still happen, so the rest of the
+        // day's rows are the same as without it.
+        if (ctx.idx.silentlyStopped(scraper, date)) continue;
         out.push(TABLES.scrapeEvents, scrapeEventRow(attempt));
         out.push(TABLES.scraperRuns, scraperRunRow(attempt));
         if (status === 'failed') {
@@ -168,14 +171,16 @@ export function generatePhase1(ctx: SimContext, date: string, out: RowBuffer): v
         } else log.succeed(scraper, attempt.startedAt);
       }
       if (t > ctx.now) return;
+      const live = wf.scrapers.filter((scraper) => !ctx.idx.silentlyStopped(scraper, date));
+      if (live.length === 0) return;
       out.push(TABLES.workflows, {
         execution_id: execId,
         workflow_name: wf.name,
         execution_time: new Date(start),
         status: failed > 0 ? 'failed' : 'completed',
         duration_seconds: Math.round((t - start) / 100) / 10,
-        scrapers_requested: wf.scrapers.length,
-        scrapers_succeeded: wf.scrapers.length - failed,
+        scrapers_requested: live.length,
+        scrapers_succeeded: live.length - failed,
         scrapers_failed: failed,
         // The executor did not aggregate scraper errors until its 2026-01-01 fix.
         error_message:

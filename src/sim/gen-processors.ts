@@ -118,7 +118,9 @@ export function generateProcessors(ctx: SimContext, date: string, out: RowBuffer
       continue;
     }
     run(name, 3, 6 * 60 + 35, [6, 14], {
-      processed: name === 'upcoming_player_game_context' ? expected - locked : expected,
+      processed:
+        ctx.idx.thinPhase3Records(name, date) ??
+        (name === 'upcoming_player_game_context' ? expected - locked : expected),
       expected,
       trigger: 'scheduler',
     });
@@ -164,7 +166,10 @@ export function generateProcessors(ctx: SimContext, date: string, out: RowBuffer
   }
   for (const name of PHASE3_OPTIONAL) {
     const expected = name === 'player_game_summary' ? games.length * 23 : teams;
-    run(name, 3, 27 * 60, [4, 12], { processed: expected, expected });
+    run(name, 3, 27 * 60, [4, 12], {
+      processed: ctx.idx.thinPhase3Records(name, date) ?? expected,
+      expected,
+    });
   }
   run('prediction_grading', 5, 30 * 60, [4, 10], {});
 

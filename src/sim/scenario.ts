@@ -6,7 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { isIsoDate } from '../jobs/time.js';
-import { PROCESSORS, PROXY_PROVIDERS, PROXY_TARGETS, SCRAPERS, WORKFLOWS } from './catalog.js';
+import {
+  PHASE3_CRITICAL,
+  PHASE3_OPTIONAL,
+  PROCESSORS,
+  PROXY_PROVIDERS,
+  PROXY_TARGETS,
+  SCRAPERS,
+  WORKFLOWS,
+} from './catalog.js';
 import { addDays } from './et.js';
 import type { Schedule } from './schedule.js';
 
@@ -156,7 +164,48 @@ const scraperOutage = z.object({
   note,
 });
 
+const silentStop = z.object({
+  kind: z.literal('silent_stop'),
+  /** The scraper stops without failing: no runs, no failures, its workflow's executions go without it. */
+  scraper,
+  /** The first date with nothing (for a post-game scraper, the first game date whose night has nothing). */
+  from: isoDate,
+  /** The last silent date; omitted: it never comes back. */
+  until: isoDate.optional(),
+  note,
+});
+
+const thinPhase3Run = z.object({
+  kind: z.literal('thin_phase3_run'),
+  date: isoDate,
+  processor: z
+    .string()
+    .refine(
+      (p) =>
+        (PHASE3_CRITICAL as readonly string[]).includes(p) ||
+        (PHASE3_OPTIONAL as readonly string[]).includes(p),
+      {
+        message: 'not a phase 3 processor',
+      },
+    ),
+  /** Records the run processed; it is still recorded as a success (the 2026-01-18 "insufficient records"). */
+  records: count,
+  note,
+});
+
+const gameDaysOnly = z.object({
+  kind: z.literal('game_days_only'),
+  /** A scraper that legitimately runs only for game days: nothing is wrong while it is quiet on off-days. */
+  scraper,
+  from: isoDate,
+  until: isoDate,
+  note,
+});
+
 const incident = z.discriminatedUnion('kind', [
+  silentStop,
+  thinPhase3Run,
+  gameDaysOnly,
   bdlShortfall,
   workflowStorm,
   bdbLate,
@@ -333,6 +382,16 @@ export class ScenarioIndex {
 
   outage(scraperName: string, date: string): IncidentOf<'scraper_outage'> | undefined {
     return this.all('scraper_outage').find((i) => i.scraper === scraperName && i.dates.includes(date));
+  }
+
+  /** Whether the scraper is silently stopped for `date` (no runs at all). */
+  silentlyStopped(scraperName: string, date: string): boolean {
+    return this.all('silent_stop').some((i) => i.scraper === scraperName && inRange(date, i.from, i.until));
+  }
+
+  /** The records a phase 3 processor's successful run processed on `date`, when the scenario thins it. */
+  thinPhase3Records(processorName: string, date: string): number | undefined {
+    return this.all('thin_phase3_run').find((i) => i.processor === processorName && i.date === date)?.records;
   }
 
   /** When workflow failures started carrying an error_message (the executor's fix); undefined: always. */

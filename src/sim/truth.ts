@@ -225,6 +225,12 @@ function truthOf(inc: Incident, id: string, d: Derive): TruthIncident[] {
     }
     case 'scraper_outage':
       return [scraperOutage(inc, id, d)];
+    case 'silent_stop':
+      return [silentStop(inc, id, d)];
+    case 'thin_phase3_run':
+      return [thinPhase3Run(inc, id, d)];
+    case 'game_days_only':
+      return [gameDaysOnly(inc, id, d)];
   }
 }
 
@@ -417,6 +423,86 @@ function scraperOutage(inc: IncidentOf<'scraper_outage'>, id: string, d: Derive)
     inc.backfilled_on ? { at: noonOf(inc.backfilled_on), how: 'backfilled' } : { at: null, how: 'never' },
     span,
   );
+}
+
+/**
+ * When the scraper would next have run from `from` on (its workflows' first hour on a date they run: every
+ * day for a daily workflow, game days otherwise; BigDataBall the night after a game day), as the generator
+ * runs it (src/sim/catalog.ts, src/sim/gen-phase1.ts).
+ */
+function firstExpectedRun(scraper: string, from: string, d: Derive): number | undefined {
+  const workflows = WORKFLOWS.filter((wf) => (wf.scrapers as readonly string[]).includes(scraper));
+  for (let date = from, n = 0; n < 60; date = addDays(date, 1), n++) {
+    const games = d.schedule.gamesOn(date).length > 0;
+    const starts = workflows
+      .filter((wf) => wf.daily || games)
+      .map((wf) => etMs(date, Math.min(...wf.hours) * 60));
+    if (workflows.length === 0 && games) starts.push(etMs(date, 26 * 60 + 15));
+    const first = minOf(starts);
+    if (first !== undefined) return first;
+  }
+  return undefined;
+}
+
+/**
+ * A scraper that stops without failing: source_freshness must name it, from its first missed run (the
+ * first run it owed and did not make); it ends at the first run after its last silent date.
+ */
+function silentStop(inc: IncidentOf<'silent_stop'>, id: string, d: Derive): TruthIncident {
+  const end = inc.until === undefined ? undefined : firstExpectedRun(inc.scraper, addDays(inc.until, 1), d);
+  return incidentBase(
+    inc,
+    `${id}:${inc.scraper}`,
+    dateRange(inc.from, inc.until ?? inc.from),
+    [{ check: 'source_freshness', subject: { scraper: inc.scraper }, required: true }],
+    firstExpectedRun(inc.scraper, inc.from, d),
+    end === undefined ? { at: null, how: 'never' } : { at: end, how: 'over' },
+    1,
+  );
+}
+
+/** A phase 3 run recorded as a success with too few records: source_volume must name it once it completed. */
+function thinPhase3Run(inc: IncidentOf<'thin_phase3_run'>, id: string, d: Derive): TruthIncident {
+  const thin = d
+    .rows(inc.date, TABLES.processorRuns)
+    .filter(
+      (r) =>
+        r.processor_name === inc.processor && r.status === 'success' && r.records_processed === inc.records,
+    );
+  return incidentBase(
+    inc,
+    `${id}:${inc.processor}:${inc.date}`,
+    [inc.date],
+    [
+      {
+        check: 'source_volume',
+        subject: { processor: inc.processor, date: inc.date },
+        dates: [inc.date],
+        required: true,
+      },
+    ],
+    minOf(thin.map((r) => ms(r.completed_at))),
+    { at: null, how: 'never' },
+    2,
+  );
+}
+
+/** A scraper quiet on days without games, as it should be: expected, nothing may fire. */
+function gameDaysOnly(inc: IncidentOf<'game_days_only'>, id: string, d: Derive): TruthIncident {
+  const offDays = dateRange(inc.from, inc.until).filter((date) => d.schedule.gamesOn(date).length === 0);
+  const dates = offDays.length > 0 ? offDays : [inc.from];
+  return {
+    ...incidentBase(
+      inc,
+      `${id}:${inc.scraper}`,
+      dates,
+      [],
+      etMs(dates[0] as string, 0),
+      { at: etMs(addDays(inc.until, 1), 0), how: 'over' },
+      0,
+    ),
+    expected: true,
+  };
 }
 
 /** What the scorecard knows of an alert: its finding's check, subject and facts, and when it was first seen. */

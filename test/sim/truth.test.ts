@@ -14,8 +14,9 @@ describe('scenario truth', () => {
   it('lists every incident of the default scenario once, each with what must fire', () => {
     expect(new Set(truth.map((t) => t.id)).size).toBe(truth.length);
     // 14 + 1 + 1 BDL dates, 2 storms, BigDataBall late, 2 team gaps, 3 duplicate dates, 2 proxies,
-    // 2 outages, stale phase 3, thin slate, grading collapse.
-    expect(truth).toHaveLength(31);
+    // 2 outages, stale phase 3, thin slate, grading collapse, the All-Star break's quiet box scores, a thin
+    // phase 3 run, the injury report's silent stop.
+    expect(truth).toHaveLength(34);
     for (const t of truth) {
       if (t.expected) expect(t.signals).toEqual([]);
       else
