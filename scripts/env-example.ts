@@ -9,7 +9,7 @@ const titles: Record<string, string> = {
   embedded: 'Embedded default (demo, tests, single VM)',
   recovery: 'Recovery',
   retention: 'Retention (Firestore TTL policies in the cloud; the embedded store is pruned)',
-  thresholds: 'Check thresholds (defaults are the pipeline team values)',
+  thresholds: 'Check thresholds (each default and where it comes from: docs/pipeline.md#thresholds)',
   schedules: 'Schedules (cron, America/New_York)',
 };
 const lines = ['# shotclock configuration. With none of this set, `npm start` runs the embedded demo.', ''];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JOBS } from './jobs/registry.js';
+import type { Thresholds } from './jobs/thresholds.js';
 import { policyListSchema, quietHoursSchema } from './recovery/policies.js';
 import { parseByteSize } from './warehouse/byte-size.js';
 
@@ -25,6 +26,8 @@ export interface VarSpec {
   readonly secret?: boolean;
   readonly example?: string;
   readonly schema: z.ZodType;
+  /** The check threshold (src/jobs/thresholds.ts) the variable overrides when set. */
+  readonly threshold?: keyof Thresholds;
 }
 
 const str = z.string().trim().min(1);
@@ -41,9 +44,9 @@ const csv = z.string().transform((v) =>
     .map((s) => s.trim())
     .filter(Boolean),
 );
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 /** A comma-separated list of positive delays, e.g. `4,12,24`. */
 const delayList = csv.transform((items) => items.map(Number)).pipe(z.array(z.number().positive()).min(1));
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 // One or more 5-field cron expressions separated by ';' (a job may run at unrelated times, e.g. 09:00 and 14:15).
 const cronList = z.string().transform((v, ctx) => {
   const exprs = v
@@ -401,45 +404,261 @@ export const VARS = {
   // Thresholds (defaults and where each comes from: docs/pipeline.md#thresholds).
   GAP_ALERT_THRESHOLD: {
     group: 'thresholds',
+    threshold: 'gapAlertThreshold',
     description: 'scraper_gaps: unbackfilled failure days in 7 that raise an alert.',
     example: '3',
     schema: int(1).optional(),
   },
   BOXSCORE_COVERAGE_MIN: {
     group: 'thresholds',
+    threshold: 'boxscoreCoverageMin',
     description: 'boxscore_completeness: minimum share of final games with boxscores per team.',
     example: '0.7',
     schema: ratio.optional(),
   },
   WORKFLOW_FAILURE_WARN: {
     group: 'thresholds',
+    threshold: 'workflowFailureWarn',
     description: 'workflow_failures: 24 h failure rate above which a workflow warns.',
     example: '0.1',
     schema: ratio.optional(),
   },
   WORKFLOW_FAILURE_ERROR: {
     group: 'thresholds',
+    threshold: 'workflowFailureError',
     description: 'workflow_failures: 24 h failure rate above which it is an error.',
     example: '0.5',
     schema: ratio.optional(),
   },
   PREDICTION_VOLUME_MIN: {
     group: 'thresholds',
+    threshold: 'predictionVolumeMin',
     description: 'prediction_volume: fewer active predictions on a game date is an error.',
     example: '200',
     schema: int(1).optional(),
   },
   GRADING_COVERAGE_MIN: {
     group: 'thresholds',
+    threshold: 'gradingCoverageMin',
     description: 'grading_coverage: minimum graded share of active predictions.',
     example: '0.9',
     schema: ratio.optional(),
   },
   BDB_GRACE_HOURS: {
     group: 'thresholds',
+    threshold: 'bdbGraceHours',
     description: 'Hours after a game during which BigDataBall no_data_yet is expected.',
     example: '48',
     schema: positive.optional(),
+  },
+  GAP_LOOKBACK_DAYS: {
+    group: 'thresholds',
+    threshold: 'gapLookbackDays',
+    description: 'scraper_gaps: days looked back over for gap days.',
+    example: '7',
+    schema: int(1).optional(),
+  },
+  BOXSCORE_WINDOW_DAYS: {
+    group: 'thresholds',
+    threshold: 'boxscoreWindowDays',
+    description: "boxscore_completeness: days of final games a team's coverage is counted over.",
+    example: '7',
+    schema: int(1).optional(),
+  },
+  DISCREPANCY_LOOKBACK_DAYS: {
+    group: 'thresholds',
+    threshold: 'discrepancyLookbackDays',
+    description: 'source_discrepancy: dates looked back over.',
+    example: '7',
+    schema: int(1).optional(),
+  },
+  DISCREPANCY_GRACE_HOURS: {
+    group: 'thresholds',
+    threshold: 'discrepancyGraceHours',
+    description: 'source_discrepancy: hours after tip-off before a game BDL lacks counts.',
+    example: '6',
+    schema: positive.optional(),
+  },
+  GAME_OVER_HOURS: {
+    group: 'thresholds',
+    threshold: 'gameOverHours',
+    description: 'Hours after tip-off by which a game is over (every post-game check).',
+    example: '3',
+    schema: positive.optional(),
+  },
+  POST_GAME_DUE_HOURS: {
+    group: 'thresholds',
+    threshold: 'postGameDueHours',
+    description:
+      "phase3_completion, grading_coverage: hours after a date's last tip-off by which game summaries and grading are due.",
+    example: '10',
+    schema: positive.optional(),
+  },
+  WORKFLOW_WINDOW_HOURS: {
+    group: 'thresholds',
+    threshold: 'workflowWindowHours',
+    description: 'workflow_failures: hours the failure rate is counted over.',
+    example: '24',
+    schema: positive.optional(),
+  },
+  PHASE4_START_GRACE_MINUTES: {
+    group: 'thresholds',
+    threshold: 'phase4StartGraceMinutes',
+    description:
+      'phase3_completion: minutes after the critical processors finish by which phase 4 must have started.',
+    example: '30',
+    schema: int(1).optional(),
+  },
+  PREDICTION_VOLUME_EXPECTED: {
+    group: 'thresholds',
+    threshold: 'predictionVolumeExpected',
+    description: 'prediction_volume: the active predictions a normal date has (shown beside the minimum).',
+    example: '280',
+    schema: int(1).optional(),
+  },
+  FRESHNESS_WARN_HOURS: {
+    group: 'thresholds',
+    threshold: 'freshnessWarnHours',
+    description: "data_freshness: predictions made this long after an earlier date's phase 3 context warn.",
+    example: '12',
+    schema: positive.optional(),
+  },
+  FRESHNESS_ERROR_HOURS: {
+    group: 'thresholds',
+    threshold: 'freshnessErrorHours',
+    description: 'data_freshness: predictions made this long after it are an error.',
+    example: '24',
+    schema: positive.optional(),
+  },
+  PHASE3_STALE_HOURS: {
+    group: 'thresholds',
+    threshold: 'phase3StaleHours',
+    description:
+      "phase3_data_stale: the date's own phase 3 output older than this when its predictions run is an error.",
+    example: '2',
+    schema: positive.optional(),
+  },
+  GRADING_DEGRADED_PTS: {
+    group: 'thresholds',
+    threshold: 'gradingDegradedPts',
+    description: "grading_accuracy: points under the system's own baseline that warn.",
+    example: '5',
+    schema: positive.optional(),
+  },
+  GRADING_REGRESSION_PTS: {
+    group: 'thresholds',
+    threshold: 'gradingRegressionPts',
+    description: 'grading_accuracy: points under it past which it is an error (model regression).',
+    example: '10',
+    schema: positive.optional(),
+  },
+  GRADING_FLOOR_PCT: {
+    group: 'thresholds',
+    threshold: 'gradingFloorPct',
+    description: 'grading_accuracy: hit rate (%) under which a system is an error whatever its baseline.',
+    example: '30',
+    schema: z.coerce.number().min(0).max(100).optional(),
+  },
+  GRADING_MIN_SAMPLE: {
+    group: 'thresholds',
+    threshold: 'gradingMinSample',
+    description: 'grading_accuracy: graded picks a date (and a baseline) needs to be judged.',
+    example: '40',
+    schema: int(1).optional(),
+  },
+  GRADING_BASELINE_DAYS: {
+    group: 'thresholds',
+    threshold: 'gradingBaselineDays',
+    description: 'grading_accuracy: days before the date its baseline pools.',
+    example: '14',
+    schema: int(1).optional(),
+  },
+  ENTITY_LOCKOUT_MAX_HOURS: {
+    group: 'thresholds',
+    threshold: 'entityLockoutMaxHours',
+    description:
+      'circuit_breakers: an entity lockout longer than this is a configuration regression (error).',
+    example: '24',
+    schema: positive.optional(),
+  },
+  PROXY_STUCK_OPEN_HOURS: {
+    group: 'thresholds',
+    threshold: 'proxyStuckOpenHours',
+    description:
+      'proxy_breakers: a pair OPEN longer than this is stuck, long past its 5 min cooldown (error).',
+    example: '24',
+    schema: positive.optional(),
+  },
+  PROXY_HEALTH_WINDOW_HOURS: {
+    group: 'thresholds',
+    threshold: 'proxyHealthWindowHours',
+    description: 'proxy_breakers: a provider seen in the health metrics this recently serves its target.',
+    example: '24',
+    schema: positive.optional(),
+  },
+  LEARNING_DAYS: {
+    group: 'thresholds',
+    threshold: 'learningDays',
+    description: "source_freshness, source_volume: days of history each source's normal is learned from.",
+    example: '28',
+    schema: int(2).optional(),
+  },
+  FRESHNESS_PERCENTILE: {
+    group: 'thresholds',
+    threshold: 'freshnessPercentile',
+    description:
+      "source_freshness: percentile of a source's observed gaps its silence is bounded by (times the factor).",
+    example: '0.98',
+    schema: z.coerce.number().gt(0).max(1).optional(),
+  },
+  FRESHNESS_FACTOR: {
+    group: 'thresholds',
+    threshold: 'freshnessFactor',
+    description: 'source_freshness: factor on that percentile.',
+    example: '1.5',
+    schema: z.coerce.number().min(1).optional(),
+  },
+  FRESHNESS_FLOOR_HOURS: {
+    group: 'thresholds',
+    threshold: 'freshnessFloorHours',
+    description: 'source_freshness: the bound is never under this many hours.',
+    example: '4',
+    schema: positive.optional(),
+  },
+  FRESHNESS_MIN_SAMPLES: {
+    group: 'thresholds',
+    threshold: 'freshnessMinSamples',
+    description: 'source_freshness: gaps a source needs before it is judged (else "learning").',
+    example: '10',
+    schema: int(1).optional(),
+  },
+  FRESHNESS_MIN_HISTORY_DAYS: {
+    group: 'thresholds',
+    threshold: 'freshnessMinHistoryDays',
+    description: 'source_freshness: days of history a source needs before it is judged.',
+    example: '7',
+    schema: positive.optional(),
+  },
+  VOLUME_MIN_SHARE: {
+    group: 'thresholds',
+    threshold: 'volumeMinShare',
+    description: 'source_volume: a successful run under this share of its learned records per game warns.',
+    example: '0.5',
+    schema: z.coerce.number().gt(0).max(1).optional(),
+  },
+  VOLUME_MIN_SAMPLES: {
+    group: 'thresholds',
+    threshold: 'volumeMinSamples',
+    description: 'source_volume: dates of history a source needs before it is judged.',
+    example: '5',
+    schema: int(1).optional(),
+  },
+  FRESHNESS_SOURCES: {
+    group: 'thresholds',
+    threshold: 'freshnessSources',
+    description:
+      "source_freshness: comma-separated scrapers known even without a run in the training window; default the pipeline's scrapers (src/jobs/scrapers.ts).",
+    schema: csv.pipe(z.array(str).min(1)).optional(),
   },
   // Schedules (cron in ET, the time module's zone).
   SCHEDULE_GAPS: {

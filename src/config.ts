@@ -175,17 +175,14 @@ export function readConfig(env: Env): Config {
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
 
   const v = parsed.data;
+  // Every threshold variable that is set overrides its field (src/config-vars.ts names the field).
   const thresholds = thresholdsSchema.parse({
     ...DEFAULT_THRESHOLDS,
-    ...defined({
-      gapAlertThreshold: v.GAP_ALERT_THRESHOLD,
-      boxscoreCoverageMin: v.BOXSCORE_COVERAGE_MIN,
-      workflowFailureWarn: v.WORKFLOW_FAILURE_WARN,
-      workflowFailureError: v.WORKFLOW_FAILURE_ERROR,
-      predictionVolumeMin: v.PREDICTION_VOLUME_MIN,
-      gradingCoverageMin: v.GRADING_COVERAGE_MIN,
-      bdbGraceHours: v.BDB_GRACE_HOURS,
-    }),
+    ...Object.fromEntries(
+      VAR_LIST.flatMap((spec) =>
+        spec.threshold && v[spec.name] !== undefined ? [[spec.threshold, v[spec.name]]] : [],
+      ),
+    ),
   });
   const mode: Mode = gcpSet ? 'cloud' : slackSet ? 'self-hosted' : 'demo';
   const slack: SlackConfig | undefined = slackSet
@@ -295,8 +292,4 @@ export function minRetentionDays(
 function required<T>(value: T | undefined): T {
   if (value === undefined) throw new Error('unreachable: required variable missing after validation');
   return value;
-}
-
-function defined<T extends Record<string, unknown>>(obj: T): Partial<T> {
-  return Object.fromEntries(Object.entries(obj).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -17,7 +17,8 @@ import {
 import { hoursBefore } from './time.js';
 
 const NAME = 'workflow_failures';
-const WINDOW_HOURS = 24;
+/** The window a finding stored before the window was a threshold (workflowWindowHours) was judged over. */
+const DEFAULT_WINDOW_HOURS = 24;
 
 const row = z.object({
   workflow_name: z.string(),
@@ -32,7 +33,11 @@ export type WorkflowFailuresRow = z.infer<typeof row>;
 const pct = (x: number) => Math.round(x * 1000) / 10;
 
 function rateFinding(r: WorkflowFailuresRow, ctx: CheckContext): Finding[] {
-  const { workflowFailureWarn: warn, workflowFailureError: error } = ctx.thresholds;
+  const {
+    workflowFailureWarn: warn,
+    workflowFailureError: error,
+    workflowWindowHours: windowH,
+  } = ctx.thresholds;
   if (r.executions === 0) return [];
   const rate = r.failures / r.executions;
   if (rate <= warn) return [];
@@ -41,7 +46,7 @@ function rateFinding(r: WorkflowFailuresRow, ctx: CheckContext): Finding[] {
       check: NAME,
       key: findingKey(NAME, r.workflow_name),
       severity: rate > error ? 'error' : 'warning',
-      title: `Workflow ${r.workflow_name} failed ${r.failures} of ${r.executions} runs in the last ${WINDOW_HOURS} h (${pct(rate)}%)`,
+      title: `Workflow ${r.workflow_name} failed ${r.failures} of ${r.executions} runs in the last ${windowH} h (${pct(rate)}%)`,
       subject: { workflow: r.workflow_name },
       facts: {
         workflow: r.workflow_name,
@@ -50,7 +55,7 @@ function rateFinding(r: WorkflowFailuresRow, ctx: CheckContext): Finding[] {
         failure_rate_pct: pct(rate),
         warn_above_pct: pct(warn),
         error_above_pct: pct(error),
-        window_hours: WINDOW_HOURS,
+        window_hours: windowH,
         last_failed_at: r.last_failed_at?.toISOString() ?? null,
         last_error: r.last_error?.slice(0, 500) ?? null,
       },
@@ -64,7 +69,7 @@ function rateFinding(r: WorkflowFailuresRow, ctx: CheckContext): Finding[] {
  * errors, docs/pipeline.md#new-years-eve-rate-limit-storm): one warning for the whole executor, since it is
  * one logging bug, not one per workflow.
  */
-function missingMessageFinding(rows: readonly WorkflowFailuresRow[]): Finding[] {
+function missingMessageFinding(rows: readonly WorkflowFailuresRow[], windowH: number): Finding[] {
   const affected = rows.filter((r) => r.failures_without_message > 0);
   if (affected.length === 0) return [];
   const without = affected.reduce((sum, r) => sum + r.failures_without_message, 0);
@@ -74,14 +79,14 @@ function missingMessageFinding(rows: readonly WorkflowFailuresRow[]): Finding[] 
       check: NAME,
       key: findingKey(NAME, 'missing_error_message'),
       severity: 'warning',
-      title: `${without} of ${failures} workflow failures in the last ${WINDOW_HOURS} h have no error message`,
+      title: `${without} of ${failures} workflow failures in the last ${windowH} h have no error message`,
       subject: {},
       facts: {
         failures_without_message: without,
         failures,
         message_coverage_pct: pct((failures - without) / failures),
         workflows: affected.map((r) => r.workflow_name).sort(),
-        window_hours: WINDOW_HOURS,
+        window_hours: windowH,
       },
       actions: [],
     },
@@ -91,13 +96,16 @@ function missingMessageFinding(rows: readonly WorkflowFailuresRow[]): Finding[] 
 /** Per workflow, the 24 h failure rate: above 10 % a warning, above 50 % an error (the defaults). */
 export function evaluateWorkflowFailures(rows: readonly WorkflowFailuresRow[], ctx: CheckContext): Finding[] {
   const sorted = [...rows].sort((a, b) => a.workflow_name.localeCompare(b.workflow_name));
-  return [...sorted.flatMap((r) => rateFinding(r, ctx)), ...missingMessageFinding(sorted)];
+  return [
+    ...sorted.flatMap((r) => rateFinding(r, ctx)),
+    ...missingMessageFinding(sorted, ctx.thresholds.workflowWindowHours),
+  ];
 }
 
 /** A workflow's failure rate, or the executor's failures that carry no error message. */
 const presentation: Presentation = {
   summary: (f) => {
-    const hours = numFact(f, 'window_hours') ?? WINDOW_HOURS;
+    const hours = numFact(f, 'window_hours') ?? DEFAULT_WINDOW_HOURS;
     if (strFact(f, 'workflow') === undefined) {
       return `${numFact(f, 'failures_without_message')} of ${numFact(f, 'failures')} workflow failures in the last ${hours} h carry no error message, so nobody can tell why they failed.`;
     }
@@ -133,7 +141,7 @@ export const workflowFailuresCheck = defineCheck({
   description:
     'Workflows failing over the warning or error share of runs in 24 h; failures without an error message',
   query: defineQuery(`checks/${NAME}.sql`, row),
-  params: (ctx) => ({ window_start: hoursBefore(ctx.now, WINDOW_HOURS), now: ctx.now }),
+  params: (ctx) => ({ window_start: hoursBefore(ctx.now, ctx.thresholds.workflowWindowHours), now: ctx.now }),
   evaluate: evaluateWorkflowFailures,
   presentation,
 });

@@ -123,6 +123,27 @@ describe('readConfig', () => {
     expect(config.schedules.gaps).toEqual(['0 */2 * * *']);
   });
 
+  it('every check threshold has its variable, whose example is the default, and setting it overrides the threshold', () => {
+    const scalar = Object.entries(DEFAULT_THRESHOLDS).filter(
+      (e): e is [string, number] => typeof e[1] === 'number',
+    );
+    const byField = new Map(VAR_LIST.flatMap((v) => (v.threshold ? [[v.threshold, v] as const] : [])));
+    for (const [field, value] of scalar) {
+      const spec = byField.get(field as keyof typeof DEFAULT_THRESHOLDS);
+      expect(spec, `threshold ${field} has no variable in src/config-vars.ts`).toBeDefined();
+      expect(spec?.group).toBe('thresholds');
+      expect(Number(spec?.example), `${spec?.name}'s example is its default`).toBe(value);
+      const other = Number.isInteger(value) ? value + 1 : value < 1 ? value / 2 : value * 2;
+      const set = readConfig({ [spec?.name ?? '']: String(other) });
+      expect(set.thresholds[field as keyof typeof DEFAULT_THRESHOLDS]).toBe(other);
+    }
+    expect(readConfig({ FRESHNESS_SOURCES: 'bdl_games, nbac_schedule' }).thresholds.freshnessSources).toEqual(
+      ['bdl_games', 'nbac_schedule'],
+    );
+    expect(() => readConfig({ GRADING_FLOOR_PCT: '101' })).toThrow(/GRADING_FLOOR_PCT/);
+    expect(() => readConfig({ PHASE3_STALE_HOURS: '0' })).toThrow(/PHASE3_STALE_HOURS/);
+  });
+
   it('keeps audit entries 90 days and the other bookkeeping 14 by default; both configurable', () => {
     const DAY = 24 * 3_600_000;
     expect(readConfig({}).retention).toEqual({ auditMs: 90 * DAY, recordsMs: 14 * DAY });
