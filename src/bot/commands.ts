@@ -31,9 +31,10 @@ export async function answerCommand(
   deps: CommandServices,
   command: Command,
   request: CommandRequest,
-  options: ReadOptions = {},
+  options: Pick<ReadOptions, 'fresh'> = {},
 ): Promise<MessageView> {
   const now = deps.clock.now();
+  const read: ReadOptions = { ...options, surface: 'command' };
   const ctx = { now, fmt: deps.fmt };
   switch (request.kind) {
     case 'help':
@@ -41,11 +42,16 @@ export async function answerCommand(
     case 'error':
       return commandErrorView(command, request.message);
     case 'scrape-status':
-      return scrapeStatusView(await deps.data.scraperStatus(now), ctx, request.scraper, PIPELINE_SCRAPERS);
+      return scrapeStatusView(
+        await deps.data.scraperStatus(now, read),
+        ctx,
+        request.scraper,
+        PIPELINE_SCRAPERS,
+      );
     case 'pipeline-health':
-      return pipelineHealthView(await deps.data.pipelineHealth(request.date, now, options));
+      return pipelineHealthView(await deps.data.pipelineHealth(request.date, now, read));
     case 'breakers':
-      return breakersView(await deps.data.breakers(now), ctx);
+      return breakersView(await deps.data.breakers(now, read), ctx);
     case 'retry-queue':
       return retryQueueView(await deps.data.retryQueue(request.status), ctx, request.status);
   }

@@ -15,7 +15,7 @@ import * as incidents from '../store/incidents.js';
 import * as leases from '../store/leases.js';
 import { listByStatus, RETRY_STATUSES, type RetryItem, type RetryStatus } from '../store/retry-queue.js';
 import type { BreakerRow, HealedRow, PipelineHealthInput } from '../views/types.js';
-import { defineQuery } from '../warehouse/port.js';
+import { defineQuery, type QuerySurface } from '../warehouse/port.js';
 import type { DashboardData } from './port.js';
 import {
   activeFirst,
@@ -29,7 +29,7 @@ import {
   recoveryByAttempt,
   scraperStatusRows,
 } from './rules.js';
-import { type Snapshots, UNSHARED } from './snapshot.js';
+import { type ReadOptions, type Snapshots, UNSHARED } from './snapshot.js';
 
 const TREND_DAYS = 14;
 const RECOVERY_DAYS = 30;
@@ -106,43 +106,53 @@ export function createDashboardData(
 ): DashboardData {
   const { warehouse, store } = deps;
   const { thresholds } = deps.config;
+  // Each reader takes the surface its BigQuery jobs are labelled with: the digest's are the job's, a shared
+  // reading's those of the reader that started it (see ReadOptions.surface).
   /** Gap rows of the scraper_gaps check over [from, through] as of now, expected gaps left out. */
-  const gaps = async (from: string, through: string, now: Date) =>
+  const gaps = async (from: string, through: string, now: Date, surface: QuerySurface) =>
     realGaps(
-      await warehouse.query(scraperGapsCheck.query, {
-        window_start: from,
-        report_date: through,
-        now,
-        exhibition_season_types: [...EXHIBITION_SEASON_TYPES],
-      }),
+      await warehouse.query(
+        scraperGapsCheck.query,
+        {
+          window_start: from,
+          report_date: through,
+          now,
+          exhibition_season_types: [...EXHIBITION_SEASON_TYPES],
+        },
+        { surface },
+      ),
       now,
       through,
       thresholds,
     );
 
-  const coverage = (from: string, through: string, now: Date) =>
-    warehouse.query(coverageQuery, {
-      window_start: from,
-      report_date: through,
-      due_before: hoursBefore(now, thresholds.discrepancyGraceHours),
-      now,
-    });
+  const coverage = (from: string, through: string, now: Date, surface: QuerySurface) =>
+    warehouse.query(
+      coverageQuery,
+      {
+        window_start: from,
+        report_date: through,
+        due_before: hoursBefore(now, thresholds.discrepancyGraceHours),
+        now,
+      },
+      { surface },
+    );
 
-  const readScraperStatus = async (now: Date) => {
+  const readScraperStatus = async (now: Date, surface: QuerySurface) => {
     const today = etDate(now);
     const from = lookbackStart(today, thresholds.gapLookbackDays);
     const [activity, gapRows] = await Promise.all([
-      warehouse.query(scrapersQuery, { window_start: from, window_end: addDays(today, 1), now }),
-      gaps(from, today, now),
+      warehouse.query(scrapersQuery, { window_start: from, window_end: addDays(today, 1), now }, { surface }),
+      gaps(from, today, now, surface),
     ]);
     return scraperStatusRows(activity, gapRows, thresholds);
   };
 
-  const readBreakers = async (now: Date) => {
+  const readBreakers = async (now: Date, surface: QuerySurface) => {
     const today = etDate(now);
     const [entities, proxies] = await Promise.all([
-      warehouse.query(entityBreakersQuery, { ...breakerWindow(today), now }),
-      warehouse.query(proxyBreakersCheck.query, { health_since: hoursBefore(now, 24), now }),
+      warehouse.query(entityBreakersQuery, { ...breakerWindow(today), now }, { surface }),
+      warehouse.query(proxyBreakersCheck.query, { health_since: hoursBefore(now, 24), now }, { surface }),
     ]);
     const rows: BreakerRow[] = entities.map((e) => ({
       kind: 'entity',
@@ -168,11 +178,15 @@ export function createDashboardData(
     return rows;
   };
 
-  const readPipelineHealth = async (date: string, now: Date): Promise<PipelineHealthInput> => {
+  const readPipelineHealth = async (
+    date: string,
+    now: Date,
+    surface: QuerySurface,
+  ): Promise<PipelineHealthInput> => {
     const [games, runs, predictions] = await Promise.all([
-      coverage(date, date, now),
-      warehouse.query(runsQuery, { report_date: date, now }),
-      warehouse.query(predictionsQuery, { report_date: date, now }),
+      coverage(date, date, now, surface),
+      warehouse.query(runsQuery, { report_date: date, now }, { surface }),
+      warehouse.query(predictionsQuery, { report_date: date, now }, { surface }),
     ]);
     const c = dateCoverage(games, date);
     const phases = pipelinePhases({
@@ -185,10 +199,11 @@ export function createDashboardData(
     return { date, phases, gamesScheduled: c.scheduled };
   };
 
+  const asker = (options: ReadOptions | undefined): QuerySurface => options?.surface ?? 'home';
   const scraperStatus: DashboardData['scraperStatus'] = (now, options) =>
-    snapshots.read('scraper-status', now, readScraperStatus, options);
+    snapshots.read('scraper-status', now, (asOf) => readScraperStatus(asOf, asker(options)), options);
   const breakers: DashboardData['breakers'] = (now, options) =>
-    snapshots.read('breakers', now, readBreakers, options);
+    snapshots.read('breakers', now, (asOf) => readBreakers(asOf, asker(options)), options);
 
   const retryQueue: DashboardData['retryQueue'] = (status?: RetryStatus) =>
     listByStatus(store, status ?? RETRY_STATUSES);
@@ -252,7 +267,12 @@ export function createDashboardData(
     retryQueue,
 
     pipelineHealth: (date, now, options) =>
-      snapshots.read(`pipeline-health ${date}`, now, (asOf) => readPipelineHealth(date, asOf), options),
+      snapshots.read(
+        `pipeline-health ${date}`,
+        now,
+        (asOf) => readPipelineHealth(date, asOf, asker(options)),
+        options,
+      ),
 
     // Only the warehouse parts are shared: the Store parts (incidents, retries, audit) are what clicks and
     // job runs change, and reading them costs no scanned bytes, so Home always shows them as they are.
@@ -283,9 +303,9 @@ export function createDashboardData(
       const date = addDays(etDate(now), -1);
       const windowStart = addDays(date, -(thresholds.boxscoreWindowDays - 1));
       const [games, gapRows, breakerRows, openIncidents, recoveries, byAttempt] = await Promise.all([
-        coverage(windowStart, date, now),
-        gaps(addDays(date, -(TREND_DAYS - 1)), date, now),
-        readBreakers(now),
+        coverage(windowStart, date, now, 'job'),
+        gaps(addDays(date, -(TREND_DAYS - 1)), date, now, 'job'),
+        readBreakers(now, 'job'),
         incidents.listOpen(store),
         healed24h(now),
         finishedRetries(now),

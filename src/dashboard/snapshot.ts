@@ -16,6 +16,11 @@ export interface ReadOptions {
    * after a job run.
    */
   readonly fresh?: boolean;
+  /**
+   * Who asks (default 'home'): the label of the BigQuery jobs a computation this read starts runs (a shared
+   * value is charged to the reader that started it).
+   */
+  readonly surface?: 'home' | 'command';
 }
 
 export interface Snapshots {

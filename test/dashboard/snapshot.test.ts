@@ -20,11 +20,11 @@ const WINDOW_START = new Date(Math.ceil(Date.parse('2026-01-20T14:00:00Z') / TTL
 
 /** A warehouse with no rows that records every query (file and parameters); `gate` holds answers back. */
 function recordingWarehouse(gate?: Promise<void>) {
-  const calls: { file: string; params: Params }[] = [];
+  const calls: { file: string; params: Params; surface: string | undefined }[] = [];
   const warehouse: Warehouse = {
     engine: 'duckdb',
-    async query(def, params) {
-      calls.push({ file: def.file, params: params as Params });
+    async query(def, params, options) {
+      calls.push({ file: def.file, params: params as Params, surface: options?.surface });
       await gate;
       return [];
     },
@@ -68,6 +68,7 @@ describe('dashboard snapshot', () => {
     await data.home(clock.now());
     expect(calls.length).toBe(2 * perHome);
     expect(count(SCRAPERS)).toBe(2);
+    expect(new Set(calls.map((c) => c.surface))).toEqual(new Set(['home']));
   });
 
   it('shares one computation between concurrent readers, and keeps no failed one', async () => {
@@ -109,6 +110,16 @@ describe('dashboard snapshot', () => {
     expect(count(RUNS)).toBe(3);
     // A fresh answer is as of the moment asked, not the window's start.
     expect(calls.filter((c) => c.file === RUNS).at(-1)?.params.now).toEqual(clock.now());
+    // BigQuery labels: what a command started is the command's; Home then shares it without a query.
+    await answerCommand(deps, '/scrape-status', { kind: 'scrape-status' });
+    await data.scraperStatus(clock.now());
+    expect(count(SCRAPERS)).toBe(1);
+    expect(new Set(calls.map((c) => c.surface))).toEqual(new Set(['command']));
+    // The digest, a scheduled job, reads afresh under the job's label.
+    const before = calls.length;
+    await data.digest(clock.now());
+    expect(calls.length).toBeGreaterThan(before);
+    expect(new Set(calls.slice(before).map((c) => c.surface))).toEqual(new Set(['job']));
   });
 
   it('shares nothing with a TTL of 0', async () => {
