@@ -201,17 +201,15 @@ describe('openDuckDbWarehouse', () => {
     expect(rows.map((r) => r.is_recovered)).toEqual([true, false, true]);
   });
 
-  it('bulk-inserts fast enough for the simulator', async () => {
+  it('bulk-inserts 100,000 rows in one call, every row readable', async () => {
+    // How fast is the bench's business (the season replay reports the time to simulate its warehouse).
     const w = await open('bulk');
     const n = 100_000;
     const rows = Array.from({ length: n }, (_, i) => event(`e${i}`, { records_expected: i }));
-    const started = performance.now();
     await w.insertRows({ 'nba_monitoring.scrape_events': rows });
-    const perSecond = n / ((performance.now() - started) / 1000);
-    console.log(`insertRows: ${Math.round(perSecond)} rows/s`);
-    expect(perSecond).toBeGreaterThan(50_000); // the target is >200k on an idle machine; tests share 2 cores
-    const count = fixtureQuery('test/events.sql', Event);
-    expect(await w.query(count, params)).toHaveLength(n);
+    const read = await w.query(fixtureQuery('test/events.sql', Event), params);
+    expect(read).toHaveLength(n);
+    expect(read[0]?.total).toBe((n * (n - 1)) / 2);
   });
 });
 
