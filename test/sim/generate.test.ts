@@ -126,10 +126,9 @@ describe('simulate: off-days and clean dates', () => {
 });
 
 describe('simulate: a whole season', () => {
-  it('runs well under the budget, with slate volumes inside the ranges', () => {
-    const started = performance.now();
+  // Its speed is the bench's (the season replay reports the time to simulate the warehouse).
+  it('keeps slate volumes inside the ranges', () => {
     const rows = simulate({ from: schedule.firstDate, until: schedule.lastDate, scenario });
-    expect(performance.now() - started).toBeLessThan(20_000);
     const preds = rowsOf(rows, TABLES.predictions);
     const perDate = new Map<string, Set<string>>();
     for (const p of preds) {
