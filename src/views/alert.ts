@@ -31,6 +31,7 @@ import {
 } from './blocks.js';
 import { fieldText } from './fields.js';
 import {
+  escapeEntities,
   escapeMrkdwn,
   formatCount,
   formatDuration,
@@ -392,7 +393,8 @@ function resetConfirmText(action: Extract<Action, { kind: 'reset_breaker' }>, om
 
 function fallbackText(input: AlertInput, state: AlertState): string {
   const { incident, now } = input;
-  const title = truncate(incident.finding.title, 500);
+  // The notification text is parsed too: a title from data must not mention <!channel>.
+  const title = escapeEntities(truncate(incident.finding.title, 500));
   const duration = formatDuration((incident.resolved_at ?? now).getTime() - incident.opened_at.getTime());
   switch (state) {
     case 'resolved':

@@ -13,6 +13,7 @@ import type {
   PlainTextElement,
   SectionBlock,
 } from '@slack/types';
+import { escapePlainText } from './escape.js';
 import { truncate } from './format.js';
 import { LIMITS } from './validate.js';
 
@@ -20,7 +21,7 @@ export type { KnownBlock };
 
 export const plain = (text: string, max: number = LIMITS.sectionText): PlainTextElement => ({
   type: 'plain_text',
-  text: truncate(text || ' ', max),
+  text: truncate(escapePlainText(text) || ' ', max),
   emoji: true,
 });
 

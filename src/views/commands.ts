@@ -5,6 +5,7 @@ import { addDays, isIsoDate } from '../jobs/time.js';
 import { context, divider, fieldSections, header, packLines, section } from './blocks.js';
 import {
   backoffText,
+  escapeEntities,
   escapeMrkdwn,
   formatCount,
   formatNumber,
@@ -145,7 +146,7 @@ export function scraperLine(row: ScraperStatusRow, ctx: ViewContext): string {
   const last = row.lastSuccessAt ? formatWhen(ctx.fmt, row.lastSuccessAt, ctx.now) : 'never';
   const gaps = row.gapCount ? plural(row.gapCount, 'gap') : 'no gaps';
   const error = row.recentError
-    ? ` · _${escapeMrkdwn(truncate(row.recentError.message, 140))}_ (${formatWhen(ctx.fmt, row.recentError.at, ctx.now)})`
+    ? ` · last error ${formatWhen(ctx.fmt, row.recentError.at, ctx.now)}: ${escapeMrkdwn(truncate(row.recentError.message, 140))}`
     : '';
   return `${lightEmoji(row.state)} *${escapeMrkdwn(row.scraper)}* · ${gaps} · last success ${last}${error}`;
 }
@@ -226,7 +227,7 @@ function scraperDetail(row: ScraperStatusRow, ctx: ViewContext): MessageView {
       ),
     );
   }
-  return { text: `${row.scraper}: ${row.state}, ${plural(row.gapCount, 'gap')}`, blocks };
+  return { text: `${escapeEntities(row.scraper)}: ${row.state}, ${plural(row.gapCount, 'gap')}`, blocks };
 }
 
 /** `/pipeline-health [date]`: phases 2–5 for one date. */
@@ -295,7 +296,7 @@ export function breakerLines(
     .filter((r): r is ProxyBreaker => r.kind === 'proxy')
     .map((r) => {
       const since = r.openedAt ? ` since ${formatWhen(ctx.fmt, r.openedAt, ctx.now)}` : '';
-      const error = r.lastError ? ` · _${escapeMrkdwn(truncate(r.lastError, 140))}_` : '';
+      const error = r.lastError ? ` · last error: ${escapeMrkdwn(truncate(r.lastError, 140))}` : '';
       const icon = r.state === 'OPEN' ? ':red_circle:' : ':large_yellow_circle:';
       return `${icon} *${escapeMrkdwn(r.provider)} → ${escapeMrkdwn(r.target)}* ${r.state}${since} · ${plural(r.failures, 'failure')}${error}`;
     });

@@ -61,10 +61,8 @@ export function formatCount(got: number, expected: number, withPercent = false):
   return withPercent && expected > 0 ? `${base} (${formatPercent(got / expected)})` : base;
 }
 
-/** Escape the three characters Slack's mrkdwn treats as control characters. */
-export function escapeMrkdwn(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-}
+// Escaping for mrkdwn and plain_text lives in one module; views import it from here with the rest.
+export { escapeEntities, escapeMrkdwn, escapePlainText } from './escape.js';
 
 /**
  * Cut to `max` characters with an ellipsis, never splitting a surrogate pair, an `&amp;` entity or a

@@ -1,5 +1,5 @@
 // Runbooks (docs/runbooks/<check>.md) as Slack shows them: the markdown the team writes turned into mrkdwn.
-import { escapeMrkdwn } from './format.js';
+import { escapeEntities } from './escape.js';
 import type { RunbookSteps } from './next-step.js';
 
 /** A check's runbook: its title, the two step lines and the rest, all mrkdwn. */
@@ -11,11 +11,11 @@ export interface Runbook extends RunbookSteps {
 
 /**
  * The markdown runbooks use, as mrkdwn: `**bold**` → `*bold*`, `[text](url)` → `<url|text>`, headings as bold
- * lines, `-` bullets as `•`, links to docs/ pages as their path; `&`, `<` and `>` escaped first so a runbook's text cannot make a link or mention.
+ * lines, `-` bullets as `•`, links to docs/ pages as their path; `&`, `<` and `>` escaped first so a runbook's text cannot make a link or mention (the runbook's own markup stays: the team writes it).
  */
 export function markdownToMrkdwn(markdown: string): string {
   return (
-    escapeMrkdwn(markdown)
+    escapeEntities(markdown)
       .replace(
         /\[([^\]\n]+)\]\((https?:\/\/[^)\s]+)\)/g,
         (_, text: string, url: string) => `<${url}|${text}>`,

@@ -94,7 +94,7 @@ describe('/scrape-status', () => {
     expect(text.indexOf('bdl_box_scores')).toBeLessThan(text.indexOf('bp_props'));
     expect(text.indexOf('bp_props')).toBeLessThan(text.indexOf('nbac_schedule'));
     expect(text).toContain(
-      ':red_circle: *bdl_box_scores* · 3 gaps · last success 08:12 ET · _HTTP 429 &lt;too many&gt;_ (09:12 ET)',
+      ':red_circle: *bdl_box_scores* · 3 gaps · last success 08:12 ET · last error 09:12 ET: HTTP 429 &lt;too many&gt;',
     );
     expect(text).toContain('*bp_props* · 1 gap · last success never');
   });
