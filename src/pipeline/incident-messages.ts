@@ -2,6 +2,7 @@
 // thread replies, plus the two in-place edits made outside a check run (a click, a task callback).
 
 import type { IncidentMessages } from '../alerts/port.js';
+import { present } from '../jobs/presentation.js';
 import { withLogContext } from '../log.js';
 import { coveringPolicy } from '../recovery/policies.js';
 import { scraperCheckOf } from '../recovery/warehouse-verifier.js';
@@ -78,8 +79,16 @@ export function createIncidentMessages(
         if ((await retryOf(store, incident))?.status === 'recovered') return undefined;
         return resolvedReply(incident, { now, fmt });
       }
+      // The reply says what changed in the check's own words, so the thread reads without the alert.
+      const { summary } = present(presentationOf(incident.check), incident.finding);
       const text = `${severityEmoji(incident.severity)} Escalated to ${severityLabel(incident.severity)}: ${escapeMrkdwn(incident.finding.title)}`;
-      return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+      return {
+        text,
+        blocks: [
+          { type: 'section', text: { type: 'mrkdwn', text } },
+          { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(summary) }] },
+        ],
+      };
     },
     refresh: (incidentId) =>
       withLogContext({ incident: incidentId }, async () => {

@@ -135,4 +135,17 @@ describe('incident messages', () => {
       '100 % of bdl_box_scores retries recovered at attempt 1 in the last 30 days (1 of 1).',
     );
   });
+
+  it("an escalation reply carries the check's summary of the numbers that escalated it", async () => {
+    const first = { ...discrepancy, facts: { ...discrepancy.facts, missing_games: 2, date: '2026-01-19' } };
+    await deliverRun(deps(), { findings: [first], checksRan: ['source_discrepancy'] });
+    const worse = { ...first, severity: 'critical' as const, facts: { ...first.facts, missing_games: 5 } };
+    await deliverRun(deps(), { findings: [worse], checksRan: ['source_discrepancy'] });
+    const reply = chat.messages.at(-1);
+    expect(reply?.text).toContain('Escalated to Critical');
+    expect(JSON.stringify(reply?.blocks)).toContain(
+      'BDL has box scores for 4 of 9 games NBA.com lists on Mon Jan 19.',
+    );
+    expect(JSON.stringify(chat.messages[0]?.blocks)).toContain('BDL has box scores for 4 of 9 games');
+  });
 });
