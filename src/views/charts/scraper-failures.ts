@@ -101,7 +101,8 @@ export function scraperFailuresChart(input: ScraperFailuresInput): ChartImage | 
               type: 'quantitative',
               title: 'failed runs',
               scale: { scheme: 'oranges', domainMin: 0 },
-              legend: { orient: 'right', gradientLength: 80 },
+              // No taller than the grid, so a chart of two scrapers stays two rows high.
+              legend: { orient: 'right', gradientLength: Math.max(40, ROW_HEIGHT * shown.length) },
             },
           },
         },
