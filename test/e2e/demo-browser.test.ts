@@ -5,7 +5,7 @@
 // the demo must deliver (first alert within 15 s of the start line, under 300 MB RSS) and that SIGTERM shuts
 // the whole process group down cleanly. Builds nothing: dist/ comes from npm's prepare script.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -220,6 +220,37 @@ describe('demo in headless Chromium', () => {
     await scrollIntoView(answer);
     await shot('06-scrape-status');
   }, 40_000);
+
+  it("shows the digest's failures-and-gaps chart in its thread", async () => {
+    // The demo's first pass posts the digest for the demo date, and its chart in its thread.
+    const digest = page.locator('#main .msg').filter({ hasText: 'Daily digest' }).first();
+    await digest.waitFor({ timeout: 30_000 });
+    await scrollIntoView(digest);
+    await digest.locator('a.replies').click({ timeout: 15_000 });
+    const chart = page.locator('#thread .file-img').first();
+    await chart.waitFor({ timeout: 15_000 });
+    // Loaded from the sandbox's file URL, at the PNG's own size (the chart renders at 2x).
+    await expect
+      .poll(
+        () =>
+          chart.evaluate((element) => {
+            const img = element as unknown as { complete: boolean; naturalWidth: number };
+            return img.complete ? img.naturalWidth : 0;
+          }),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBeGreaterThan(1000);
+    expect(await chart.getAttribute('alt')).toMatch(/^Grid of failed scrapes per scraper/);
+    await scrollIntoView(chart);
+    await shot('07-digest-chart');
+    // The README's picture is the chart itself as the sandbox serves it (the thread pane shows it small).
+    if (process.env.UPDATE_SCREENSHOTS === '1') {
+      const served = await fetch(new URL((await chart.getAttribute('src')) ?? '', url));
+      writeFileSync(join(ROOT, 'docs', 'digest-chart.png'), Buffer.from(await served.arrayBuffer()));
+    }
+  }, 60_000);
 
   it('holds under 300 MB RSS after the flow', () => {
     const pid = child.pid;
