@@ -29,7 +29,9 @@ async function rendered(chart: ChartImage | undefined) {
 /**
  * Share an image once per intent. The intent is claimed in the message ledger and recorded as done (at the
  * thread it goes to) before the upload: an upload has no idempotency key, so a chart that failed is not
- * tried again rather than risk a second copy. True when this call shared it.
+ * tried again rather than risk a second copy. Should the process die between the claim and the record, the
+ * ledger's next run finishes the claim as a post of its text: the chart's title in the thread, in words.
+ * True when this call shared it.
  */
 async function shareOnce(deps: ChartServices, intentId: string, upload: ImageUpload): Promise<boolean> {
   const now = deps.clock.now();
