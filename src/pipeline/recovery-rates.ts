@@ -1,6 +1,6 @@
 // How often retries of each scraper or processor recovered at the first attempt lately: the bot's own number
 // on an alert's Next step line ("67 % of bdl_box_scores retries recovered at attempt 1 in the last 30 days").
-import { days24h } from '../jobs/time.js';
+import { days24h, hours } from '../jobs/time.js';
 import type { DocumentStore } from '../store/port.js';
 import * as retryQueue from '../store/retry-queue.js';
 import type { RecoveryRate } from '../views/next-step.js';
@@ -9,12 +9,15 @@ import type { RecoveryRate } from '../views/next-step.js';
 const RECOVERY_RATE_DAYS = 30;
 /** Finished retries read for it: the newest, as App Home's recovery line reads them. */
 const RECOVERY_RATE_ITEMS = 1000;
-/** How long one read of them serves every alert rendered meanwhile (a delivery run renders many). */
-const RECOVERY_RATE_TTL_MS = 15 * 60_000;
+/**
+ * How long one read of them serves every alert rendered meanwhile: a 30-day share moves little in 6 h, and each
+ * read is up to 1,000 documents (a delivery run renders many alerts; the season replay renders thousands).
+ */
+const RECOVERY_RATE_TTL_MS = hours(6);
 
 /**
  * Per scraper or processor, retries that finished in the last 30 days and those attempt 1 recovered, read at
- * most once per TTL (the clock decides, so the replay's jumps re-read it).
+ * most once per 6 h (the clock decides, so the replay's jumps re-read it).
  */
 export function recoveryRates(store: DocumentStore) {
   let cached: { at: number; rates: Map<string, RecoveryRate> } | undefined;

@@ -128,7 +128,6 @@ describe('incident messages', () => {
       key: 'source_discrepancy:2026-01-20',
       subject: { ...discrepancy.subject, date: '2026-01-20' },
     };
-    // The rate is read at most every 15 minutes: the first render after the recovery is past that.
     clock.advance(HOUR);
     await deliverRun(deps(), { findings: [later], checksRan: ['source_discrepancy'] });
     expect(JSON.stringify(chat.messages.at(-1)?.blocks)).toContain(
