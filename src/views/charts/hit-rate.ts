@@ -88,7 +88,12 @@ export function hitRateChart(input: HitRateInput): ChartImage | undefined {
               title: 'hit rate %',
               scale: { zero: false, nice: true },
             },
-            color: { field: 'system', type: 'nominal', title: null, legend: { orient: 'right' } },
+            color: {
+              field: 'system',
+              type: 'nominal',
+              title: null,
+              legend: { orient: 'right', labelLimit: 260 },
+            },
             opacity: { field: 'opacity', type: 'quantitative', scale: null },
           },
         },

@@ -67,7 +67,8 @@ export function scraperFailuresChart(input: ScraperFailuresInput): ChartImage | 
     type: 'nominal',
     title: null,
     scale: { domain: names },
-    axis: { grid: false },
+    // Scraper names are long (nbac_player_boxscores): shown whole, not cut at Vega's default 180 px.
+    axis: { grid: false, labelLimit: 260 },
   } as const;
   return {
     ...scraperFailuresLabels(input.date),
