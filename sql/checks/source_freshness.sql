@@ -1,8 +1,10 @@
--- source_freshness: every sign of life of every watched source over the training window, one row per source
--- and hour (the hour's last activity), plus the game dates of the window and the week after it. The
--- learning is src/jobs/freshness-model.ts; this query only fetches timestamps, as of @now.
+-- source_freshness: every sign of life of every watched source over the training window, each hour's last
+-- activity, plus the game dates of the window and the week after it. The
+-- learning is src/jobs/freshness-model.ts; this query only fetches timestamps, as of @now: one row per
+-- source with its hours' last activity in order (one array, not a row per hour: a month of hourly rows
+-- is thousands of rows a run), and one `schedule` row whose array holds the game dates (midnight UTC).
 -- A sign of life is any run, whatever its outcome (a failing source is loud: scraper_gaps and
--- workflow_failures judge it); `last_success_at` is the hour's last successful run, for the alert.
+-- workflow_failures judge it); `last_success_at` is the source's last successful run, for the alert.
 -- Sources (docs/pipeline.md#tables): each scraper in phase1_scraper_runs; each phase 3-5 processor started
 -- by the scheduler (a run triggered by its upstream, Pub/Sub or a retry, follows its upstream's silence,
 -- which is that source's finding); and each table written on a cadence, by its write timestamp. Left out:
@@ -68,25 +70,29 @@ WITH activity AS (
   WHERE game_date BETWEEN @partition_start AND @partition_end
     AND graded_at >= @since
     AND graded_at <= @now
+),
+buckets AS (
+  SELECT source_kind, source, MAX(active_at) AS active_at, MAX(success_at) AS success_at
+  FROM activity
+  GROUP BY source_kind, source, TIMESTAMP_TRUNC(active_at, HOUR)
+),
+game_dates AS (
+  SELECT DISTINCT game_date
+  FROM nba_raw.nbac_schedule
+  WHERE game_date BETWEEN @partition_start AND @partition_end
+    AND season_type NOT IN UNNEST(@exhibition_season_types)
 )
 SELECT
   source_kind,
   source,
-  CAST(NULL AS DATE) AS game_date,
-  0 AS games,
-  MAX(active_at) AS active_at,
+  ARRAY_AGG(active_at ORDER BY active_at) AS active_ats,
   MAX(success_at) AS last_success_at
-FROM activity
-GROUP BY source_kind, source, TIMESTAMP_TRUNC(active_at, HOUR)
+FROM buckets
+GROUP BY source_kind, source
 UNION ALL
 SELECT
   'schedule' AS source_kind,
-  CAST(NULL AS STRING) AS source,
-  game_date,
-  COUNT(*) AS games,
-  CAST(NULL AS TIMESTAMP) AS active_at,
+  'nba_raw.nbac_schedule' AS source,
+  ARRAY_AGG(TIMESTAMP(game_date) ORDER BY game_date) AS active_ats,
   CAST(NULL AS TIMESTAMP) AS last_success_at
-FROM nba_raw.nbac_schedule
-WHERE game_date BETWEEN @partition_start AND @partition_end
-  AND season_type NOT IN UNNEST(@exhibition_season_types)
-GROUP BY game_date
+FROM game_dates

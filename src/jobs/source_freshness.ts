@@ -15,12 +15,11 @@ const SOURCE_KINDS = ['scraper', 'processor', 'table'] as const;
 type SourceKind = (typeof SOURCE_KINDS)[number];
 
 const row = z.object({
-  /** `schedule` rows carry a game date and its games; the others one hour of a source's activity. */
+  /** `schedule`: the game dates of the window and the week after (each at midnight UTC of the date). */
   source_kind: z.enum([...SOURCE_KINDS, 'schedule']),
-  source: z.string().nullable(),
-  game_date: z.string().nullable(),
-  games: z.number().int(),
-  active_at: z.date().nullable(),
+  source: z.string(),
+  /** The last activity of each hour the source was active, in order. */
+  active_ats: z.array(z.date()),
   last_success_at: z.date().nullable(),
 });
 export type SourceFreshnessRow = z.infer<typeof row>;
@@ -69,12 +68,11 @@ export function sourceStates(rows: readonly SourceFreshnessRow[], ctx: CheckCont
   };
   for (const r of rows) {
     if (r.source_kind === 'schedule') {
-      if (r.game_date && r.games > 0) gameDates.add(r.game_date);
+      for (const d of r.active_ats) gameDates.add(d.toISOString().slice(0, 10));
       continue;
     }
-    if (r.source === null || r.active_at === null) continue;
     const s = sourceOf(r.source_kind, r.source);
-    s.times.push(r.active_at.getTime());
+    for (const at of r.active_ats) s.times.push(at.getTime());
     if (r.last_success_at) s.success = Math.max(s.success, r.last_success_at.getTime());
   }
   for (const name of ctx.thresholds.freshnessSources) sourceOf('scraper', name);

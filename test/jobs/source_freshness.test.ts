@@ -24,15 +24,14 @@ const ctxAt = (iso: string): CheckContext => ({
   thresholds: { ...DEFAULT_THRESHOLDS, freshnessSources: [] },
 });
 
-const schedule = (dates: readonly string[]): SourceFreshnessRow[] =>
-  dates.map((d) => ({
+const schedule = (dates: readonly string[]): SourceFreshnessRow[] => [
+  {
     source_kind: 'schedule',
-    source: null,
-    game_date: d,
-    games: 7,
-    active_at: null,
+    source: 'nba_raw.nbac_schedule',
+    active_ats: dates.map((d) => new Date(`${d}T00:00:00Z`)),
     last_success_at: null,
-  }));
+  },
+];
 
 /** A source active at `hoursEt` (ET hour of the date, 24+ the next morning) on each of `dates`. */
 function activity(
@@ -41,12 +40,12 @@ function activity(
   dates: readonly string[],
   hoursEt: readonly number[],
 ): SourceFreshnessRow[] {
-  return dates.flatMap((d) =>
-    hoursEt.map((h) => {
-      const at = new Date(etInstant(h >= 24 ? addDays(d, 1) : d, `${String(h % 24).padStart(2, '0')}:05`));
-      return { source_kind: kind, source, game_date: null, games: 0, active_at: at, last_success_at: at };
-    }),
+  const active_ats = dates.flatMap((d) =>
+    hoursEt.map((h) => etInstant(h >= 24 ? addDays(d, 1) : d, `${String(h % 24).padStart(2, '0')}:05`)),
   );
+  return [
+    { source_kind: kind, source, active_ats, last_success_at: active_ats[active_ats.length - 1] ?? null },
+  ];
 }
 
 const INJURY_HOURS = [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23];
@@ -241,28 +240,26 @@ describe('source_freshness on DuckDB', () => {
   });
   afterAll(() => db?.close());
 
-  it('returns one row per source and hour (any run is a sign of life), and the game dates', async () => {
+  it("returns each source's hours of activity (any run is a sign of life), and the game dates", async () => {
     const { rows } = await db.run(sourceFreshnessCheck, ctxAt('2026-02-05T20:00:00Z'));
-    const activityRows = rows
-      .filter((r) => r.source_kind !== 'schedule')
+    const bySource = rows
       .map((r) => [
         r.source_kind,
         r.source,
-        r.active_at?.toISOString(),
+        r.active_ats.map((d) => d.toISOString()),
         r.last_success_at?.toISOString() ?? null,
-      ]);
-    expect(activityRows.sort()).toEqual([
-      ['processor', 'upcoming_player_game_context', '2026-02-04T11:35:00.000Z', '2026-02-04T10:05:00.000Z'],
-      ['scraper', 'nbac_injury_report', '2026-02-04T15:40:00.000Z', '2026-02-04T15:05:05.000Z'],
-      ['scraper', 'nbac_injury_report', '2026-02-04T16:05:00.000Z', null],
+      ])
+      .sort();
+    expect(bySource).toEqual([
+      ['processor', 'upcoming_player_game_context', ['2026-02-04T11:35:00.000Z'], '2026-02-04T10:05:00.000Z'],
+      // The All-Star game owes nothing.
+      ['schedule', 'nba_raw.nbac_schedule', ['2026-02-03T00:00:00.000Z', '2026-02-04T00:00:00.000Z'], null],
+      [
+        'scraper',
+        'nbac_injury_report',
+        ['2026-02-04T15:40:00.000Z', '2026-02-04T16:05:00.000Z'],
+        '2026-02-04T15:05:05.000Z',
+      ],
     ]);
-    const games = rows.filter((r) => r.source_kind === 'schedule').map((r) => [r.game_date, r.games]);
-    expect(games).toEqual(
-      expect.arrayContaining([
-        ['2026-02-03', 1],
-        ['2026-02-04', 1],
-      ]),
-    );
-    expect(games).toHaveLength(2); // the All-Star game owes nothing
   });
 });

@@ -263,26 +263,22 @@ export function checkFindings(): Record<string, Finding[]> {
     ),
     source_freshness: sourceFreshnessCheck.evaluate(
       [
-        ...['2026-01-18', '2026-01-19'].map((game_date) => ({
-          source_kind: 'schedule' as const,
-          source: null,
-          game_date,
-          games: 9,
-          active_at: null,
+        {
+          source_kind: 'schedule',
+          source: 'nba_raw.nbac_schedule',
+          active_ats: [at('2026-01-18T00:00:00Z'), at('2026-01-19T00:00:00Z')],
           last_success_at: null,
-        })),
+        },
         // An hourly scraper silent since 10:05 ET the day before.
-        ...Array.from({ length: 200 }, (_, i) => {
-          const t = at('2026-01-19T15:05:00Z').getTime() - i * 3_600_000;
-          return {
-            source_kind: 'scraper' as const,
-            source: 'nbac_injury_report',
-            game_date: null,
-            games: 0,
-            active_at: new Date(t),
-            last_success_at: new Date(t),
-          };
-        }),
+        {
+          source_kind: 'scraper',
+          source: 'nbac_injury_report',
+          active_ats: Array.from(
+            { length: 200 },
+            (_, i) => new Date(at('2026-01-11T07:05:00Z').getTime() + i * 3_600_000),
+          ),
+          last_success_at: at('2026-01-19T15:05:00Z'),
+        },
       ],
       { ...ctx, thresholds: { ...ctx.thresholds, freshnessSources: [] } },
     ),
