@@ -1,5 +1,5 @@
 // The production bundle (what the Dockerfile's runtime stage holds: dist, bin, sql,
-// data and `npm ci --omit=dev`) starts with a cloud-shaped configuration against local doubles — the
+// data, docs/runbooks and `npm ci --omit=dev`) starts with a cloud-shaped configuration against local doubles — the
 // Firestore emulator, a BigQuery jobs API double, the Cloud Tasks gRPC double and a Slack Web API double —
 // until /readyz answers 200, and exits 0 on SIGTERM within Cloud Run's grace. A dev-only import reachable
 // from src/ (tsx, a test helper, vitest) fails here and nowhere else.
@@ -90,10 +90,10 @@ describe('production bundle (npm ci --omit=dev) against local doubles', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'shotclock-bundle-'));
-    // What the Dockerfile's runtime stage holds: the build stage's dist, the launcher, SQL and data, and
+    // What the Dockerfile's runtime stage holds: the build stage's dist, the launcher, SQL, data and runbooks, and
     // production dependencies installed from the lockfile without scripts.
     await timed('build', () => ensureFreshBuild());
-    for (const path of ['package.json', 'package-lock.json', 'dist', 'bin', 'sql', 'data'])
+    for (const path of ['package.json', 'package-lock.json', 'dist', 'bin', 'sql', 'data', 'docs/runbooks'])
       cpSync(join(ROOT, path), join(dir, path), { recursive: true });
     await timed('npm ci --omit=dev', () =>
       execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], {
