@@ -2,14 +2,7 @@
 // line and the buttons follow the lifecycle (open → acknowledged/snoozed → resolved/recovered/exhausted).
 import type { ActionsBlockElement, KnownBlock, Overflow } from '@slack/types';
 import type { Action } from '../jobs/finding.js';
-import {
-  count,
-  type KeyField,
-  MAX_KEY_FIELDS,
-  type Presentation,
-  present,
-  type RecoveryCounts,
-} from '../jobs/presentation.js';
+import type { Presentation } from '../jobs/presentation.js';
 import type { Incident } from '../store/incidents.js';
 import {
   ACTION_LABELS,
@@ -19,6 +12,7 @@ import {
   MAX_OPTION_VALUE_CHARS,
   payloadOfAction,
 } from './action-ids.js';
+import { finalPresentation } from './alert-facts.js';
 import {
   actionsBlocks,
   button,
@@ -76,50 +70,6 @@ export interface AlertInput extends ViewContext {
   readonly runbook?: RunbookSteps;
   /** How retries of this incident's scraper or processor fared lately, for the Next step line. */
   readonly recoveryRate?: RecoveryRate;
-}
-
-/**
- * The summary and key fields an alert shows: the latest finding's (a later run refreshes the incident's
- * finding, so a resolved alert shows the numbers last seen), and once a retry recovered it, the numbers the
- * recovery measured (through the presentation's `recovered`, else as a leading field).
- */
-export function finalPresentation(
-  input: AlertInput,
-  state: AlertState,
-): { summary: string; fields: KeyField[]; note?: string } {
-  const { incident, presentation, retry, fmt, now } = input;
-  const counts = state === 'recovered' && retry ? lastCounts(retry) : undefined;
-  if (counts && presentation?.recovered) {
-    const shown = present(presentation, presentation.recovered(incident.finding, counts));
-    return { ...shown, note: 'Final numbers: as the recovered retry measured them.' };
-  }
-  const shown = present(presentation, incident.finding);
-  if (counts && counts.received !== null) {
-    const lead = count(
-      'Recovered with',
-      counts.received,
-      counts.expected ?? undefined,
-      input.unit ?? 'records',
-    );
-    return {
-      summary: shown.summary,
-      fields: [lead, ...shown.fields].filter((f): f is KeyField => f !== undefined).slice(0, MAX_KEY_FIELDS),
-      note: `Other numbers as the check last saw them, ${formatWhen(fmt, incident.last_seen, now)}.`,
-    };
-  }
-  if (state === 'resolved' || state === 'grouped') {
-    return {
-      ...shown,
-      note: `Final numbers: as the check last saw them, ${formatWhen(fmt, incident.last_seen, now)}.`,
-    };
-  }
-  return shown;
-}
-
-/** What the latest attempt with a count measured. */
-function lastCounts(retry: RetryQueueRow): RecoveryCounts | undefined {
-  const last = [...retry.retry_history].reverse().find((a) => a.records_received !== null);
-  return last ? { received: last.records_received, expected: retry.expected_records } : undefined;
 }
 
 /** Recovery buttons beyond this are left out (and said so): a message is for a person, not a list. */
