@@ -64,10 +64,11 @@ describe('runChecks', () => {
     const wh: Warehouse = {
       engine: 'duckdb',
       async query<Row>(def: QueryDef<Row>) {
-        asked.push(def.file);
-        if (def.file === 'checks/a.sql') await aMayAnswer;
+        const file: string = def.file;
+        asked.push(file);
+        if (file === 'checks/a.sql') await aMayAnswer;
         else releaseA();
-        return [{ n: def.file === 'checks/a.sql' ? 1 : 2 }] as Row[];
+        return [{ n: file === 'checks/a.sql' ? 1 : 2 }] as Row[];
       },
       execute: async () => null,
       ping: async () => {},
