@@ -17,6 +17,7 @@ import { listByStatus, RETRY_STATUSES, type RetryItem, type RetryStatus } from '
 import type { BreakerRow, HealedRow, PipelineHealthInput } from '../views/types.js';
 import { defineQuery, type QuerySurface } from '../warehouse/port.js';
 import type { DashboardData } from './port.js';
+import { RECOVERY_TIME_DAYS, readRecoveryTimes } from './recovery-times.js';
 import {
   activeFirst,
   autoHealCounts,
@@ -302,14 +303,16 @@ export function createDashboardData(
     async digest(now) {
       const date = addDays(etDate(now), -1);
       const windowStart = addDays(date, -(thresholds.boxscoreWindowDays - 1));
-      const [games, gapRows, breakerRows, openIncidents, recoveries, byAttempt] = await Promise.all([
-        coverage(windowStart, date, now, 'job'),
-        gaps(addDays(date, -(TREND_DAYS - 1)), date, now, 'job'),
-        readBreakers(now, 'job'),
-        incidents.listOpen(store),
-        healed24h(now),
-        finishedRetries(now),
-      ]);
+      const [games, gapRows, breakerRows, openIncidents, recoveries, byAttempt, recoveryTimes] =
+        await Promise.all([
+          coverage(windowStart, date, now, 'job'),
+          gaps(addDays(date, -(TREND_DAYS - 1)), date, now, 'job'),
+          readBreakers(now, 'job'),
+          incidents.listOpen(store),
+          healed24h(now),
+          finishedRetries(now),
+          readRecoveryTimes(warehouse, date, now, 'job'),
+        ]);
       const c = dateCoverage(games, date);
       return {
         date,
@@ -323,6 +326,7 @@ export function createDashboardData(
         gapTrend: gapTrend(gapRows, date, TREND_DAYS),
         recoveryByAttempt: byAttempt,
         autoHeal24h: await autoHeal24h(now, recoveries),
+        recoveryTimes: { days: RECOVERY_TIME_DAYS, rows: recoveryTimes },
       };
     },
   };

@@ -1,6 +1,7 @@
 // The core of POST /tasks/retry: one attempt of one retry-queue item, exactly once per attempt however often
 // Cloud Tasks delivers it. Order: claim (Store) → call the service → verify in the warehouse → record (Store)
-// → reply in the thread → enqueue the next attempt → update the alert (resolved / exhausted). Everything
+// → reply in the thread → enqueue the next attempt → mark a recovered scrape's events in the warehouse →
+// update the alert (resolved / exhausted). Everything
 // after the record is idempotent, so a redelivery after a crash finishes it without re-scraping.
 import { z } from 'zod';
 import type { ConfigOf, Services } from '../services.js';
@@ -9,6 +10,7 @@ import type { RetryAttempt, RetryItem } from '../store/retry-queue.js';
 import * as retryQueue from '../store/retry-queue.js';
 import { attemptOutcomeReply, exhaustedReply, recoveredReply } from '../views/thread.js';
 import { cycleOf, decideAttempt, itemBackoffMinutes } from './backoff.js';
+import { markScrapeEventsRecovered } from './mark-recovered.js';
 import type { ServiceResult, Verification } from './ports.js';
 import { retryIntent, retryTask } from './request-retry.js';
 import { type ReplyResult, replyInThread } from './thread.js';
@@ -30,6 +32,7 @@ export type RetryTaskServices = Pick<
   | 'operators'
   | 'incidentMessages'
   | 'inFlightMs'
+  | 'warehouse'
   | 'log'
 > &
   ConfigOf<'recovery'>;
@@ -284,6 +287,7 @@ async function followUp(
     if (latest && item.status === 'pending' && item.next_retry_at)
       await deps.tasks.enqueue(retryTask(item, attempt + 1, item.next_retry_at));
   }
+  if (latest && item.status === 'recovered') await markScrapeEventsRecovered(deps, item);
   if (latest && item.incident_id) {
     if (item.status === 'recovered') await deps.incidentMessages.resolveRecovered(item.incident_id);
     if (item.status === 'exhausted') await deps.incidentMessages.refresh(item.incident_id);

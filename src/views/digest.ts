@@ -5,6 +5,7 @@ import { context, divider, fieldSections, header, packLines, section } from './b
 import { breakerLines } from './commands.js';
 import { escapeMrkdwn, formatCount, formatNumber, plural, sparkline, summarizeList } from './format.js';
 import { autoHealLine, healedLine, incidentLine, recoveryByAttemptLine, sortIncidents } from './home.js';
+import { recoveryTimeBlocks } from './recovery-times.js';
 import type {
   AutoHealCount,
   BreakerRow,
@@ -12,6 +13,7 @@ import type {
   IncidentRow,
   MessageView,
   RecoveryByAttempt,
+  RecoveryTimes,
   ViewContext,
 } from './types.js';
 
@@ -46,6 +48,8 @@ export interface DigestInput extends ViewContext {
   readonly recoveryByAttempt: RecoveryByAttempt;
   /** Auto-heal per policy in the last 24 h (every automatic action counts, healed or not). */
   readonly autoHeal24h?: readonly AutoHealCount[];
+  /** Time to recovery of failed scrapes by scraper and error type, over 30 days. */
+  readonly recoveryTimes?: RecoveryTimes;
 }
 
 const pct = (c: Coverage) => formatCount(c.got, c.expected, true);
@@ -111,6 +115,8 @@ export function buildDigest(input: DigestInput): MessageView {
       recoveryByAttemptLine(input.recoveryByAttempt),
     ]),
   );
+
+  if (input.recoveryTimes) blocks.push(...recoveryTimeBlocks(input.recoveryTimes));
 
   blocks.push(divider(), section(`*Open incidents* (${formatNumber(input.openIncidents.length)})`));
   if (input.openIncidents.length) {

@@ -144,3 +144,20 @@ export interface RecoveryByAttempt {
   readonly byAttempt: readonly number[];
   readonly exhausted: number;
 }
+
+/** One scraper and error type over the digest's 30 days: failed scrapes, how many recovered, how fast. */
+export interface RecoveryTimeRow {
+  readonly scraper: string;
+  readonly errorType: string;
+  readonly failures: number;
+  readonly recovered: number;
+  /** From the failed attempt to its recovery; null when none recovered. */
+  readonly medianMinutes: number | null;
+  readonly p90Minutes: number | null;
+}
+
+/** The digest's recovery-time table: its rows over the last `days` days. */
+export interface RecoveryTimes {
+  readonly days: number;
+  readonly rows: readonly RecoveryTimeRow[];
+}

@@ -110,6 +110,12 @@ export interface SqlParams {
     window_start: Date;
     now: Date;
   };
+  'recovery/mark_scrape_events_recovered.sql': {
+    scraper_name: string;
+    target_date: string;
+    recovered_at: Date;
+    recovery_event_id: string;
+  };
   'recovery/verify_bdl_games.sql': {
     game_date: string;
   };
@@ -141,6 +147,11 @@ export interface SqlParams {
     now: Date;
   };
   'status/predictions.sql': {
+    report_date: string;
+    now: Date;
+  };
+  'status/recovery_times.sql': {
+    window_start: string;
     report_date: string;
     now: Date;
   };

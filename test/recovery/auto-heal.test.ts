@@ -88,6 +88,7 @@ function taskDeps(service: ScriptedScraper): RetryTaskServices {
     scraper: service,
     processor: service,
     verifier: env.warehouse,
+    warehouse: dmlWarehouse(async () => 0),
     // The service timeout plus a minute, as the runtime sets it.
     inFlightMs: 1_000 + 60_000,
     operators: { isOperator: async () => false, mentions: ['<@UOPS>'] },

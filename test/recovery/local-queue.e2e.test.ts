@@ -15,7 +15,7 @@ import { createLocalTaskQueue, type LocalTaskQueue } from '../../src/tasks/local
 import { verifyLocalTaskCaller } from '../../src/tasks/verify.js';
 import { FakeChat } from '../support/fake-chat.js';
 import { recoveryConfig, testIncidentMessages, testLogger } from '../support/services.js';
-import { ET, FakeWarehouseState, postedIncident, ScriptedScraper } from './harness.js';
+import { dmlWarehouse, ET, FakeWarehouseState, postedIncident, ScriptedScraper } from './harness.js';
 
 const SECRET = 'local-secret';
 const HOUR = 3_600_000;
@@ -74,6 +74,7 @@ beforeEach(async () => {
     scraper,
     processor: scraper,
     verifier: warehouse,
+    warehouse: dmlWarehouse(async () => 0),
     config: recoveryConfig({ backoffHours: [4, 12, 24], scraperTimeoutMs: 1000 }),
     // The service timeout plus a minute, as the runtime sets it.
     inFlightMs: 1000 + 60_000,

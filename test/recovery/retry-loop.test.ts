@@ -12,7 +12,15 @@ import * as incidents from '../../src/store/incidents.js';
 import type { RetryItem } from '../../src/store/retry-queue.js';
 import * as retryQueue from '../../src/store/retry-queue.js';
 import { recoveryConfig, testIncidentMessages, testLogger } from '../support/services.js';
-import { ET, gapFinding, messageLogger, postedIncident, ScriptedScraper, setup } from './harness.js';
+import {
+  dmlWarehouse,
+  ET,
+  gapFinding,
+  messageLogger,
+  postedIncident,
+  ScriptedScraper,
+  setup,
+} from './harness.js';
 
 function bodyOf(task: RecoveryTask) {
   const body = parseRetryTaskBody(task.body);
@@ -62,18 +70,24 @@ function taskDeps(scraper: ScriptedScraper, extra: Partial<RetryTaskServices> = 
       await messages.refresh(id);
     },
   };
+  /** The scrape-event marks a recovery wrote (sql/recovery/mark_scrape_events_recovered.sql). */
+  const marked: { file: string; params: unknown }[] = [];
   const deps: RetryTaskServices = {
     ...retryDeps(),
     scraper,
     processor: scraper,
     verifier: env.warehouse,
+    warehouse: dmlWarehouse(async (file, params) => {
+      marked.push({ file, params });
+      return 2;
+    }),
     // The service timeout plus a minute, as the runtime sets it.
     inFlightMs: 1_000 + 60_000,
     operators: { isOperator: async () => false, mentions: ['<@UOPS>'] },
     incidentMessages,
     ...extra,
   };
-  return { deps, recovered, exhausted };
+  return { deps, recovered, exhausted, marked };
 }
 
 /** Move the clock to the task's schedule time and deliver it as the queue would. */
@@ -105,7 +119,7 @@ describe('Retry loop on the embedded store', () => {
     const { incidentId, alertTs } = await postedIncident(env.store, env.chat, env.clock.now());
     const scraper = new ScriptedScraper(env.warehouse, [6, 9], env.clock, 5 * 60_000);
     // The real resolveRecovered resolves the incident.
-    const { deps, recovered } = taskDeps(scraper);
+    const { deps, recovered, marked } = taskDeps(scraper);
 
     const click = await clickRetry(incidentId);
     expect(click.outcome).toBe('scheduled');
@@ -123,6 +137,7 @@ describe('Retry loop on the embedded store', () => {
       status: 200,
       body: { result: 'attempted', outcome: 'partial', status: 'pending' },
     });
+    expect(marked).toEqual([]); // not recovered yet
     expect(env.tasks.tasks).toHaveLength(2);
     const second = env.tasks.last();
     // 04:05 ET outcome + 12 h.
@@ -147,6 +162,37 @@ describe('Retry loop on the embedded store', () => {
       [2, 'recovered', 9],
     ]);
     expect(env.chat.replies(alertTs)).toHaveLength(3);
+    // The pipeline's scrape event log hears of it: the failed events before the recovery are marked.
+    expect(marked).toEqual([
+      {
+        file: 'recovery/mark_scrape_events_recovered.sql',
+        params: {
+          scraper_name: 'bdl_box_scores',
+          target_date: '2026-01-19',
+          recovered_at: done.recovered_at,
+          recovery_event_id: `shotclock:retry:bdl_box_scores_2026-01-19:${done.created_at.getTime().toString(36)}`,
+        },
+      },
+    ]);
+    // A redelivery of the recovering attempt marks again, which the statement makes a no-op (NOT is_recovered).
+    await deliver(deps, second);
+    expect(marked).toHaveLength(2);
+  });
+
+  it('a failed mark in the warehouse is logged and the recovery stands', async () => {
+    const { incidentId } = await postedIncident(env.store, env.chat, env.clock.now());
+    const log = messageLogger();
+    const { deps, recovered } = taskDeps(new ScriptedScraper(env.warehouse, [9]), {
+      warehouse: dmlWarehouse(async () => {
+        throw new Error('Access Denied: nba_monitoring.scrape_events');
+      }),
+      log,
+    });
+    await clickRetry(incidentId);
+    const response = await deliver(deps, env.tasks.last());
+    expect(response.body).toMatchObject({ outcome: 'recovered', status: 'recovered' });
+    expect(recovered).toEqual([incidentId]);
+    expect(log.messages).toContain('could not mark scrape events recovered; the retry stands');
   });
 
   it('shows the expected thread texts: next try 16:00 ET, recovered after 16 h 05 m when attempt 2 runs 5 min late', async () => {
@@ -388,7 +434,7 @@ describe('Retry for processors', () => {
     env.warehouse.expected.set('upcoming_player_game_context|2026-01-19', 240);
     env.warehouse.units.set('upcoming_player_game_context', 'players');
     const processor = new ScriptedScraper(env.warehouse, [31, 250]);
-    const { deps, recovered } = taskDeps(processor);
+    const { deps, recovered, marked } = taskDeps(processor);
     await requestRetry(retryDeps(), {
       incidentId,
       kind: 'processor',
@@ -420,5 +466,6 @@ describe('Retry for processors', () => {
     expect(JSON.stringify(env.chat.replies(alertTs)[0])).toContain(
       'processor backoff 30 min / 30 min / 30 min',
     );
+    expect(marked).toEqual([]); // processors write no scrape events
   });
 });

@@ -10,7 +10,7 @@ import { sweepRetries } from '../../src/recovery/sweeper.js';
 import * as retryQueue from '../../src/store/retry-queue.js';
 import type { TaskQueue } from '../../src/tasks/port.js';
 import { recoveryConfig, testIncidentMessages, testLogger } from '../support/services.js';
-import { ET, postedIncident, ScriptedScraper, setup } from './harness.js';
+import { dmlWarehouse, ET, postedIncident, ScriptedScraper, setup } from './harness.js';
 
 function bodyOf(task: RecoveryTask) {
   const body = parseRetryTaskBody(task.body);
@@ -44,6 +44,7 @@ const taskServices = (scraper: ScriptedScraper) => ({
   scraper,
   processor: scraper,
   verifier: env.warehouse,
+  warehouse: dmlWarehouse(async () => 0),
   operators: { isOperator: async () => false, mentions: [] },
   incidentMessages: testIncidentMessages(env),
 });

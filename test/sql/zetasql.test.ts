@@ -185,9 +185,10 @@ describe('row schemas match their query output (ZetaSQL output columns)', () => 
         `${m.module} calls defineQuery ${m.calls} times but exports ${m.defs.length} queries (or checks)`,
     );
     expect(unexported, 'export each query so its row schema is checked here').toEqual([]);
-    // And every query file but the DML of sql/actions has a row schema checked here.
+    // And every query file but DML (sql/actions, a recovery's UPDATE) has a row schema checked here.
     const read = new Set<string>(DEFINED.map((q) => q.def.file));
-    expect(QUERY_FILES.filter((f) => !f.startsWith('actions/') && !read.has(f))).toEqual([]);
+    const dml = (f: string) => /^(UPDATE|MERGE|INSERT|DELETE)\b/m.test(loadSqlFile(f).text);
+    expect(QUERY_FILES.filter((f) => !f.startsWith('actions/') && !dml(f) && !read.has(f))).toEqual([]);
   });
 
   it('every listed exception still names a query', () => {

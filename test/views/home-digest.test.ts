@@ -197,6 +197,24 @@ describe('daily digest', () => {
     recoveryByAttempt: { byAttempt: [3, 1, 0], exhausted: 1 },
   };
 
+  it('shows the 30-day recovery-time table by scraper and error type when given, within the block limit', () => {
+    const rows = Array.from({ length: 20 }, (_, i) => ({
+      scraper: `scraper_${i}`,
+      errorType: 'rate_limit',
+      failures: 30 - i,
+      recovered: 20,
+      medianMinutes: 245,
+      p90Minutes: 1_450,
+    }));
+    const view = buildDigest({ ...base, recoveryTimes: { days: 30, rows } });
+    expect(validateMessage(view)).toEqual([]);
+    const text = allText(view);
+    expect(text).toContain('*Recovery time, last 30 days*');
+    expect(text).toMatch(/scraper_0\s+rate_limit\s+30\s+20\s+4 h 05 m\s+24 h 10 m/);
+    expect(text.indexOf('Recovery time')).toBeLessThan(text.indexOf('*Open incidents* ('));
+    expect(allText(buildDigest(base))).not.toContain('Recovery time');
+  });
+
   it('reports collection, coverage, missing, breakers, incidents, recoveries and the gap trend', () => {
     const view = buildDigest(base);
     expect(validateMessage(view)).toEqual([]);
