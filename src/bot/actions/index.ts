@@ -3,6 +3,7 @@
 // re-rendered with current buttons); reads the element with parseAction (a forged value changes nothing), checks
 // the operator for Backfill / Reset Breaker, acts through src/recovery or the incident store, audits the
 // click (who, what, when, outcome), shows it in the incident's thread and answers the clicker ephemerally.
+// Details only reads: it opens its modal and is neither audited nor threaded.
 // Adding a kind of button: its value schema and label in src/views/action-ids.ts, its handler in a file
 // here and one entry in HANDLERS (the compiler asks for it).
 import type { App, BlockAction, RespondFn, ViewSubmitAction, webApi } from '@slack/bolt';
