@@ -169,9 +169,9 @@ export async function benchAckLatency(): Promise<BenchResult[]> {
       setTimeout(() => resolve(value), DATA_DELAY_MS);
     });
   const data: DashboardData = {
-    scraperStatus: () => slow([]),
+    scraperStatus: (asOf) => slow({ value: [], asOf }),
     pipelineHealth: () => Promise.reject(new Error('not used by the bench')),
-    breakers: () => slow([]),
+    breakers: (asOf) => slow({ value: [], asOf }),
     retryQueue: () => slow([]),
     home: () => Promise.reject(new Error('not used by the bench')),
     digest: () => Promise.reject(new Error('not used by the bench')),

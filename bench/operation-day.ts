@@ -170,9 +170,13 @@ export async function replayOperationDay(options: OperationDayOptions): Promise<
     const refreshEveryViewer = async () => {
       for (const user of everOpened) await publishHome(services, slack, user);
     };
+    // The refresh after a check run is the run's own work now (its reading is what opens and commands
+    // share); before the snapshot it was Home's, rebuilt per viewer.
     const jobs = scheduledJobs(services, {
       afterCheckRun: () =>
-        accounting.as('home', options.refreshEveryViewer ? refreshEveryViewer : home.refresh),
+        options.refreshEveryViewer
+          ? accounting.as('home', refreshEveryViewer)
+          : accounting.as('job', home.refresh),
       watch: { slack: () => chat.health(), watchingSince: start },
     }).filter((j) => j.name !== SELF_HEALTH_JOB);
 

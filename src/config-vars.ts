@@ -301,9 +301,9 @@ export const VARS = {
   DASHBOARD_CACHE_SECONDS: {
     group: 'server',
     description:
-      'How long App Home and the slash commands share one reading of the warehouse (0: none). BigQuery bills each query by bytes scanned; at 90 s Home is at most a minute and a half behind the warehouse, and 20 operators opening it ~10 times a day scan about 45 % less than without it (README, "Warehouse cost"). A command given an explicit date, and Home\'s refresh after a check run, always read afresh.',
-    example: '90',
-    schema: int(0).max(3600).default(90),
+      'How old a warehouse reading App Home and the slash commands show may be (0: every open reads). BigQuery bills each query by bytes scanned, and one reading of Home scans a week of scrape_events: so the reading after each check run is shared by every open and undated command until the next run, with the time it is as of shown; the default is the longest wait between the default daytime check runs (16:00 to 20:00 ET). A reading older than this is read again by the next person who asks, once for everyone. A command given an explicit date always reads afresh (README, "Warehouse cost").',
+    example: '14400',
+    schema: int(0).max(86_400).default(14_400),
   },
   // Embedded default (demo, tests, single VM).
   SHOTCLOCK_DB_PATH: {

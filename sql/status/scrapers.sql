@@ -1,13 +1,19 @@
--- status/scrapers: one row per scraper seen in the scrape log or the phase 1 run log for target dates in
--- [window_start, window_end] (the scraper list comes from the data), as of @now: last success, the most
--- recent error, and runs in the 24 h before @now. Gap days come from checks/scraper_gaps.sql (same logic as
--- the alert); this adds what /scrape-status and App Home show next to them.
+-- status/scrapers: one row per scraper seen in the phase 1 run log for target dates in [window_start,
+-- window_end] or in the scrape log for target dates in [activity_start, window_end] (the scraper list comes
+-- from the data), as of @now: last success, the most recent error, and runs in the 24 h before @now. Gap
+-- days come from checks/scraper_gaps.sql (same logic as the alert); this adds what /scrape-status and App
+-- Home show next to them.
+-- BigQuery bills the partitions read, and `scrape_events` is the big table (README, "Warehouse cost"), so
+-- it is read only for what is shown of it: the last 24 h and the most recent error, from target dates
+-- [activity_start, window_end] (the caller's yesterday to tomorrow, ET: a scrape started in the last 24 h
+-- targets today's games, yesterday's late ones, or works a day ahead; docs/pipeline.md#daily-timeline). A
+-- retry of an older date shows in the gap days instead. The last success looks back over the whole window
+-- in the run log (`phase1_scraper_runs`: one row per scraper execution, docs/pipeline.md#tables, and what
+-- "last success" is defined on, sql/schema), far smaller than the scrape log's one row per attempt.
 -- `unexpected_failures_24h` leaves out `no_data_yet` (a source that has not published yet is not broken);
 -- `partial_24h` counts runs that returned fewer records than expected.
--- A scrape started by @now targets today's games or earlier ones (docs/pipeline.md#daily-timeline);
--- window_end, the day after today (ET) from the caller, leaves a day for one that works ahead and bounds the
--- partitions read.
 -- @param window_start DATE
+-- @param activity_start DATE
 -- @param window_end DATE
 -- @param now TIMESTAMP
 WITH events AS (
@@ -19,7 +25,7 @@ WITH events AS (
     started_at,
     COALESCE(completed_at, started_at) AS done_at
   FROM nba_monitoring.scrape_events
-  WHERE target_date BETWEEN @window_start AND @window_end
+  WHERE target_date BETWEEN @activity_start AND @window_end
     AND started_at <= @now
 ),
 runs AS (

@@ -5,6 +5,7 @@ import type { ReadOptions } from '../dashboard/snapshot.js';
 import { PIPELINE_SCRAPERS } from '../jobs/scrapers.js';
 import { etDate } from '../jobs/time.js';
 import type { Services } from '../services.js';
+import { context } from '../views/blocks.js';
 import {
   breakersView,
   COMMANDS,
@@ -17,7 +18,9 @@ import {
   retryQueueView,
   scrapeStatusView,
 } from '../views/commands.js';
-import type { MessageView } from '../views/types.js';
+import { readingAge } from '../views/home.js';
+import type { MessageView, ViewContext } from '../views/types.js';
+import { LIMITS } from '../views/validate.js';
 import { afterAck } from './after-ack.js';
 import type { Surface } from './app.js';
 
@@ -41,20 +44,30 @@ export async function answerCommand(
       return helpView(command);
     case 'error':
       return commandErrorView(command, request.message);
-    case 'scrape-status':
-      return scrapeStatusView(
-        await deps.data.scraperStatus(now, read),
-        ctx,
-        request.scraper,
-        PIPELINE_SCRAPERS,
-      );
-    case 'pipeline-health':
-      return pipelineHealthView(await deps.data.pipelineHealth(request.date, now, read));
-    case 'breakers':
-      return breakersView(await deps.data.breakers(now, read), ctx);
+    case 'scrape-status': {
+      const { value, asOf } = await deps.data.scraperStatus(now, read);
+      return withAge(scrapeStatusView(value, ctx, request.scraper, PIPELINE_SCRAPERS), asOf, ctx);
+    }
+    case 'pipeline-health': {
+      const { value, asOf } = await deps.data.pipelineHealth(request.date, now, read);
+      return withAge(pipelineHealthView(value), asOf, ctx);
+    }
+    case 'breakers': {
+      const { value, asOf } = await deps.data.breakers(now, read);
+      return withAge(breakersView(value, ctx), asOf, ctx);
+    }
     case 'retry-queue':
       return retryQueueView(await deps.data.retryQueue(request.status), ctx, request.status);
   }
+}
+
+/** A view of a shared reading says when it was read (nothing when it was read for this answer). */
+function withAge(view: MessageView, asOf: Date, ctx: ViewContext): MessageView {
+  const age = readingAge(asOf, ctx);
+  if (!age) return view;
+  const line = `Read from the warehouse ${age}, shared with App Home and the other commands.`;
+  // First, so a view at Slack's block limit loses its own tail rather than the age.
+  return { text: view.text, blocks: [context([line]), ...view.blocks].slice(0, LIMITS.messageBlocks) };
 }
 
 /** A failed query is answered, never silent: the user learns what failed and that it is logged. */

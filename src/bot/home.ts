@@ -1,5 +1,6 @@
 // App Home: the dashboard is published when a user opens the tab, and again after each check run for the
-// users who opened it in the last day: built once per refresh and published to each of them.
+// users who opened it in the last day: built once per refresh and published to each of them. The refresh's
+// warehouse reading is the one opens and commands share until the next run (src/dashboard/snapshot.ts).
 import type { App, webApi } from '@slack/bolt';
 import type { ReadOptions } from '../dashboard/snapshot.js';
 import type { Services } from '../services.js';
@@ -44,8 +45,9 @@ export function homeSurface(deps: HomeServices): Surface {
 /**
  * Users who opened App Home on this instance in the last day get it refreshed after each check run
  * (bounded: the dashboard is for the people on call, not the whole workspace; past `max`, the one who
- * opened it longest ago is dropped). The refresh reads afresh, once, after the run changed what Home shows
- * (and its reading becomes the snapshot the next opens share), and every viewer gets that one view.
+ * opened it longest ago is dropped). The refresh reads afresh, once, after the run changed what Home shows,
+ * and every viewer gets that one view. It is the run's work (labelled 'job'): its reading becomes the
+ * snapshot the opens and commands until the next run share, with its time shown.
  */
 export function homeViewers(deps: HomeServices, client: () => Pick<webApi.WebClient, 'views'>, max = 200) {
   /** User id → when they last opened Home, oldest first. */
@@ -66,7 +68,7 @@ export function homeViewers(deps: HomeServices, client: () => Pick<webApi.WebCli
     if (viewers.size === 0) return;
     let view: Awaited<ReturnType<typeof homeView>>;
     try {
-      view = await homeView(deps, { fresh: true });
+      view = await homeView(deps, { fresh: true, surface: 'job' });
     } catch (error) {
       deps.log.warn('home refresh failed', { viewers: viewers.size, error: String(error) });
       return;

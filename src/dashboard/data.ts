@@ -1,8 +1,8 @@
 // DashboardData on the Warehouse and the Store: what /scrape-status, /pipeline-health, /breakers,
 // /retry-queue, App Home and the digest show. Queries take every instant as a parameter (a replay "as of"
-// a past time sees what it would have seen then); the decisions live in data-rules.ts. What Home and the
-// commands read from the warehouse goes through the shared snapshot (snapshot.ts); the digest, once a day,
-// reads afresh.
+// a past time sees what it would have seen then); the decisions live in rules.ts. What Home and the
+// commands read from the warehouse goes through the shared snapshot (snapshot.ts), and Home says what time
+// that reading is as of; the digest, once a day, reads afresh.
 import { z } from 'zod';
 import { breakerWindow } from '../jobs/circuit_breakers.js';
 import { EXHIBITION_SEASON_TYPES } from '../jobs/expectations.js';
@@ -142,8 +142,16 @@ export function createDashboardData(
   const readScraperStatus = async (now: Date, surface: QuerySurface) => {
     const today = etDate(now);
     const from = lookbackStart(today, thresholds.gapLookbackDays);
+    // The scrape log's activity only for what is shown of it (the last 24 h, the recent error): from
+    // yesterday on (sql/status/scrapers.sql says why); gap days and the last success over the lookback.
+    const window = {
+      window_start: from,
+      activity_start: addDays(today, -1),
+      window_end: addDays(today, 1),
+      now,
+    };
     const [activity, gapRows] = await Promise.all([
-      warehouse.query(scrapersQuery, { window_start: from, window_end: addDays(today, 1), now }, { surface }),
+      warehouse.query(scrapersQuery, window, { surface }),
       gaps(from, today, now, surface),
     ]);
     return scraperStatusRows(activity, gapRows, thresholds);
@@ -290,8 +298,10 @@ export function createDashboardData(
         ]);
       return {
         openIncidents,
-        scrapers,
-        breakers: breakerRows,
+        scrapers: scrapers.value,
+        breakers: breakerRows.value,
+        // The older of the two readings: what Home says its warehouse parts are as of.
+        warehouseAsOf: new Date(Math.min(scrapers.asOf.getTime(), breakerRows.asOf.getTime())),
         retryItems: activeFirst(retryItems),
         healed24h: healed,
         recoveryByAttempt: byAttempt,

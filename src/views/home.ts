@@ -39,6 +39,11 @@ export interface HomeInput extends ViewContext {
   readonly autoHeal24h?: readonly AutoHealCount[];
   /** When the checks last ran (shown so a stale dashboard is visible). */
   readonly lastRunAt?: Date | null;
+  /**
+   * The instant the scrapers and breakers were read from the warehouse: a shared reading, often the last
+   * check run's (src/dashboard/snapshot.ts), so it can be older than `now` and Home says so.
+   */
+  readonly warehouseAsOf?: Date;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, error: 1, warning: 2, info: 3 };
@@ -91,11 +96,22 @@ export function recoveryByAttemptLine(r: RecoveryByAttempt): string {
   return `Retries recovered at ${parts.join(' · ')} · exhausted: ${share(r.exhausted)}`;
 }
 
+/**
+ * "as of 09:00 ET (1 h 05 m ago)" for a shared warehouse reading older than now (src/dashboard/snapshot.ts),
+ * undefined for one taken now: what Home and the commands show beside what they read.
+ */
+export function readingAge(asOf: Date, ctx: ViewContext): string | undefined {
+  const age = ctx.now.getTime() - asOf.getTime();
+  if (age <= 0) return undefined;
+  return `as of ${formatWhen(ctx.fmt, asOf, ctx.now)} (${formatDuration(age)} ago)`;
+}
+
 export function buildHome(input: HomeInput): HomeView {
   const ctx: ViewContext = { now: input.now, fmt: input.fmt };
+  const asOf = input.warehouseAsOf ? readingAge(input.warehouseAsOf, ctx) : undefined;
   const updated = `Updated ${formatWhen(input.fmt, input.now, input.now)}${
-    input.lastRunAt ? ` · checks last ran ${formatWhen(input.fmt, input.lastRunAt, input.now)}` : ''
-  }`;
+    asOf ? ` · scrapers and breakers ${asOf}` : ''
+  }${input.lastRunAt ? ` · checks last ran ${formatWhen(input.fmt, input.lastRunAt, input.now)}` : ''}`;
   const blocks: KnownBlock[] = [header('shotclock · pipeline health'), context([updated])];
 
   // Open incidents get the largest budget: they are why a person opens the tab.

@@ -157,6 +157,7 @@ export interface SqlParams {
   };
   'status/scrapers.sql': {
     window_start: string;
+    activity_start: string;
     window_end: string;
     now: Date;
   };

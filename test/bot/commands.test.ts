@@ -83,7 +83,10 @@ describe('slash commands', () => {
   });
 
   it('/scrape-status NAME: a pipeline scraper without runs in the window is known, not "no scraper named"', async () => {
-    h = await startHarness((deps) => [commandsSurface(deps)], fakeData({ scraperStatus: async () => [] }));
+    h = await startHarness(
+      (deps) => [commandsSurface(deps)],
+      fakeData({ scraperStatus: async (asOf) => ({ value: [], asOf }) }),
+    );
     const known = await run(h, '/scrape-status', 'bdl_box_scores');
     expect(known).toContain(
       '`bdl_box_scores` is a scraper of the pipeline with no runs or gap days in the window',

@@ -44,28 +44,43 @@ export class RecordingTasks implements TaskQueue {
 
 export function fakeData(overrides: Partial<DashboardData> = {}): DashboardData {
   const now = new Date('2026-01-20T13:00:00Z');
+  // Read for the asker (as of their `now`), so the views carry no "as of" line.
   return {
-    scraperStatus: async () => [
-      { scraper: 'bdl_box_scores', state: 'red', gapCount: 3, lastSuccessAt: now, recentError: null },
-      { scraper: 'nbac_schedule', state: 'green', gapCount: 0, lastSuccessAt: now, recentError: null },
-    ],
-    pipelineHealth: async (date) => ({
-      date,
-      gamesScheduled: 9,
-      phases: [
-        { phase: 2, name: 'raw', state: 'yellow', metrics: [{ label: 'box scores', value: 6, expected: 9 }] },
+    scraperStatus: async (asOf) => ({
+      asOf,
+      value: [
+        { scraper: 'bdl_box_scores', state: 'red', gapCount: 3, lastSuccessAt: now, recentError: null },
+        { scraper: 'nbac_schedule', state: 'green', gapCount: 0, lastSuccessAt: now, recentError: null },
       ],
     }),
-    breakers: async () => [
-      {
-        kind: 'proxy',
-        provider: 'proxyfuel',
-        target: 'stats.nba.com',
-        state: 'OPEN',
-        failures: 12,
-        openedAt: now,
+    pipelineHealth: async (date, asOf) => ({
+      asOf,
+      value: {
+        date,
+        gamesScheduled: 9,
+        phases: [
+          {
+            phase: 2,
+            name: 'raw',
+            state: 'yellow',
+            metrics: [{ label: 'box scores', value: 6, expected: 9 }],
+          },
+        ],
       },
-    ],
+    }),
+    breakers: async (asOf) => ({
+      asOf,
+      value: [
+        {
+          kind: 'proxy',
+          provider: 'proxyfuel',
+          target: 'stats.nba.com',
+          state: 'OPEN',
+          failures: 12,
+          openedAt: now,
+        },
+      ],
+    }),
     retryQueue: async () => [],
     home: async () => ({ openIncidents: [], scrapers: [], breakers: [], retryItems: [], healed24h: [] }),
     digest: async () => {

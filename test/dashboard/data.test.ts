@@ -130,7 +130,7 @@ afterAll(async () => {
 
 describe('scraperStatus', () => {
   it('on the demo date: bp_player_props red (proxy block), gamebook green, every simulated scraper listed', async () => {
-    const rows = await data.scraperStatus(NOW);
+    const rows = (await data.scraperStatus(NOW)).value;
     const by = new Map(rows.map((r) => [r.scraper, r]));
     expect(rows.length).toBeGreaterThanOrEqual(10);
     const props = by.get('bp_player_props');
@@ -148,7 +148,7 @@ describe('scraperStatus', () => {
   });
 
   it('on the clean date every scraper is green', async () => {
-    const rows = await data.scraperStatus(CLEAN_NOW);
+    const rows = (await data.scraperStatus(CLEAN_NOW)).value;
     expect(rows.length).toBeGreaterThanOrEqual(10);
     expect(rows.filter((r) => r.state !== 'green')).toEqual([]);
   });
@@ -184,7 +184,7 @@ describe('scraperLight', () => {
 
 describe('breakers', () => {
   it('WAS and LAC entity breakers are active, proxyfuel→bettingpros.com OPEN, decodo→nba.com HALF_OPEN', async () => {
-    const rows = await data.breakers(NOW);
+    const rows = (await data.breakers(NOW)).value;
     const entity = rows.filter((r): r is Extract<BreakerRow, { kind: 'entity' }> => r.kind === 'entity');
     expect(entity.length).toBeGreaterThan(0);
     for (const e of entity) expect(e.trippedUntil?.getTime()).toBeGreaterThan(NOW.getTime());
@@ -202,13 +202,13 @@ describe('breakers', () => {
   });
 
   it('none on the clean date', async () => {
-    expect(await data.breakers(CLEAN_NOW)).toEqual([]);
+    expect((await data.breakers(CLEAN_NOW)).value).toEqual([]);
   });
 });
 
 describe('pipelineHealth', () => {
   it('2026-01-19: raw red (BDL 4 of 9)', async () => {
-    const health = await data.pipelineHealth('2026-01-19', NOW);
+    const health = (await data.pipelineHealth('2026-01-19', NOW)).value;
     expect(health.gamesScheduled).toBe(9);
     expect(health.phases.map((p) => p.phase)).toEqual([2, 3, 4, 5]);
     const raw = health.phases.find((p) => p.phase === 2);
@@ -218,14 +218,14 @@ describe('pipelineHealth', () => {
   });
 
   it('2026-01-18: phase 3 red (critical processors failed), predictions red (thin slate)', async () => {
-    const health = await data.pipelineHealth('2026-01-18', NOW);
+    const health = (await data.pipelineHealth('2026-01-18', NOW)).value;
     expect(health.phases.find((p) => p.phase === 3)?.state).toBe('red');
     expect(health.phases.find((p) => p.phase === 3)?.note).toContain('upcoming_player_game_context');
     expect(health.phases.find((p) => p.phase === 5)?.state).toBe('red');
   });
 
   it('the clean date is green in every phase', async () => {
-    const health = await data.pipelineHealth('2025-11-12', CLEAN_NOW);
+    const health = (await data.pipelineHealth('2025-11-12', CLEAN_NOW)).value;
     expect(health.gamesScheduled).toBeGreaterThan(0);
     expect(health.phases.map((p) => [p.phase, p.state, p.note])).toEqual(
       [2, 3, 4, 5].map((p) => [p, 'green', undefined]),
