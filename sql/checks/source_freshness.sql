@@ -96,3 +96,5 @@ SELECT
   ARRAY_AGG(TIMESTAMP(game_date) ORDER BY game_date) AS active_ats,
   CAST(NULL AS TIMESTAMP) AS last_success_at
 FROM game_dates
+-- Without a game date there is no schedule row (not one with a NULL array).
+HAVING COUNT(*) > 0

@@ -19,7 +19,7 @@ const row = z.object({
   source_kind: z.enum([...SOURCE_KINDS, 'schedule']),
   source: z.string(),
   /** The last activity of each hour the source was active, in order. */
-  active_ats: z.array(z.date()),
+  active_ats: z.array(z.date()).nullable(),
   last_success_at: z.date().nullable(),
 });
 export type SourceFreshnessRow = z.infer<typeof row>;
@@ -68,11 +68,11 @@ export function sourceStates(rows: readonly SourceFreshnessRow[], ctx: CheckCont
   };
   for (const r of rows) {
     if (r.source_kind === 'schedule') {
-      for (const d of r.active_ats) gameDates.add(d.toISOString().slice(0, 10));
+      for (const d of r.active_ats ?? []) gameDates.add(d.toISOString().slice(0, 10));
       continue;
     }
     const s = sourceOf(r.source_kind, r.source);
-    for (const at of r.active_ats) s.times.push(at.getTime());
+    for (const at of r.active_ats ?? []) s.times.push(at.getTime());
     if (r.last_success_at) s.success = Math.max(s.success, r.last_success_at.getTime());
   }
   for (const name of ctx.thresholds.freshnessSources) sourceOf('scraper', name);

@@ -246,7 +246,7 @@ describe('source_freshness on DuckDB', () => {
       .map((r) => [
         r.source_kind,
         r.source,
-        r.active_ats.map((d) => d.toISOString()),
+        (r.active_ats ?? []).map((d) => d.toISOString()),
         r.last_success_at?.toISOString() ?? null,
       ])
       .sort();
