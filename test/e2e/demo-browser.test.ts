@@ -203,11 +203,40 @@ describe('demo in headless Chromium', () => {
       await page.screenshot({ path: join(ROOT, 'docs', 'sandbox.png') });
   }, 90_000);
 
+  it('Details on the recovered alert opens a modal with every fact, the key, the history and the runbook', async () => {
+    const alert = page
+      .locator('#main .msg')
+      .filter({ hasText: 'source_discrepancy' })
+      .filter({ hasText: /games on 2026-01-19/ })
+      .first();
+    await scrollIntoView(alert);
+    // The alert reads in seconds: its summary sentence, the final numbers and a next step.
+    await expect
+      .poll(() => alert.textContent())
+      .toMatch(/BDL has box scores for (\d+) of \1 games NBA\.com lists/);
+    await expect.poll(() => alert.textContent()).toContain('Next step:');
+    await alert.locator(`button[data-action-id^="${ACTION_IDS.details}"]`).first().click();
+    const modal = page.locator('form.modal');
+    await modal.waitFor({ timeout: 15_000 });
+    for (const shown of [
+      'Facts',
+      'History',
+      'source_discrepancy:bdl_box_scores:2026-01-19',
+      'Runbook: source_discrepancy',
+    ])
+      await expect.poll(() => modal.textContent()).toContain(shown);
+    await shot('05-details-modal');
+    if (process.env.UPDATE_SCREENSHOTS === '1')
+      await page.screenshot({ path: join(ROOT, 'docs', 'details-modal.png') });
+    await modal.locator('button[data-close-modal]').click();
+    await modal.waitFor({ state: 'detached', timeout: 15_000 });
+  }, 40_000);
+
   it('opens App Home and answers /scrape-status', async () => {
     await page.locator('a.chan[data-channel="home"]').click();
     await page.locator('#main .home').waitFor({ timeout: 15_000 });
     await expect.poll(() => page.locator('#title').textContent()).toBe('shotclock · Home');
-    await shot('05-app-home');
+    await shot('06-app-home');
 
     // The command box lives in channels, as in Slack.
     await page.locator('a.chan', { hasText: 'pipeline-alerts' }).click();
@@ -218,7 +247,7 @@ describe('demo in headless Chromium', () => {
     const answer = page.locator('#main .msg.eph').filter({ hasText: 'bp_player_props' }).last();
     await answer.waitFor({ timeout: 15_000 });
     await scrollIntoView(answer);
-    await shot('06-scrape-status');
+    await shot('07-scrape-status');
   }, 40_000);
 
   it("shows the digest's failures-and-gaps chart in its thread", async () => {
@@ -244,7 +273,7 @@ describe('demo in headless Chromium', () => {
       .toBeGreaterThan(1000);
     expect(await chart.getAttribute('alt')).toMatch(/^Grid of failed scrapes per scraper/);
     await scrollIntoView(chart);
-    await shot('07-digest-chart');
+    await shot('08-digest-chart');
     // The README's picture is the chart itself as the sandbox serves it (the thread pane shows it small).
     if (process.env.UPDATE_SCREENSHOTS === '1') {
       const served = await fetch(new URL((await chart.getAttribute('src')) ?? '', url));

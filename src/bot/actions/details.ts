@@ -1,13 +1,14 @@
 // Details: opens a modal with everything the alert leaves out (every fact, the dedup key, the query, this key's
 // history, the runbook). It reads and changes nothing else, so it is open to everyone, on closed alerts too.
 
-import { present } from '../../jobs/presentation.js';
 import { findCheck } from '../../jobs/registry.js';
 import { retryOf } from '../../pipeline/incident-messages.js';
 import { presentationOf } from '../../pipeline/presentations.js';
 import { runbookOf } from '../../pipeline/runbooks.js';
 import type { Services } from '../../services.js';
 import * as incidents from '../../store/incidents.js';
+import { alertState } from '../../views/alert.js';
+import { finalPresentation } from '../../views/alert-facts.js';
 import { detailsModal, type PastIncident } from '../../views/details.js';
 import type { Handler } from './click.js';
 
@@ -15,16 +16,23 @@ import type { Handler } from './click.js';
 const HISTORY = 10;
 
 export const onDetails: Handler<'details'> = async (deps, click, _value, { client, incident }) => {
-  const history = await pastIncidents(deps, incident);
+  const now = deps.clock.now();
+  const [history, retry] = await Promise.all([pastIncidents(deps, incident), retryOf(deps.store, incident)]);
   const queryFile = findCheck(incident.check)?.query.file;
   const runbook = runbookOf(incident.check);
+  const presentation = presentationOf(incident.check);
+  // The alert's own sentence: a recovered alert's says what the retry measured.
+  const { summary } = finalPresentation(
+    { incident, now, fmt: deps.fmt, ...(retry ? { retry } : {}), ...(presentation ? { presentation } : {}) },
+    alertState(incident, now, retry),
+  );
   await client.views.open({
     trigger_id: click.triggerId,
     view: detailsModal({
       incident,
-      summary: present(presentationOf(incident.check), incident.finding).summary,
+      summary,
       history,
-      now: deps.clock.now(),
+      now,
       fmt: deps.fmt,
       ...(queryFile ? { queryFile } : {}),
       ...(runbook ? { runbook } : {}),
