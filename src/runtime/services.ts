@@ -94,8 +94,8 @@ export function buildServices(input: {
     scraper: adapters.scraper,
     processor: adapters.processor,
     verifier: createWarehouseVerifier(warehouse, { timeoutMs: 60_000 }),
-    // One snapshot for the process: Home and every command share what it read (src/dashboard/snapshot.ts),
-    // so their BigQuery jobs carry one surface label, home.
+    // One snapshot for the process: Home and every command share its readings (src/dashboard/snapshot.ts);
+    // each reading's BigQuery jobs carry the label of who took it (home unless said: job, command).
     data: input.createData(
       { warehouse: withSurface(warehouse, 'home'), store, config },
       createSnapshots(config.server.dashboardCacheMs),
