@@ -110,7 +110,8 @@ describe('found on the simulated warehouse', () => {
     const ctx: CheckContext = {
       date: at.toISOString().slice(0, 10),
       now: at,
-      thresholds: DEFAULT_THRESHOLDS,
+      // Two weeks of history instead of four: a shorter simulated range keeps this file fast.
+      thresholds: { ...DEFAULT_THRESHOLDS, learningDays: 14 },
     };
     const c = check as unknown as {
       query: Parameters<Warehouse['query']>[0];
@@ -122,7 +123,7 @@ describe('found on the simulated warehouse', () => {
   beforeAll(async () => {
     warehouse = await openDuckDbWarehouse({ path: ':memory:' });
     await loadSimulation(
-      { from: '2026-01-12', until: '2026-03-12', now: etInstant('2026-03-12', '23:00'), scenario },
+      { from: '2026-01-28', until: '2026-03-12', now: etInstant('2026-03-12', '23:00'), scenario },
       warehouse,
     );
   }, 30_000);
