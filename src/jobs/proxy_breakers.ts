@@ -2,7 +2,17 @@ import { z } from 'zod';
 import { defineQuery } from '../warehouse/port.js';
 import { type CheckContext, defineCheck } from './check.js';
 import { type Finding, findingKey, type Severity } from './finding.js';
-import { amount, boolFact, count, numFact, type Presentation, strFact, text, time } from './presentation.js';
+import {
+  amount,
+  boolFact,
+  count,
+  listFact,
+  numFact,
+  type Presentation,
+  strFact,
+  text,
+  time,
+} from './presentation.js';
 import { formatDuration, hours } from './time.js';
 
 const NAME = 'proxy_breakers';
@@ -109,7 +119,15 @@ const presentation: Presentation = {
     const stuck = boolFact(f, 'stuck_open')
       ? `, stuck for over ${numFact(f, 'stuck_open_after_hours')} h: no trial request has got through since, so it will not heal by itself`
       : '';
-    return `${provider} is blocked by ${target} (OPEN)${stuck}; ${known - open} of ${known} providers still reach it.`;
+    // Name the fallback: the target's other providers whose breaker is not OPEN ("decodo: CLOSED").
+    const others = (listFact(f, 'target_states') ?? [])
+      .map((state) => state.split(': '))
+      .filter(([name, state]) => name !== provider && state !== 'OPEN')
+      .map(([name]) => name);
+    const reach = others.length
+      ? `${others.join(', ')} still ${others.length === 1 ? 'reaches' : 'reach'} it and serves meanwhile`
+      : `${known - open} of ${known} providers still reach it`;
+    return `${provider} is blocked by ${target} (OPEN)${stuck}; ${reach}.`;
   },
   fields: (f) => [
     text('State', strFact(f, 'state')),

@@ -93,6 +93,19 @@ describe('every check presents its alerts', () => {
   });
 });
 
+describe('summaries name what a person acts on', () => {
+  it('a blocked proxy names the provider that still serves the target', () => {
+    const blocked = (FINDINGS.proxy_breakers ?? []).find(
+      (f) => f.key === 'proxy_breakers:proxyfuel:bettingpros.com',
+    );
+    if (!blocked) throw new Error('no proxyfuel → bettingpros.com finding');
+    const view = buildAlert(input('proxy_breakers', { incident: incident({}, blocked) }));
+    expect(JSON.stringify(view.blocks)).toContain(
+      'proxyfuel is blocked by bettingpros.com (OPEN); decodo still reaches it and serves meanwhile.',
+    );
+  });
+});
+
 describe('closed alerts show the final numbers', () => {
   const [first] = FINDINGS.source_discrepancy ?? [];
   if (!first) throw new Error('no source_discrepancy finding');
