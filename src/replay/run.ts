@@ -22,7 +22,7 @@ import { SELF_HEALTH_JOB } from '../pipeline/self-health-job.js';
 import { handleRecoveryTask } from '../recovery/task-routes.js';
 import { createWarehouseVerifier } from '../recovery/warehouse-verifier.js';
 import type { Services } from '../services.js';
-import { createContext, TABLES } from '../sim/context.js';
+import { createContext, type SimContext, TABLES } from '../sim/context.js';
 import { proxyBreakerRows } from '../sim/gen-proxy.js';
 import { loadSimulation } from '../sim/load.js';
 import type { Scenario } from '../sim/scenario.js';
@@ -88,6 +88,8 @@ export interface ReplayRun {
   readonly jobRuns: Record<string, number>;
   /** Real milliseconds spent in each job's runs (task deliveries as 'tasks', the breaker table's rewrite as 'breaker-state'). */
   readonly jobMs: Record<string, number>;
+  /** Real milliseconds spent in each SQL file's queries. */
+  readonly queryMs: Record<string, number>;
   readonly tasksDelivered: number;
   readonly warnings: number;
   readonly elapsedMs: number;
@@ -136,22 +138,24 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     // before each run it is set to the state as of the run's time, as the pipeline keeps it.
     admin = await duck.connect();
     const sql = admin;
-    const breakerState = (at: Date) => setBreakerStateAsOf(duck, sql, options.scenario, seed, at);
+    const simContext = breakerContext(options.scenario, seed);
+    const breakerState = (at: Date) => setBreakerStateAsOf(duck, sql, simContext, at);
     const queriesPerDay: Record<string, number> = {};
-    const count = () => {
+    const queryMs: Record<string, number> = {};
+    const counted = async <T>(file: string, work: () => Promise<T>): Promise<T> => {
       const day = etDate(clock.now());
       queriesPerDay[day] = (queriesPerDay[day] ?? 0) + 1;
+      const t = performance.now();
+      try {
+        return await work();
+      } finally {
+        queryMs[file] = (queryMs[file] ?? 0) + performance.now() - t;
+      }
     };
     const warehouse: Warehouse = {
       engine: duck.engine,
-      query: (def, params, opts) => {
-        count();
-        return duck.query(def, params, opts);
-      },
-      execute: (file, params, opts) => {
-        count();
-        return duck.execute(file, params, opts);
-      },
+      query: (def, params, opts) => counted(def.file, () => duck.query(def, params, opts)),
+      execute: (file, params, opts) => counted(file, () => duck.execute(file, params, opts)),
       ping: () => duck.ping(),
       close: async () => {},
     };
@@ -320,6 +324,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
       queriesPerDay,
       jobRuns,
       jobMs,
+      queryMs,
       tasksDelivered: tasks.delivered,
       warnings,
       elapsedMs: performance.now() - started,
@@ -343,16 +348,20 @@ function readsBreakers(job: string): boolean {
 /**
  * Set the proxy breaker table (current state only) to the simulated pipeline's state at `at`. The other
  * tables keep their history in rows the checks filter by @now; this one is overwritten as the pipeline
- * overwrites it.
+ * overwrites it. `base` is the simulation's context built once (schedule and rosters are the costly part);
+ * only its `now` moves.
  */
 export async function setBreakerStateAsOf(
   sink: RowSink,
   sql: DuckDBConnection,
-  scenario: Scenario,
-  seed: number,
+  base: SimContext,
   at: Date,
 ): Promise<void> {
-  const ctx = createContext({ seed, now: at, scenario, schedule: loadSchedule() });
   await sql.run(`DELETE FROM ${TABLES.proxyBreaker}`);
-  await sink.insertRows({ [TABLES.proxyBreaker]: proxyBreakerRows(ctx) });
+  await sink.insertRows({ [TABLES.proxyBreaker]: proxyBreakerRows({ ...base, now: at.getTime() }) });
+}
+
+/** The simulation's context for `scenario` and `seed`, built once for every breaker rewrite. */
+export function breakerContext(scenario: Scenario, seed: number): SimContext {
+  return createContext({ seed, now: new Date(0), scenario, schedule: loadSchedule() });
 }

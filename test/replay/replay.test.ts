@@ -7,7 +7,7 @@ import { readConfig } from '../../src/config.js';
 import { JOB_NAMES } from '../../src/jobs/registry.js';
 import { runJob } from '../../src/jobs/run-job.js';
 import { etInstant } from '../../src/jobs/time.js';
-import { type ReplayRun, runReplay, setBreakerStateAsOf } from '../../src/replay/run.js';
+import { breakerContext, type ReplayRun, runReplay, setBreakerStateAsOf } from '../../src/replay/run.js';
 import { type Scorecard, score } from '../../src/replay/scorecard.js';
 import { loadSimulation } from '../../src/sim/load.js';
 import { loadScenario } from '../../src/sim/scenario.js';
@@ -50,7 +50,7 @@ describe('the warehouse as of a run', () => {
           { from: '2026-02-10', until: '2026-03-07', now, scenario, seed: DEFAULT_SEED },
           then,
         );
-        await setBreakerStateAsOf(whole, sql, scenario, DEFAULT_SEED, now);
+        await setBreakerStateAsOf(whole, sql, breakerContext(scenario, DEFAULT_SEED), now);
         for (const job of JOB_NAMES) {
           const seen = async (wh: typeof whole) =>
             (await runJob({ warehouse: wh, config: { thresholds } }, job, now)).findings
