@@ -374,7 +374,13 @@ function stalePhase3(inc: IncidentOf<'stale_phase3'>, id: string, d: Derive): Tr
     dates: [date],
     required: true,
   }));
-  const downstream = ['phase3_completion', 'data_freshness', 'prediction_volume', 'grading_coverage'];
+  const downstream = [
+    'phase3_completion',
+    'phase3_data_stale',
+    'data_freshness',
+    'prediction_volume',
+    'grading_coverage',
+  ];
   for (const check of downstream) signals.push({ check, subject: { date }, dates: [date], required: false });
   signals.push({ check: 'grading_accuracy', subject: { date }, dates: [date], required: false });
   return incidentBase(
