@@ -20,13 +20,18 @@ async function homeView(deps: HomeServices, options?: ReadOptions) {
   return buildHome({ ...data, now, fmt: deps.fmt });
 }
 
-/** Build the dashboard from current data and publish it to one user's Home tab. */
+/**
+ * Build the dashboard and publish it to one user's Home tab: its warehouse parts from the shared reading,
+ * or read afresh with `fresh` (the Refresh button, for whoever wants it current rather than as of the last
+ * check run).
+ */
 export async function publishHome(
   deps: HomeServices,
   client: Pick<webApi.WebClient, 'views'>,
   userId: string,
+  options?: ReadOptions,
 ): Promise<void> {
-  await client.views.publish({ user_id: userId, view: await homeView(deps) });
+  await client.views.publish({ user_id: userId, view: await homeView(deps, options) });
 }
 
 export function homeSurface(deps: HomeServices): Surface {

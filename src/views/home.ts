@@ -2,7 +2,7 @@
 // queue and what healed itself. Every section has a block budget so the tab stays within Slack's 100.
 import type { HomeView, KnownBlock } from '@slack/types';
 import type { Severity } from '../jobs/finding.js';
-import { capBlocks, context, divider, header, packLines, section } from './blocks.js';
+import { actionsBlocks, button, capBlocks, context, divider, header, packLines, section } from './blocks.js';
 import { breakerLines, retryLine, scraperLine, sortScrapers } from './commands.js';
 import {
   escapeMrkdwn,
@@ -100,6 +100,9 @@ export function recoveryByAttemptLine(r: RecoveryByAttempt): string {
  * "as of 09:00 ET (1 h 05 m ago)" for a shared warehouse reading older than now (src/dashboard/snapshot.ts),
  * undefined for one taken now: what Home and the commands show beside what they read.
  */
+/** App Home's Refresh button: the dashboard read afresh for the one who clicks (src/bot/home.ts). */
+export const HOME_REFRESH_ACTION = 'home_refresh';
+
 export function readingAge(asOf: Date, ctx: ViewContext): string | undefined {
   const age = ctx.now.getTime() - asOf.getTime();
   if (age <= 0) return undefined;
@@ -112,7 +115,13 @@ export function buildHome(input: HomeInput): HomeView {
   const updated = `Updated ${formatWhen(input.fmt, input.now, input.now)}${
     asOf ? ` · scrapers and breakers ${asOf}` : ''
   }${input.lastRunAt ? ` · checks last ran ${formatWhen(input.fmt, input.lastRunAt, input.now)}` : ''}`;
-  const blocks: KnownBlock[] = [header('shotclock · pipeline health'), context([updated])];
+  const blocks: KnownBlock[] = [
+    header('shotclock · pipeline health'),
+    context([updated]),
+    // The tab stays as published, and its warehouse parts are a shared reading up to
+    // DASHBOARD_CACHE_SECONDS old: a current one on request.
+    ...actionsBlocks([button({ text: 'Refresh', actionId: HOME_REFRESH_ACTION })]),
+  ];
 
   // Open incidents get the largest budget: they are why a person opens the tab.
   const incidents = sortIncidents(input.openIncidents);

@@ -3,7 +3,8 @@
 // re-rendered with current buttons); reads the element with parseAction (a forged value changes nothing), checks
 // the operator for Backfill / Reset Breaker, acts through src/recovery or the incident store, audits the
 // click (who, what, when, outcome), shows it in the incident's thread and answers the clicker ephemerally.
-// Details only reads: it opens its modal and is neither audited nor threaded.
+// Details only reads: it opens its modal and is neither audited nor threaded. App Home's Refresh, the one
+// button outside an alert, republishes the clicker's Home read afresh.
 // Adding a kind of button: its value schema and label in src/views/action-ids.ts, its handler in a file
 // here and one entry in HANDLERS (the compiler asks for it).
 import type { App, BlockAction, RespondFn, ViewSubmitAction, webApi } from '@slack/bolt';
@@ -23,9 +24,11 @@ import {
   WIRE_VERSION,
   wireVersionOf,
 } from '../../views/action-ids.js';
+import { HOME_REFRESH_ACTION } from '../../views/home.js';
 import { otherVersionEphemeral, unreadableActionEphemeral } from '../../views/thread.js';
 import { afterAck } from '../after-ack.js';
 import type { Surface } from '../app.js';
+import { publishHome } from '../home.js';
 import { onAck } from './ack.js';
 import { onBackfill, submitBackfill } from './backfill.js';
 import {
@@ -120,6 +123,10 @@ async function onClick(
   click: Click,
   { respond, client }: { respond: RespondFn; client: webApi.WebClient },
 ): Promise<void> {
+  if (click.actionId === HOME_REFRESH_ACTION) {
+    await publishHome(deps, client, click.user, { fresh: true, surface: 'home' });
+    return;
+  }
   const parsed = parseAction(click.actionId, click.value);
   if (!parsed.ok) {
     const answer =
