@@ -10,6 +10,7 @@ import type { Finding } from '../../src/jobs/finding.js';
 import { gradingAccuracyCheck } from '../../src/jobs/grading_accuracy.js';
 import { gradingCoverageCheck } from '../../src/jobs/grading_coverage.js';
 import { phase3CompletionCheck } from '../../src/jobs/phase3_completion.js';
+import { phase3DataStaleCheck } from '../../src/jobs/phase3_data_stale.js';
 import { predictionDuplicatesCheck } from '../../src/jobs/prediction_duplicates.js';
 import { predictionVolumeCheck } from '../../src/jobs/prediction_volume.js';
 import { proxyBreakersCheck } from '../../src/jobs/proxy_breakers.js';
@@ -217,6 +218,14 @@ export function checkFindings(): Record<string, Finding[]> {
       ],
       ctx,
     ),
+    phase3_data_stale: phase3DataStaleCheck.evaluate(
+      ['upcoming_player_game_context', 'upcoming_team_game_context'].map((processor_name, i) => ({
+        processor_name,
+        first_prediction_at: at('2026-01-20T19:15:00Z'),
+        output_at: at(i === 0 ? '2026-01-20T11:40:00Z' : '2026-01-20T18:30:00Z'),
+      })),
+      ctx,
+    ),
     workflow_failures: workflowFailuresCheck.evaluate(
       [
         {
@@ -238,17 +247,30 @@ export function checkFindings(): Record<string, Finding[]> {
       ],
       ctx,
     ),
-    grading_accuracy: gradingAccuracyCheck.evaluate(
-      [
-        ...Array.from({ length: 14 }, (_, i) =>
-          gradedRow(`2026-01-${String(5 + i).padStart(2, '0')}`, 'xgb_v2', 50, 28),
+    grading_accuracy: gradingAccuracyCheck
+      .evaluate(
+        [
+          ...Array.from({ length: 14 }, (_, i) =>
+            gradedRow(`2026-01-${String(5 + i).padStart(2, '0')}`, 'xgb_v2', 50, 28),
+          ),
+          gradedRow('2026-01-19', 'xgb_v2', 48, 9),
+          gradedRow('2026-01-19', 'new_system', 48, 12),
+          gradedRow('2026-01-19', 'ensemble', 50, 28),
+        ],
+        ctx,
+      )
+      .concat(
+        // Every system down on 2026-01-18: one finding for the date, each system in its facts.
+        gradingAccuracyCheck.evaluate(
+          ['xgb_v2', 'ensemble'].flatMap((system) => [
+            ...Array.from({ length: 14 }, (_, i) =>
+              gradedRow(`2026-01-${String(4 + i).padStart(2, '0')}`, system, 50, 28),
+            ),
+            gradedRow('2026-01-18', system, 48, 9),
+          ]),
+          { ...ctx, date: '2026-01-19' },
         ),
-        gradedRow('2026-01-19', 'xgb_v2', 48, 9),
-        gradedRow('2026-01-19', 'new_system', 48, 12),
-        gradedRow('2026-01-19', 'ensemble', 50, 28),
-      ],
-      ctx,
-    ),
+      ),
     grading_coverage: gradingCoverageCheck.evaluate(
       ['xgb_v2', 'ensemble'].map((system, i) => ({
         game_date: '2026-01-19',
