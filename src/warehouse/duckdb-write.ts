@@ -22,37 +22,51 @@ async function existingColumns(connection: DuckDBConnection, table: TableSchema)
   return reader.getRows().map((r) => String(r[0]));
 }
 
+/** Each table's physical column order (by full name), which the appender must follow. */
+export type ColumnOrders = ReadonlyMap<string, readonly string[]>;
+
 /**
  * Creates every dataset (as a schema) and table, idempotently. A column added to sql/schema since the file
  * was created is added (nullable: existing rows have no value for it), so an old demo database keeps working.
+ * Returns the tables' column orders as they stand afterwards: nothing alters a table after this, so an
+ * insert need not ask information_schema again (a few milliseconds a call, which the season replay's
+ * ~1,500 breaker-table rewrites felt).
  */
 export async function createSchema(
   connection: DuckDBConnection,
   tables: readonly TableSchema[],
-): Promise<void> {
+): Promise<ColumnOrders> {
   for (const dataset of new Set(tables.map((t) => t.dataset))) {
     await connection.run(`CREATE SCHEMA IF NOT EXISTS ${dataset}`);
   }
+  const orders = new Map<string, readonly string[]>();
   for (const table of tables) {
     await connection.run(duckDbDdl(table));
-    const have = new Set(await existingColumns(connection, table));
-    for (const column of table.columns.filter((c) => !have.has(c.name))) {
+    const have = await existingColumns(connection, table);
+    const missing = table.columns.filter((c) => !have.includes(c.name));
+    for (const column of missing) {
       await connection.run(
         `ALTER TABLE ${table.fullName} ADD COLUMN ${column.name} ${duckDbType(column.type)}`,
       );
     }
+    orders.set(table.fullName, [...have, ...missing.map((c) => c.name)]);
   }
+  return orders;
 }
 
 const CHUNK = 2048; // DuckDB's vector size: one data chunk per 2048 rows
 
-/** Appends rows to one table through DuckDB's appender; the caller owns the transaction. */
+/**
+ * Appends rows to one table through DuckDB's appender; the caller owns the transaction. `knownOrder` is the
+ * table's column order when the caller has it (createSchema's); otherwise it is read from the database.
+ */
 export async function appendTable(
   connection: DuckDBConnection,
   table: TableSchema,
   rows: readonly Readonly<Record<string, unknown>>[],
+  knownOrder?: readonly string[],
 ): Promise<void> {
-  const order = await existingColumns(connection, table);
+  const order = knownOrder ?? (await existingColumns(connection, table));
   const byName = new Map(table.columns.map((c) => [c.name, c]));
   const columns = order.map((name) => byName.get(name)).filter((c): c is Column => c !== undefined);
   if (columns.length !== order.length) {
@@ -115,6 +129,7 @@ export async function insertTables(
   connection: DuckDBConnection,
   tables: readonly TableSchema[],
   rows: TableRows,
+  orders?: ColumnOrders,
 ): Promise<void> {
   const byName = new Map(tables.map((t) => [t.fullName, t]));
   const unknown = Object.keys(rows).filter((name) => !byName.has(name));
@@ -127,7 +142,8 @@ export async function insertTables(
   await connection.run('BEGIN TRANSACTION');
   try {
     for (const [name, tableRows] of Object.entries(rows)) {
-      if (tableRows.length > 0) await appendTable(connection, byName.get(name) as TableSchema, tableRows);
+      if (tableRows.length > 0)
+        await appendTable(connection, byName.get(name) as TableSchema, tableRows, orders?.get(name));
     }
     await connection.run('COMMIT');
   } catch (cause) {

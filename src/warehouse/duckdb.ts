@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type LoadFile, type LoadOutcome, loadFiles } from './duckdb-load.js';
 import { jsValue, paramDuckType, paramValue } from './duckdb-values.js';
-import { createSchema, insertTables } from './duckdb-write.js';
+import { type ColumnOrders, createSchema, insertTables } from './duckdb-write.js';
 import { checkParams } from './params.js';
 import {
   type Params,
@@ -90,6 +90,7 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
   const instance = await openInstance(path);
   if (!memory) openPaths.add(path);
   const tables = loadSchema(sqlDir);
+  let columnOrders: ColumnOrders | undefined;
   try {
     const setup = await instance.connect();
     try {
@@ -101,7 +102,7 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
       for (const [name, value] of Object.entries(settings)) {
         await setup.run(`SET GLOBAL ${name} = '${value.replaceAll("'", "''")}'`);
       }
-      await createSchema(setup, tables);
+      columnOrders = await createSchema(setup, tables);
     } finally {
       setup.closeSync();
     }
@@ -212,7 +213,7 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
     async insertRows(rows) {
       const connection = await instance.connect();
       try {
-        await insertTables(connection, tables, rows);
+        await insertTables(connection, tables, rows, columnOrders);
       } finally {
         connection.closeSync();
       }
