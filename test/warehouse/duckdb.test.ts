@@ -201,6 +201,23 @@ describe('openDuckDbWarehouse', () => {
     expect(rows.map((r) => r.is_recovered)).toEqual([true, false, true]);
   });
 
+  it('adds a column sql/schema gained to an older file, at its end, and inserts by the physical order', async () => {
+    const first = await open('older');
+    await first.insertRows({ 'nba_monitoring.scrape_events': [event('e1')] });
+    // An older file: records_expected did not exist yet.
+    const sql = await (warehouse as DuckDbWarehouse).connect();
+    await sql.run('ALTER TABLE nba_monitoring.scrape_events DROP COLUMN records_expected');
+    sql.closeSync();
+    await warehouse?.close();
+    const reopened = await open('older');
+    await reopened.insertRows({ 'nba_monitoring.scrape_events': [event('e2', { records_expected: 7 })] });
+    const read = await reopened.query(events, params);
+    expect(read.map((r) => [r.event_id, r.records_expected, r.duration_seconds])).toEqual([
+      ['e1', null, 1.5],
+      ['e2', 7, 1.5],
+    ]);
+  });
+
   it('bulk-inserts 100,000 rows in one call, every row readable', async () => {
     // How fast is the bench's business (the season replay reports the time to simulate its warehouse).
     const w = await open('bulk');
