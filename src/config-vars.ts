@@ -663,7 +663,8 @@ export const VARS = {
   // Schedules (cron in ET, the time module's zone).
   SCHEDULE_GAPS: {
     group: 'schedules',
-    description: "Cron (ET, ';'-separated): scraper_gaps, source_discrepancy, circuit/proxy breakers, workflows.",
+    description:
+      "Cron (ET, ';'-separated): scraper_gaps, source_discrepancy, circuit/proxy breakers, workflows.",
     example: '30 2 * * *;0 0,4,7,9,12,16,20 * * *',
     schema: cronList.default([...JOBS.gaps.defaultCron]),
   },
