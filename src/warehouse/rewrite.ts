@@ -59,6 +59,14 @@ const DATE_UNITS = new Set(['DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR']);
 const TIME_UNITS = new Set(['MICROSECOND', 'MILLISECOND', 'SECOND', 'MINUTE', 'HOUR', 'DAY']);
 // WEEK is Sunday-based in BigQuery and ISO (Monday) in DuckDB: refused rather than silently different.
 const DATE_DIFF_PARTS = new Set(['DAY', 'MONTH', 'QUARTER', 'YEAR']);
+/** TIMESTAMP_TRUNC parts of a fixed length, in microseconds. */
+const FIXED_TRUNC_MICROS: Readonly<Record<string, number>> = {
+  millisecond: 1_000,
+  second: 1_000_000,
+  minute: 60_000_000,
+  hour: 3_600_000_000,
+};
+
 const TRUNC_PARTS = new Set([
   'MICROSECOND',
   'MILLISECOND',
@@ -328,6 +336,15 @@ class Rewriter {
           throw new RewriteError('TIMESTAMP_TRUNC takes 2 or 3 arguments');
         const part = this.keyword(parts[1], 'TIMESTAMP_TRUNC part', TRUNC_PARTS).toLowerCase();
         const ts = this.emit(parts[0] as Range).trim();
+        // Units of fixed length truncate on the epoch, as BigQuery does (UTC): the same instant as date_trunc
+        // in the UTC session, without its calendar arithmetic per row (~4x faster; the season replay groups
+        // weeks of timestamps by hour in every source_freshness run).
+        const micros = FIXED_TRUNC_MICROS[part];
+        if (!parts[2] && micros !== undefined) {
+          // Floored, not truncated toward zero, so an instant before 1970 goes down too.
+          const us = `epoch_us(${ts})`;
+          return `make_timestamptz(${us} - ((${us} % ${micros}) + ${micros}) % ${micros})`;
+        }
         if (!parts[2]) return `date_trunc('${part}', ${ts})`;
         const tz = this.emit(parts[2]).trim();
         return `timezone(${tz}, date_trunc('${part}', timezone(${tz}, ${ts})))`;
