@@ -3,6 +3,7 @@
 // warehouse reading is the one opens and commands share until the next run (src/dashboard/snapshot.ts).
 import type { App, webApi } from '@slack/bolt';
 import type { ReadOptions } from '../dashboard/snapshot.js';
+import { hours } from '../jobs/time.js';
 import type { Services } from '../services.js';
 import { buildHome } from '../views/home.js';
 import { afterAck } from './after-ack.js';
@@ -11,7 +12,7 @@ import type { Surface } from './app.js';
 type HomeServices = Pick<Services, 'data' | 'clock' | 'fmt' | 'log'>;
 
 /** A user who has not opened Home for this long is no longer refreshed (until they open it again). */
-export const HOME_VIEWER_IDLE_MS = 24 * 3_600_000;
+export const HOME_VIEWER_IDLE_MS = hours(24);
 
 /** The dashboard as of now: its warehouse parts from the shared snapshot unless `fresh`. */
 async function homeView(deps: HomeServices, options?: ReadOptions) {

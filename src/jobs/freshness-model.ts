@@ -3,7 +3,7 @@
 // out. A source that follows the games is measured on a game clock that stops on days without games, so
 // the All-Star break or a lone off-day is no silence for it; a source that also runs on off-days is
 // measured on the wall clock.
-import { addDays, etStartOfDay } from './time.js';
+import { addDays, days24h, etStartOfDay, hours } from './time.js';
 
 export interface FreshnessSettings {
   /** Days of history the cadence is learned from. */
@@ -45,8 +45,6 @@ export type SourceVerdict =
       readonly silenceMs: number;
     } & LearnedCadence);
 
-const HOUR_MS = 3_600_000;
-
 /**
  * The ET dates from `first` to `last` with the instant each starts, so the learning finds an instant's date
  * by binary search instead of a time-zone conversion per sign of life (a month of hourly rows per source).
@@ -77,9 +75,7 @@ export class EtCalendar {
   /** When the date after index `i` starts (past the end: a day per step, close enough that far out). */
   endOf(i: number): number {
     const next = this.starts[i + 1];
-    return (
-      next ?? (this.starts[this.starts.length - 1] as number) + (i + 2 - this.starts.length) * 24 * HOUR_MS
-    );
+    return next ?? (this.starts[this.starts.length - 1] as number) + days24h(i + 2 - this.starts.length);
   }
 }
 
@@ -182,11 +178,11 @@ export function judgeSource(
   const first = times[0];
   const last = times[times.length - 1];
   const historyMs = first !== undefined && last !== undefined ? last - first : 0;
-  if (last === undefined || gaps.length < s.minSamples || historyMs < s.minHistoryDays * 24 * HOUR_MS)
+  if (last === undefined || gaps.length < s.minSamples || historyMs < days24h(s.minHistoryDays))
     return { status: 'learning', samples: gaps.length, clock };
   gaps.sort((a, b) => a - b);
   const cadenceMs = percentile(gaps, 0.5);
-  const boundMs = Math.max(s.floorHours * HOUR_MS, percentile(gaps, s.percentile) * s.factor);
+  const boundMs = Math.max(hours(s.floorHours), percentile(gaps, s.percentile) * s.factor);
   const silenceMs = activeBetween(last, now.getTime(), runs, cal);
   return {
     status: silenceMs > boundMs ? 'overdue' : 'fresh',
