@@ -119,7 +119,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
     });
 
   const clock = new ManualClock(start);
-  const duck = await openDuckDbWarehouse({ path: ':memory:' });
+  // One thread per query: a job's checks run concurrently, and their queries are small.
+  const duck = await openDuckDbWarehouse({ path: ':memory:', threads: 1 });
   const store = createMemoryStore();
   let admin: DuckDBConnection | undefined;
   try {

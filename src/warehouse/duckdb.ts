@@ -29,6 +29,11 @@ export interface DuckDbWarehouseOptions {
   readonly create?: boolean;
   /** Session time zone. Keep the default: 'UTC' is BigQuery's, and the rewrite layer relies on it. */
   readonly timeZone?: string;
+  /**
+   * Threads per query (DuckDB's default: one per core). One suits a caller running many small queries at
+   * once, as the season replay's concurrent checks do: more only oversubscribes the cores.
+   */
+  readonly threads?: number;
   /** Root of the project's SQL files (tests point it at fixtures). */
   readonly sqlDir?: string;
   /** Sees each file's statement on its own connection (the bench reads DuckDB's profiling with it). */
@@ -98,6 +103,7 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
       const settings = {
         ...DUCKDB_SESSION_SETTINGS,
         ...(options.timeZone ? { TimeZone: options.timeZone } : {}),
+        ...(options.threads ? { threads: String(options.threads) } : {}),
       };
       for (const [name, value] of Object.entries(settings)) {
         await setup.run(`SET GLOBAL ${name} = '${value.replaceAll("'", "''")}'`);

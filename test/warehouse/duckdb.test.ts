@@ -218,6 +218,18 @@ describe('openDuckDbWarehouse', () => {
     ]);
   });
 
+  it('runs its queries on the number of threads asked for', async () => {
+    for (const threads of [1, 3]) {
+      warehouse = await openDuckDbWarehouse({ path: ':memory:', sqlDir, threads });
+      const sql = await warehouse.connect();
+      const reader = await sql.runAndReadAll("SELECT current_setting('threads')");
+      sql.closeSync();
+      await warehouse.close();
+      warehouse = undefined;
+      expect(Number(reader.getRows()[0]?.[0])).toBe(threads);
+    }
+  });
+
   it('bulk-inserts 100,000 rows in one call, every row readable', async () => {
     // How fast is the bench's business (the season replay reports the time to simulate its warehouse).
     const w = await open('bulk');
