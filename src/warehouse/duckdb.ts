@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { type LoadFile, type LoadOutcome, loadFiles } from './duckdb-load.js';
 import { jsValue, paramDuckType, paramValue } from './duckdb-values.js';
 import { type ColumnOrders, createSchema, insertTables } from './duckdb-write.js';
@@ -143,17 +143,38 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
     return { file, sql };
   };
 
-  /** Runs one file on a fresh connection of its own, so a timeout interrupts only this statement. */
+  /**
+   * Connections kept between queries, each with the statements it has prepared: a check runs the same file
+   * every few hours, and preparing (parse, bind, plan) is a good part of a small query's time. A query
+   * borrows one connection for itself, so a timeout interrupts only its statement; a connection that was
+   * interrupted or failed is closed rather than kept.
+   */
+  interface Pooled {
+    readonly connection: DuckDBConnection;
+    readonly statements: Map<string, DuckDBPreparedStatement>;
+  }
+  const idle: Pooled[] = [];
+  let closed = false;
+  const MAX_IDLE = 8;
+  const borrow = async (): Promise<Pooled> =>
+    idle.pop() ?? { connection: await instance.connect(), statements: new Map() };
+  const giveBack = (pooled: Pooled, reusable: boolean) => {
+    if (reusable && !closed && idle.length < MAX_IDLE) idle.push(pooled);
+    else pooled.connection.closeSync();
+  };
+
   const run = async <T>(
     name: string,
     params: Params,
     options: QueryOptions | undefined,
-    use: (prepared: Awaited<ReturnType<DuckDBConnection['prepare']>>) => Promise<T>,
+    use: (prepared: DuckDBPreparedStatement) => Promise<T>,
   ): Promise<T> => {
     const { file, sql } = load(name);
     checkParams(file, params);
-    const connection = await instance.connect();
+    const pooled = await borrow();
+    const { connection } = pooled;
     let timedOut = false;
+    let reusable = false;
     const timer =
       options?.timeoutMs === undefined
         ? undefined
@@ -163,14 +184,20 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
           }, options.timeoutMs);
     try {
       await probe?.before(connection, name);
-      const prepared = await connection.prepare(sql);
+      let prepared = pooled.statements.get(name);
+      if (!prepared) {
+        prepared = await connection.prepare(sql);
+        pooled.statements.set(name, prepared);
+      }
       for (let i = 1; i <= prepared.parameterCount; i++) {
         const param = prepared.parameterName(i);
         const type = file.params[param];
         if (!type) throw new WarehouseError(`${name}: parameter @${param} is used but not declared`, name);
         prepared.bindValue(i, paramValue(type, params[param] ?? null), paramDuckType(type));
       }
-      return await use(prepared);
+      const result = await use(prepared);
+      reusable = !timedOut;
+      return result;
     } catch (cause) {
       if (cause instanceof WarehouseError) throw cause;
       if (timedOut)
@@ -183,12 +210,11 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
       try {
         await probe?.after(connection, name);
       } finally {
-        connection.closeSync();
+        giveBack(pooled, reusable);
       }
     }
   };
 
-  let closed = false;
   return {
     engine: 'duckdb',
     path,
@@ -244,6 +270,7 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
     async close() {
       if (closed) return;
       closed = true;
+      for (const pooled of idle.splice(0)) pooled.connection.closeSync();
       instance.closeSync();
       openPaths.delete(path);
     },
