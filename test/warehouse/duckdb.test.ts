@@ -166,6 +166,18 @@ describe('openDuckDbWarehouse', () => {
     expect((error as Error).message).toMatch(/test\/events\.sql: row 1, column target_date/);
   });
 
+  it('answers a file run again with other parameters by those parameters (its prepared statement is reused)', async () => {
+    const w = await open('rebind');
+    await w.insertRows({
+      'nba_monitoring.scrape_events': [event('e1'), event('e2', { scraper_name: 'nbac_injury_report' })],
+    });
+    const ids = async (scrapers: string[]) =>
+      (await w.query(events, { ...params, scrapers })).map((r) => r.event_id);
+    expect(await ids(['bdl_box_scores'])).toEqual(['e1']);
+    expect(await ids(['nbac_injury_report'])).toEqual(['e2']);
+    expect(await Promise.all([ids(['bdl_box_scores']), ids([])])).toEqual([['e1'], []]);
+  });
+
   it('interrupts a query that exceeds timeoutMs', async () => {
     const w = await open('timeout');
     const slow = fixtureQuery('test/slow.sql', z.object({ c: z.number() }));
