@@ -57,7 +57,8 @@ describe('self-health watchdog', () => {
       write: (l) => lines.push(l),
       now: () => clock.now(),
     });
-    const config = readConfig({});
+    // The watchdog's rules, not the default schedule, are under test: gaps every 4 h.
+    const config = readConfig({ SCHEDULE_GAPS: '0 */4 * * *' });
     chat = new WatchedChat(slack, { clock, log, config });
     const fmt = zonedFormatter();
     deps = {
