@@ -9,7 +9,7 @@ import type { ConfigOf, Services } from '../services.js';
 import * as incidents from '../store/incidents.js';
 import * as ledger from '../store/message-ledger.js';
 import { hitRateChart, hitRateLabels } from '../views/charts/hit-rate.js';
-import { renderChartPng } from '../views/charts/render.js';
+import { renderChartPngIsolated } from '../views/charts/isolated.js';
 import { scraperFailuresChart, scraperFailuresLabels } from '../views/charts/scraper-failures.js';
 import type { ChartImage } from '../views/charts/spec.js';
 
@@ -23,7 +23,7 @@ export const chartIntent = (what: string) => `chart:${what}`;
 
 /** A chart's PNG and alt text, or undefined when its data gives nothing to draw. */
 async function rendered(chart: ChartImage | undefined) {
-  return chart ? { bytes: await renderChartPng(chart), altText: chart.altText } : undefined;
+  return chart ? { bytes: await renderChartPngIsolated(chart), altText: chart.altText } : undefined;
 }
 
 /**
