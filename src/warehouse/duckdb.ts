@@ -44,7 +44,7 @@ export interface DuckDbWarehouseOptions {
 export interface QueryProbe {
   /** Before the statement is prepared (e.g. `SET enable_profiling`). */
   before(connection: DuckDBConnection, file: string): Promise<void>;
-  /** After it finished or failed, before the connection closes. */
+  /** After it finished or failed, before the connection goes back to the pool (or closes). */
   after(connection: DuckDBConnection, file: string): Promise<void>;
 }
 
