@@ -27,7 +27,7 @@ import { proxyBreakerRows } from '../sim/gen-proxy.js';
 import { loadSimulation } from '../sim/load.js';
 import type { Scenario } from '../sim/scenario.js';
 import { loadSchedule } from '../sim/schedule.js';
-import { createSimulatedServices } from '../sim/scraper-service.js';
+import { createSimulatedServices, simulatedPorts } from '../sim/scraper-service.js';
 import { DEFAULT_SEED } from '../sim/seed.js';
 import { scenarioTruth, type TruthIncident } from '../sim/truth.js';
 import * as incidents from '../store/incidents.js';
@@ -183,18 +183,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayRun> {
       clock,
       fmt,
       log,
-      scraper: {
-        scrape: async (request) => {
-          const a = await sim.scrape(request);
-          return { status: a.status, records: a.records, ...(a.error ? { error: a.error } : {}) };
-        },
-      },
-      processor: {
-        run: async (request) => {
-          const a = await sim.runProcessor(request);
-          return { status: a.status, records: a.records_processed, ...(a.error ? { error: a.error } : {}) };
-        },
-      },
+      ...simulatedPorts(sim),
       verifier: createWarehouseVerifier(warehouse, { timeoutMs: 60_000 }),
       data: createDashboardData({ warehouse, store, config }),
       // Nobody clicks in a replay: no one is an operator.

@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import { type Sandbox, startSandbox } from '../sandbox/server.js';
 import { createSimulatedServices, loadScenario, loadSimulation } from '../sim/index.js';
 import { DEFAULT_SCENARIO_FILE } from '../sim/scenario.js';
-import type { ScrapeAnswer } from '../sim/scraper-service.js';
+import { simulatedPorts } from '../sim/scraper-service.js';
 import { verifyLocalTaskCaller } from '../tasks/verify.js';
 import type { Ui } from './adapters.js';
 import { openEmbedded, removeEmbeddedDb } from './embedded.js';
@@ -111,24 +111,13 @@ export async function startDemo(baseConfig: Config, ui: Ui, options: DemoOptions
       `simulated time ${clock.now().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${secondsPerSimHour} s per simulated hour`,
   });
 
-  const toResult = (a: ScrapeAnswer) => ({
-    status: a.status,
-    records: a.records,
-    ...(a.error ? { error: a.error } : {}),
-  });
   const bot = await startShotclock(
     config,
     {
       warehouse: embedded.warehouse,
       store: embedded.store,
       clock,
-      scraper: { scrape: async (request) => toResult(await services.scrape(request)) },
-      processor: {
-        run: async (request) => {
-          const a = await services.runProcessor(request);
-          return { status: a.status, records: a.records_processed, ...(a.error ? { error: a.error } : {}) };
-        },
-      },
+      ...simulatedPorts(services),
       makeTasks: (url) => embedded.makeTasks(url, clock, tasksSecret, log),
       verifyTaskCaller: (headers) => verifyLocalTaskCaller(headers, tasksSecret),
       slack: {

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { isIsoDate } from '../jobs/time.js';
+import type { ProcessorService, ScraperService, ServiceResult } from '../recovery/ports.js';
 import type { RowSink, TableRows } from '../warehouse/port.js';
 import { PHASE3_CRITICAL, POST_GAME_SCRAPERS, phaseOf, SCRAPERS } from './catalog.js';
 import { compactDate, createContext, RowBuffer, type SimContext, TABLES } from './context.js';
@@ -403,5 +404,34 @@ function createHttpHandler(
         return send(res, err.httpStatus, { status: 'error', error: err.message });
       return send(res, 500, { status: 'error', error: err instanceof Error ? err.message : String(err) });
     }
+  };
+}
+
+/**
+ * The simulated services as the bot's scraper and processor ports (src/recovery/ports.ts), called in
+ * process: the demo and the season replay both run the bot against them.
+ */
+export function simulatedPorts(sim: Pick<SimulatedServices, 'scrape' | 'runProcessor'>): {
+  readonly scraper: ScraperService;
+  readonly processor: ProcessorService;
+} {
+  const result = (status: string, records: number, error: string | undefined): ServiceResult => ({
+    status,
+    records,
+    ...(error ? { error } : {}),
+  });
+  return {
+    scraper: {
+      scrape: async (request) => {
+        const a = await sim.scrape(request);
+        return result(a.status, a.records, a.error);
+      },
+    },
+    processor: {
+      run: async (request) => {
+        const a = await sim.runProcessor(request);
+        return result(a.status, a.records_processed, a.error);
+      },
+    },
   };
 }
