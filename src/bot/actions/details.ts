@@ -41,26 +41,31 @@ export const onDetails: Handler<'details'> = async (deps, click, _value, { clien
   return undefined;
 };
 
-/** The incidents this key had before this one, newest first, each with how it ended. */
+/**
+ * The incidents this key had before this one, newest first, each with how it ended. The chain is walked one
+ * link at a time (each names the one before); how each ended is read for all of them at once, since the modal
+ * must open within Slack's 3 s trigger window.
+ */
 async function pastIncidents(
   deps: Pick<Services, 'store'>,
   incident: incidents.Incident,
 ): Promise<PastIncident[]> {
-  const past: PastIncident[] = [];
+  const chain: incidents.Incident[] = [];
   let id = incident.previous_incident_id;
-  while (id && past.length < HISTORY) {
+  while (id && chain.length < HISTORY) {
     const previous = await incidents.get(deps.store, id).catch(() => undefined);
     if (!previous) break;
-    past.push({
-      id: previous.id,
-      opened_at: previous.opened_at,
-      resolved_at: previous.resolved_at,
-      seen_count: previous.seen_count,
-      outcome: await outcomeOf(deps, previous),
-    });
+    chain.push(previous);
     id = previous.previous_incident_id;
   }
-  return past;
+  const outcomes = await Promise.all(chain.map((previous) => outcomeOf(deps, previous)));
+  return chain.map((previous, i) => ({
+    id: previous.id,
+    opened_at: previous.opened_at,
+    resolved_at: previous.resolved_at,
+    seen_count: previous.seen_count,
+    outcome: outcomes[i] as PastIncident['outcome'],
+  }));
 }
 
 async function outcomeOf(
