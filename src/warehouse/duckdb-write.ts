@@ -124,12 +124,16 @@ function rowError(table: TableSchema, index: number, why: string): WarehouseErro
   return new WarehouseError(`${table.fullName} row ${index + 1}: ${why}`, table.fullName);
 }
 
-/** Appends every table's rows in one transaction: all or nothing. */
+/**
+ * Appends every table's rows in one transaction: all or nothing. With `replace`, each named table is
+ * emptied first in the same transaction (a table that holds only current state, rewritten whole).
+ */
 export async function insertTables(
   connection: DuckDBConnection,
   tables: readonly TableSchema[],
   rows: TableRows,
   orders?: ColumnOrders,
+  replace = false,
 ): Promise<void> {
   const byName = new Map(tables.map((t) => [t.fullName, t]));
   const unknown = Object.keys(rows).filter((name) => !byName.has(name));
@@ -142,6 +146,7 @@ export async function insertTables(
   await connection.run('BEGIN TRANSACTION');
   try {
     for (const [name, tableRows] of Object.entries(rows)) {
+      if (replace) await connection.run(`DELETE FROM ${name}`);
       if (tableRows.length > 0)
         await appendTable(connection, byName.get(name) as TableSchema, tableRows, orders?.get(name));
     }

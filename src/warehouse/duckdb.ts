@@ -13,6 +13,7 @@ import {
   type RowSink,
   type SqlFile,
   type SqlParams,
+  type TableRows,
   type Warehouse,
   WarehouseError,
   WarehouseNotFoundError,
@@ -53,6 +54,11 @@ export interface DuckDbWarehouse extends Warehouse, RowSink {
   readonly engine: 'duckdb';
   readonly path: string;
   connect(): Promise<DuckDBConnection>;
+  /**
+   * Replaces the whole content of each named table with the given rows, in one transaction on one
+   * connection (the season replay rewrites the current-state breaker table before each run that reads it).
+   */
+  replaceRows(tables: TableRows): Promise<void>;
   /** Loads export files, refusing content loaded before unless `replace` (see duckdb-load.ts). */
   loadFiles(
     files: readonly LoadFile[],
@@ -248,6 +254,16 @@ export async function openDuckDbWarehouse(options: DuckDbWarehouseOptions): Prom
         await insertTables(connection, tables, rows, columnOrders);
       } finally {
         connection.closeSync();
+      }
+    },
+    async replaceRows(rows) {
+      const pooled = await borrow();
+      let reusable = false;
+      try {
+        await insertTables(pooled.connection, tables, rows, columnOrders, true);
+        reusable = true;
+      } finally {
+        giveBack(pooled, reusable);
       }
     },
     async loadFiles(files, options) {

@@ -7,7 +7,7 @@ import { readConfig } from '../../src/config.js';
 import { JOB_NAMES } from '../../src/jobs/registry.js';
 import { runJob } from '../../src/jobs/run-job.js';
 import { etInstant } from '../../src/jobs/time.js';
-import { breakerContext, type ReplayRun, runReplay, setBreakerStateAsOf } from '../../src/replay/run.js';
+import { breakerContext, breakerStateKeeper, type ReplayRun, runReplay } from '../../src/replay/run.js';
 import { type Scorecard, score } from '../../src/replay/scorecard.js';
 import { loadSimulation } from '../../src/sim/load.js';
 import { loadScenario } from '../../src/sim/scenario.js';
@@ -29,12 +29,12 @@ describe('the warehouse as of a run', () => {
   it('gives every job at an earlier time the findings of a warehouse simulated up to that time', async () => {
     const end = etInstant('2026-03-08', '00:00');
     const whole = await openDuckDbWarehouse({ path: ':memory:' });
-    const sql = await whole.connect();
     await loadSimulation(
       { from: '2026-02-10', until: '2026-03-07', now: end, scenario, seed: DEFAULT_SEED },
       whole,
     );
     const thresholds = readConfig({}).thresholds;
+    const keepBreakerState = breakerStateKeeper(whole, breakerContext(scenario, DEFAULT_SEED));
     try {
       for (const at of [
         '2026-03-03 08:00',
@@ -50,7 +50,7 @@ describe('the warehouse as of a run', () => {
           { from: '2026-02-10', until: '2026-03-07', now, scenario, seed: DEFAULT_SEED },
           then,
         );
-        await setBreakerStateAsOf(whole, sql, breakerContext(scenario, DEFAULT_SEED), now);
+        await keepBreakerState(now);
         for (const job of JOB_NAMES) {
           const seen = async (wh: typeof whole) =>
             (await runJob({ warehouse: wh, config: { thresholds } }, job, now)).findings
@@ -61,10 +61,32 @@ describe('the warehouse as of a run', () => {
         await then.close();
       }
     } finally {
-      sql.closeSync();
       await whole.close();
     }
   }, 60_000);
+});
+
+describe('the proxy breaker table kept as of each run', () => {
+  it('is rewritten while a pair is not CLOSED and once when all close again, then left alone', async () => {
+    const written: string[][] = [];
+    const keep = breakerStateKeeper(
+      {
+        replaceRows: async (tables) => {
+          written.push(Object.values(tables).flatMap((rows) => rows.map((r) => String(r.circuit_state))));
+        },
+      },
+      breakerContext(scenario, DEFAULT_SEED),
+    );
+    const at = (date: string, time: string) => keep(etInstant(date, time));
+    // The fixture's decodo → stats.nba.com block is OPEN from 2026-03-03 until the end of 2026-03-05.
+    expect(await at('2026-03-02', '09:00')).toBe(true); // the load left the window's end in the table
+    expect(await at('2026-03-02', '12:00')).toBe(false);
+    expect(await at('2026-03-03', '12:00')).toBe(true);
+    expect(await at('2026-03-04', '12:00')).toBe(true); // its counters and times move while it is OPEN
+    expect(await at('2026-03-06', '12:00')).toBe(true);
+    expect(await at('2026-03-06', '16:00')).toBe(false);
+    expect(written.map((states) => states.includes('OPEN'))).toEqual([false, true, true, false]);
+  });
 });
 
 describe('replay scorecard (scenario replay-march)', () => {

@@ -205,6 +205,19 @@ describe('openDuckDbWarehouse', () => {
     expect(await w.query(events, params)).toEqual([]);
   });
 
+  it('replaces a table whole in one transaction: a bad row keeps the old content', async () => {
+    const w = await open('replace');
+    await w.insertRows({ 'nba_monitoring.scrape_events': [event('e1'), event('e2')] });
+    await w.replaceRows({ 'nba_monitoring.scrape_events': [event('e3')] });
+    expect((await w.query(events, params)).map((r) => r.event_id)).toEqual(['e3']);
+    await expect(
+      w.replaceRows({ 'nba_monitoring.scrape_events': [event('e4'), event('e5', { status: null })] }),
+    ).rejects.toThrow(/column status is NOT NULL/);
+    expect((await w.query(events, params)).map((r) => r.event_id)).toEqual(['e3']);
+    await w.replaceRows({ 'nba_monitoring.scrape_events': [] });
+    expect(await w.query(events, params)).toEqual([]);
+  });
+
   it('runs DML and reports the affected row count', async () => {
     const w = await open('dml');
     await w.insertRows({ 'nba_monitoring.scrape_events': [event('e1'), event('e2'), event('e3')] });
