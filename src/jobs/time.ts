@@ -84,10 +84,31 @@ export const dateOfEpochDay = (days: number): string =>
 /** Days since 1970-01-01 of a calendar date (DuckDB's DATE); UTC days are all 24 h long. */
 export const epochDayOf = (date: string): number => Date.UTC(...dateParts(date)) / millisecondsInDay;
 
-/** The ET calendar date of an instant. */
+// Zone conversions are remembered: each one builds a TZDate and asks Intl for the offset, and the season
+// replay and the freshness learning ask about the same few hundred days thousands of times. Bounded, since a
+// long-running bot keeps asking about new days.
+const MEMO_LIMIT = 20_000;
+function remember<K, V>(memo: Map<K, V>, key: K, compute: () => V): V {
+  let value = memo.get(key);
+  if (value === undefined) {
+    value = compute();
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(key, value);
+  }
+  return value;
+}
+const etDateByHour = new Map<number, string>();
+const etMidnight = new Map<string, number>();
+
+/**
+ * The ET calendar date of an instant. Remembered per UTC hour: ET's offsets are whole hours, so an ET
+ * midnight always falls on a whole UTC hour and every instant of one UTC hour has the same ET date.
+ */
 export function etDate(instant: Date): string {
-  const et = new TZDate(instant.getTime(), PIPELINE_TIME_ZONE);
-  return `${et.getFullYear()}-${pad2(et.getMonth() + 1)}-${pad2(et.getDate())}`;
+  return remember(etDateByHour, Math.floor(instant.getTime() / millisecondsInHour), () => {
+    const et = new TZDate(instant.getTime(), PIPELINE_TIME_ZONE);
+    return `${et.getFullYear()}-${pad2(et.getMonth() + 1)}-${pad2(et.getDate())}`;
+  });
 }
 
 /** `HH:MM` of an instant in ET. */
@@ -116,7 +137,8 @@ export function etInstant(date: string, time: string): Date {
 }
 
 /** The instant ET midnight starts `date`. */
-export const etStartOfDay = (date: string): Date => etInstant(date, '00:00');
+export const etStartOfDay = (date: string): Date =>
+  new Date(remember(etMidnight, date, () => etInstant(date, '00:00').getTime()));
 
 /** Milliseconds in `n` hours: durations (backoff, grace periods, windows) are elapsed time, not wall clock. */
 export const hours = (n: number): number => hoursToMilliseconds(n);

@@ -5,6 +5,7 @@ import {
   etClock,
   etDate,
   etInstant,
+  etStartOfDay,
   formatDuration,
   isIsoDate,
   zonedFormatter,
@@ -110,5 +111,29 @@ describe('pipeline time helpers', () => {
     expect(addDays('2026-11-02', -1)).toBe('2026-11-01');
     expect(daysBetween('2026-03-01', '2026-11-30')).toBe(274);
     expect(isIsoDate('2026-03-08')).toBe(true);
+  });
+});
+
+describe('remembered zone conversions', () => {
+  const intlDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' });
+  it('give the ET date Intl gives for every instant around both DST switches, asked in any order', () => {
+    const instants: number[] = [];
+    for (const [from, to] of [
+      ['2026-03-07T00:00:00Z', '2026-03-10T00:00:00Z'],
+      ['2026-10-31T00:00:00Z', '2026-11-03T00:00:00Z'],
+    ] as const) {
+      for (let t = Date.parse(from); t < Date.parse(to); t += 7 * 60_000 + 13_000) instants.push(t);
+    }
+    // Late instants of an hour first, then early ones: a remembered hour must not leak into its neighbour.
+    const order = [...instants].reverse().concat(instants);
+    for (const t of order) expect(etDate(new Date(t)), new Date(t).toISOString()).toBe(intlDate.format(t));
+  });
+
+  it('give ET midnight of a date, a fresh Date each time', () => {
+    const a = etStartOfDay('2026-03-08');
+    expect(a.toISOString()).toBe('2026-03-08T05:00:00.000Z');
+    expect(etStartOfDay('2026-03-09').toISOString()).toBe('2026-03-09T04:00:00.000Z');
+    a.setTime(0);
+    expect(etStartOfDay('2026-03-08').toISOString()).toBe('2026-03-08T05:00:00.000Z');
   });
 });
